@@ -1,0 +1,69 @@
+package dev.mcpauth.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.util.Map;
+
+/**
+ * Every error the gateway sends over HTTP is JSON and names the problem. Two shapes:
+ * OAuth-style ({@code error}, {@code error_description}) for auth and HTTP-level failures, and JSON-RPC
+ * errors for failures inside the MCP protocol. No stack trace ever leaves the process.
+ */
+public final class JsonErrors {
+
+    public static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private JsonErrors() {
+    }
+
+    /** {@code {"error": code, "error_description": description, ...extra}} with the given status. */
+    public static void send(HttpServerExchange exchange, int status, String code, String description, Map<String, ?> extra) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("error", code);
+        body.put("error_description", description);
+        if (extra != null) {
+            extra.forEach((k, v) -> body.set(k, MAPPER.valueToTree(v)));
+        }
+        sendJson(exchange, status, body);
+    }
+
+    public static void send(HttpServerExchange exchange, int status, String code, String description) {
+        send(exchange, status, code, description, null);
+    }
+
+    /**
+     * A JSON-RPC 2.0 error response: {@code {"jsonrpc":"2.0","id":id,"error":{"code":..,"message":..,"data":..}}}.
+     * {@code id} may be null (parse errors, or a request whose id could not be read).
+     */
+    public static void sendJsonRpc(HttpServerExchange exchange, int status, Object id, int code, String message, Object data) {
+        ObjectNode body = MAPPER.createObjectNode();
+        body.put("jsonrpc", "2.0");
+        body.set("id", MAPPER.valueToTree(id));
+        ObjectNode error = body.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        if (data != null) {
+            error.set("data", MAPPER.valueToTree(data));
+        }
+        sendJson(exchange, status, body);
+    }
+
+    public static void sendJson(HttpServerExchange exchange, int status, Object body) {
+        if (exchange.isResponseStarted()) {
+            exchange.endExchange();
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = MAPPER.writeValueAsBytes(body);
+        } catch (Exception e) {
+            bytes = "{\"error\":\"server_error\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+    }
+}

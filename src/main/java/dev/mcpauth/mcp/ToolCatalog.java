@@ -1,0 +1,56 @@
+package dev.mcpauth.mcp;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Every tool the gateway exposes, from every source (built-in tools, upstream servers), by name.
+ * Sources replace their own tools as a group ({@link #replaceSource}), e.g. when an upstream reconnects or
+ * says its list changed; listeners hear about every change (to send {@code notifications/tools/list_changed}).
+ * Thread-safe: readers see an immutable snapshot.
+ */
+public final class ToolCatalog {
+
+    private final Map<String, List<CatalogTool>> bySource = new LinkedHashMap<>();
+    private volatile Map<String, CatalogTool> byName = Map.of();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    /** Sets the tools of one source, replacing what that source had. A name already taken by another source is refused. */
+    public synchronized void replaceSource(String source, Collection<CatalogTool> tools) {
+        Map<String, CatalogTool> next = new LinkedHashMap<>();
+        bySource.forEach((s, list) -> {
+            if (!s.equals(source)) {
+                list.forEach(t -> next.put(t.name(), t));
+            }
+        });
+        for (CatalogTool tool : tools) {
+            if (next.putIfAbsent(tool.name(), tool) != null) {
+                throw new IllegalArgumentException("tool name '" + tool.name() + "' from " + source + " is already exposed by another source");
+            }
+        }
+        bySource.put(source, List.copyOf(tools));
+        byName = Map.copyOf(next);
+        listeners.forEach(Runnable::run);
+    }
+
+    public Optional<CatalogTool> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** Every tool, sorted by name (a deterministic order for {@code tools/list}). */
+    public List<CatalogTool> tools() {
+        List<CatalogTool> all = new ArrayList<>(byName.values());
+        all.sort(Comparator.comparing(CatalogTool::name));
+        return all;
+    }
+
+    public void addListener(Runnable onChange) {
+        listeners.add(onChange);
+    }
+}
