@@ -41,6 +41,16 @@ final class ToolTesting {
         return (Map<String, Object>) result.structuredContent();
     }
 
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> structured(CallToolResult result) {
+        return (Map<String, Object>) result.structuredContent();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object value) {
+        return (Map<String, Object>) value;
+    }
+
     static void assertConformsToOutputSchema(CatalogTool tool, CallToolResult result) {
         var validation = VALIDATOR.validate(tool.tool().outputSchema(), result.structuredContent());
         assertThat(validation.valid()).as("output of %s conforms to its schema: %s", tool.name(), validation.errorMessage()).isTrue();
