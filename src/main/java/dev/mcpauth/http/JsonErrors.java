@@ -64,6 +64,24 @@ public final class JsonErrors {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        if (exchange.isBlocking() && !exchange.isInIoThread()) {
+            sendBlocking(exchange, bytes);
+            return;
+        }
         exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
+    }
+
+    /**
+     * On a blocking exchange the response is written and closed before the exchange ends: ending it first drains
+     * (or, over the entity limit, cuts) an unread request body, and the buffered answer would be lost with it.
+     */
+    private static void sendBlocking(HttpServerExchange exchange, byte[] bytes) {
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, bytes.length);
+        try (java.io.OutputStream out = exchange.getOutputStream()) {
+            out.write(bytes);
+        } catch (java.io.IOException e) {
+            // The client went away; nothing more can be said to it.
+        }
+        exchange.endExchange();
     }
 }

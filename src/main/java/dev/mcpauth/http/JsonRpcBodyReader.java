@@ -1,0 +1,190 @@
+package dev.mcpauth.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.RequestTooBigException;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import io.undertow.util.Methods;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Checks the Streamable HTTP request shape and reads a POSTed body once, size-limited, into
+ * {@link Exchanges#JSON_RPC_BODY} for the policy and the MCP transport (MCP transports, "Sending Messages").
+ * <ul>
+ *   <li>POST: {@code Content-Type: application/json} (else 415); {@code Accept} lists both
+ *       {@code application/json} and {@code text/event-stream} (else 406); the body is JSON (else 400 parse
+ *       error -32700) and an object or a non-empty array (else 400 invalid request -32600); over the limit, 413.</li>
+ *   <li>GET: {@code Accept} lists {@code text/event-stream} (else 406).</li>
+ *   <li>Anything else passes through untouched.</li>
+ * </ul>
+ * Duplicate keys are a parse error: a body like {@code {"name":"a","name":"b"}} must not mean one tool to the policy
+ * and another to whatever parses it next. Reads block: run this after {@link VirtualThreadDispatch}.
+ */
+public final class JsonRpcBodyReader implements HttpHandler {
+
+    public static final int PARSE_ERROR = -32700;
+    public static final int INVALID_REQUEST = -32600;
+    static final String APPLICATION_JSON = "application/json";
+    static final String TEXT_EVENT_STREAM = "text/event-stream";
+
+    private static final ObjectReader JSON = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build()
+            .reader();
+
+    private final long maxBodyBytes;
+    private final HttpHandler next;
+
+    public JsonRpcBodyReader(long maxBodyBytes, HttpHandler next) {
+        this.maxBodyBytes = maxBodyBytes;
+        this.next = Objects.requireNonNull(next);
+    }
+
+    public JsonRpcBodyReader(HttpHandler next) {
+        this(RequestLimits.DEFAULT_MAX_BODY_BYTES, next);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        HttpString method = exchange.getRequestMethod();
+        if (method.equals(Methods.GET) && !accepts(exchange, TEXT_EVENT_STREAM)) {
+            JsonErrors.send(exchange, 406, "not_acceptable",
+                    "GET on the MCP endpoint opens an SSE stream: send 'Accept: text/event-stream'");
+            return;
+        }
+        if (!method.equals(Methods.POST)) {
+            next.handleRequest(exchange);
+            return;
+        }
+        if (!isJson(exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE))) {
+            JsonErrors.send(exchange, 415, "unsupported_media_type",
+                    "MCP messages are JSON-RPC: send them with 'Content-Type: application/json'");
+            return;
+        }
+        if (!accepts(exchange, APPLICATION_JSON) || !accepts(exchange, TEXT_EVENT_STREAM)) {
+            JsonErrors.send(exchange, 406, "not_acceptable",
+                    "The server may answer with JSON or an SSE stream: send 'Accept: application/json, text/event-stream'");
+            return;
+        }
+        byte[] bytes = readBody(exchange);
+        if (bytes == null) {
+            return;
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            JsonErrors.sendJsonRpc(exchange, 400, null, PARSE_ERROR, "Parse error: " + e.getOriginalMessage(), null);
+            return;
+        }
+        if (json == null || json.isMissingNode()) {
+            JsonErrors.sendJsonRpc(exchange, 400, null, PARSE_ERROR, "Parse error: the request body is empty", null);
+            return;
+        }
+        if (!isMessageOrBatch(json)) {
+            JsonErrors.sendJsonRpc(exchange, 400, null, INVALID_REQUEST,
+                    "Invalid Request: the body must be a JSON-RPC message (an object) or a non-empty array of them", null);
+            return;
+        }
+        exchange.putAttachment(Exchanges.JSON_RPC_BODY, new JsonRpcBody(bytes, json));
+        next.handleRequest(exchange);
+    }
+
+    /** The whole body, or null after answering 413 when it passes the limit (chunked bodies have no length up front). */
+    private byte[] readBody(HttpServerExchange exchange) throws IOException {
+        if (exchange.isInIoThread()) {
+            throw new IllegalStateException("JsonRpcBodyReader blocks: put it after VirtualThreadDispatch");
+        }
+        long declared = exchange.getRequestContentLength();
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 256), maxBodyBytes));
+        byte[] buffer = new byte[8192];
+        long total = 0;
+        try {
+            InputStream in = exchange.getInputStream();
+            for (int n; (n = in.read(buffer)) != -1; ) {
+                total += n;
+                if (total > maxBodyBytes) {
+                    RequestLimits.tooLarge(exchange, maxBodyBytes);
+                    return null;
+                }
+                out.write(buffer, 0, n);
+            }
+        } catch (RequestTooBigException e) {
+            RequestLimits.tooLarge(exchange, maxBodyBytes);
+            return null;
+        }
+        return out.toByteArray();
+    }
+
+    private static boolean isMessageOrBatch(JsonNode json) {
+        if (json.isObject()) {
+            return true;
+        }
+        if (!json.isArray() || json.isEmpty()) {
+            return false;
+        }
+        for (JsonNode element : json) {
+            if (!element.isObject()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code application/json}, with or without parameters such as {@code charset=utf-8}. */
+    static boolean isJson(String contentType) {
+        return contentType != null && mediaType(contentType).equals(APPLICATION_JSON);
+    }
+
+    /**
+     * Whether an {@code Accept} header lists {@code type} itself with a non-zero quality (RFC 9110 section 12.5.1).
+     * Wildcards do not count: the spec requires clients to list both types, and the TypeScript SDK (and the
+     * Inspector, which uses it), the Python SDK and the Java SDK all do.
+     */
+    static boolean accepts(HttpServerExchange exchange, String type) {
+        var values = exchange.getRequestHeaders().get(Headers.ACCEPT);
+        if (values == null) {
+            return false;
+        }
+        for (String value : values) {
+            for (String range : value.split(",")) {
+                if (mediaType(range).equals(type) && quality(range) > 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static String mediaType(String value) {
+        int semicolon = value.indexOf(';');
+        return (semicolon < 0 ? value : value.substring(0, semicolon)).strip().toLowerCase(Locale.ROOT);
+    }
+
+    private static double quality(String range) {
+        String[] parts = range.split(";");
+        for (int i = 1; i < parts.length; i++) {
+            String param = parts[i].strip();
+            if (param.regionMatches(true, 0, "q=", 0, 2)) {
+                try {
+                    return Double.parseDouble(param.substring(2).strip());
+                } catch (NumberFormatException e) {
+                    return 0;
+                }
+            }
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,149 @@
+package dev.mcpauth.resource;
+
+import dev.mcpauth.http.Exchanges;
+import dev.mcpauth.http.JsonErrors;
+import dev.mcpauth.token.AccessToken;
+import dev.mcpauth.token.TokenRejected;
+import dev.mcpauth.token.TokenVerifier;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authenticates every request with an OAuth bearer token from the {@code Authorization} header
+ * (RFC 6750 section 2.1, the only method MCP allows) and attaches the verified {@link AccessToken} as
+ * {@link Exchanges#ACCESS_TOKEN}. Everything else gets the challenge MCP clients expect:
+ * <ul>
+ *   <li>no credentials, or another scheme: 401 with {@code resource_metadata} (and a {@code scope} hint)</li>
+ *   <li>a token in the query, two credentials, a malformed header: 400 {@code invalid_request}</li>
+ *   <li>a token the verifier rejects: 401 {@code invalid_token} (or 400 for {@code INVALID_REQUEST})</li>
+ *   <li>a verifier that cannot be reached: 503 with {@code Retry-After} and no challenge</li>
+ * </ul>
+ * Verification may block (JWKS fetch, introspection): run this after the virtual-thread dispatch.
+ */
+public final class BearerAuthHandler implements HttpHandler {
+
+    /** RFC 6750 section 2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"=". */
+    private static final Pattern B64TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
+    private static final Pattern BEARER = Pattern.compile("(?i)bearer(?: +(.*))?");
+    /** Larger than any real JWT; refuses absurd tokens before hashing or parsing them. */
+    static final int MAX_TOKEN_CHARS = 16 * 1024;
+    private static final String RETRY_AFTER_SECONDS = "5";
+    private static final Logger LOG = LoggerFactory.getLogger(BearerAuthHandler.class);
+
+    private final TokenVerifier verifier;
+    private final Challenge challenge;
+    private final AuditLog audit;
+    private final HttpHandler next;
+
+    public BearerAuthHandler(TokenVerifier verifier, Challenge challenge, AuditLog audit, HttpHandler next) {
+        this.verifier = Objects.requireNonNull(verifier);
+        this.challenge = Objects.requireNonNull(challenge);
+        this.audit = Objects.requireNonNull(audit);
+        this.next = Objects.requireNonNull(next);
+    }
+
+    public BearerAuthHandler(TokenVerifier verifier, Challenge challenge, HttpHandler next) {
+        this(verifier, challenge, new AuditLog(), next);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        String remote = remote(exchange);
+        // MCP authorization "Token Requirements": tokens MUST NOT be in the query string (RFC 9700 section 4.3.2).
+        if (exchange.getQueryParameters().containsKey("access_token")) {
+            invalidRequest(exchange, "Access tokens must not be sent in the URL query (access_token); "
+                    + "send them in the Authorization header as 'Bearer <token>'", null, remote);
+            return;
+        }
+        HeaderValues authorization = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
+        if (authorization == null || authorization.isEmpty()) {
+            missingToken(exchange, "This MCP endpoint requires an OAuth access token: send 'Authorization: Bearer <token>'", remote);
+            return;
+        }
+        if (authorization.size() > 1) {
+            // RFC 6750 section 3.1: more than one credential is an invalid request.
+            invalidRequest(exchange, "Send exactly one Authorization header", null, remote);
+            return;
+        }
+        var bearer = BEARER.matcher(authorization.getFirst().strip());
+        if (!bearer.matches()) {
+            // RFC 6750 section 3.1: an unsupported scheme is like no credentials: a challenge without an error code.
+            missingToken(exchange, "Only the Bearer authentication scheme is supported: send 'Authorization: Bearer <token>'", remote);
+            return;
+        }
+        String token = bearer.group(1);
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS || !B64TOKEN.matcher(token).matches()) {
+            invalidRequest(exchange, "The Authorization header is malformed: expected 'Bearer <token>' with one token of at most "
+                    + MAX_TOKEN_CHARS + " characters", null, remote);
+            return;
+        }
+        AccessToken accessToken;
+        try {
+            accessToken = verifier.verify(token);
+            if (accessToken.isExpired(Instant.now())) {
+                throw TokenRejected.invalid("The access token expired");
+            }
+        } catch (TokenRejected rejected) {
+            refuse(exchange, rejected, token, remote);
+            return;
+        } catch (RuntimeException e) {
+            LOG.warn("Token verifier failed unexpectedly ({}); answering 500", e.getClass().getName());
+            audit.rejected("server_error", "verifier failed", token, remote);
+            JsonErrors.send(exchange, 500, "server_error", "The access token could not be checked because of an internal error");
+            return;
+        }
+        audit.authenticated(accessToken, remote);
+        exchange.putAttachment(Exchanges.ACCESS_TOKEN, accessToken);
+        next.handleRequest(exchange);
+    }
+
+    private void refuse(HttpServerExchange exchange, TokenRejected rejected, String token, String remote) {
+        String description = rejected.description() == null ? "The access token was rejected" : rejected.description();
+        switch (rejected.reason()) {
+            case INVALID_TOKEN -> {
+                audit.rejected("invalid_token", description, token, remote);
+                exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge.invalidToken(description));
+                JsonErrors.send(exchange, 401, "invalid_token", description, metadataHint());
+            }
+            case INVALID_REQUEST -> invalidRequest(exchange, description, token, remote);
+            case VERIFIER_UNAVAILABLE -> {
+                // Not a verdict on the token: no challenge, so clients keep their token and retry (RFC 9110 section 10.2.3).
+                audit.rejected("temporarily_unavailable", description, token, remote);
+                exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+                JsonErrors.send(exchange, 503, "temporarily_unavailable",
+                        "The access token could not be checked right now (" + description + "); retry in "
+                                + RETRY_AFTER_SECONDS + " seconds");
+            }
+        }
+    }
+
+    private void missingToken(HttpServerExchange exchange, String description, String remote) {
+        audit.rejected("missing_token", description, null, remote);
+        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge.missingToken());
+        JsonErrors.send(exchange, 401, "unauthorized",
+                description + "; the authorization server is named at " + challenge.resourceMetadataUrl(), metadataHint());
+    }
+
+    private void invalidRequest(HttpServerExchange exchange, String description, String token, String remote) {
+        audit.rejected("invalid_request", description, token, remote);
+        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge.invalidRequest(description));
+        JsonErrors.send(exchange, 400, "invalid_request", description, metadataHint());
+    }
+
+    private Map<String, String> metadataHint() {
+        return Map.of("resource_metadata", challenge.resourceMetadataUrl().toString());
+    }
+
+    static String remote(HttpServerExchange exchange) {
+        var address = exchange.getSourceAddress();
+        return address == null ? null : address.getHostString();
+    }
+}

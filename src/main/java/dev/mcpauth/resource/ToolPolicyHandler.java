@@ -1,0 +1,136 @@
+package dev.mcpauth.resource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpauth.http.Exchanges;
+import dev.mcpauth.http.JsonErrors;
+import dev.mcpauth.http.JsonRpcBody;
+import dev.mcpauth.policy.Decision;
+import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.token.AccessToken;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-tool authorization at the HTTP edge, before the MCP SDK sees the request: every {@code tools/call} in a
+ * POSTed body (each message of a batch) is checked against the {@link ScopePolicy}. A denial answers
+ * {@code 403} with {@code error="insufficient_scope"} and the scopes to re-authorize with, so standard MCP clients
+ * run step-up authorization (MCP authorization, "Scope Challenge Handling"). Every decision is audited.
+ * Needs {@link Exchanges#ACCESS_TOKEN} and {@link Exchanges#JSON_RPC_BODY} from the handlers before it.
+ */
+public final class ToolPolicyHandler implements HttpHandler {
+
+    static final String TOOLS_CALL = "tools/call";
+    /** MCP 2026-07-28: refresh tokens are not a resource requirement, so never challenge for them. */
+    private static final String OFFLINE_ACCESS = "offline_access";
+    private static final Logger LOG = LoggerFactory.getLogger(ToolPolicyHandler.class);
+
+    private final ScopePolicy policy;
+    private final Challenge challenge;
+    private final AuditLog audit;
+    private final HttpHandler next;
+
+    public ToolPolicyHandler(ScopePolicy policy, Challenge challenge, AuditLog audit, HttpHandler next) {
+        this.policy = Objects.requireNonNull(policy);
+        this.challenge = Objects.requireNonNull(challenge);
+        this.audit = Objects.requireNonNull(audit);
+        this.next = Objects.requireNonNull(next);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (!exchange.getRequestMethod().equals(Methods.POST)) {
+            next.handleRequest(exchange);
+            return;
+        }
+        JsonRpcBody body = exchange.getAttachment(Exchanges.JSON_RPC_BODY);
+        AccessToken token = exchange.getAttachment(Exchanges.ACCESS_TOKEN);
+        if (body == null || token == null) {
+            // Fail closed: a chain without the bearer or body handler before this one must not run tools.
+            LOG.error("ToolPolicyHandler reached without {}; check the handler chain", body == null ? "a JSON-RPC body" : "an access token");
+            JsonErrors.send(exchange, 500, "server_error", "The server is misconfigured and cannot authorize this request");
+            return;
+        }
+        if (!RequestMetadataHeaders.matchBody(exchange, body.json())) {
+            return;
+        }
+        List<JsonNode> calls = new ArrayList<>();
+        for (JsonNode message : messages(body.json())) {
+            if (TOOLS_CALL.equals(message.path("method").asText(null))) {
+                JsonNode name = message.path("params").path("name");
+                if (!name.isTextual() || name.asText().isEmpty()) {
+                    JsonErrors.sendJsonRpc(exchange, 400, idOf(message), -32602,
+                            "Invalid params: tools/call needs params.name, the tool's name as a string", null);
+                    return;
+                }
+                calls.add(message);
+            }
+        }
+        List<Decision> denied = new ArrayList<>();
+        SortedSet<String> required = new TreeSet<>();
+        for (JsonNode call : calls) {
+            Decision decision = policy.decide(call.path("params").path("name").asText(), token.scopes());
+            audit.toolDecision(token, decision, "http");
+            required.addAll(decision.required());
+            if (!decision.allowed()) {
+                denied.add(decision);
+            }
+        }
+        if (!denied.isEmpty()) {
+            insufficientScope(exchange, token, denied, required);
+            return;
+        }
+        next.handleRequest(exchange);
+    }
+
+    /**
+     * 403 with the step-up set: what the token holds plus everything the calls in this request need, so that
+     * re-authorizing does not drop scopes the client already uses (MCP authorization, "Server Scope Management").
+     */
+    private void insufficientScope(HttpServerExchange exchange, AccessToken token, List<Decision> denied, SortedSet<String> required) {
+        SortedSet<String> stepUp = new TreeSet<>(token.scopes());
+        stepUp.addAll(required);
+        stepUp.remove(OFFLINE_ACCESS);
+        Decision first = denied.get(0);
+        String description = "Tool '" + first.tool() + "' needs scope " + String.join(" ", first.required())
+                + " but the token lacks " + String.join(" ", first.missing())
+                + "; re-authorize with scope '" + String.join(" ", stepUp) + "'";
+        exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge.insufficientScope(stepUp, description));
+        Map<String, Object> extra = new LinkedHashMap<>();
+        extra.put("required_scope", String.join(" ", required));
+        extra.put("token_scopes", new TreeSet<>(token.scopes()));
+        challenge.scopeUpgradeEndpoint().ifPresent(uri -> extra.put("scope_upgrade_endpoint", uri.toString()));
+        extra.put("tool", first.tool());
+        extra.put("resource_metadata", challenge.resourceMetadataUrl().toString());
+        JsonErrors.send(exchange, 403, "insufficient_scope", description, extra);
+    }
+
+    static List<JsonNode> messages(JsonNode json) {
+        List<JsonNode> messages = new ArrayList<>();
+        if (json.isArray()) {
+            json.forEach(messages::add);
+        } else {
+            messages.add(json);
+        }
+        return messages;
+    }
+
+    /** The JSON-RPC id to answer with: the request's own when it is a string or number, else null. */
+    static Object idOf(JsonNode message) {
+        JsonNode id = message.path("id");
+        if (id.isTextual()) {
+            return id.asText();
+        }
+        return id.isNumber() ? id.numberValue() : null;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.mcpauth.resource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpauth.http.JsonRpcBodyReader;
+import dev.mcpauth.http.LogCapture;
+import dev.mcpauth.http.TestHttp;
+import dev.mcpauth.http.VirtualThreadDispatch;
+import dev.mcpauth.policy.ScopePolicy;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The /mcp chain up to the MCP transport: dispatch, bearer auth, body reader, tool policy, then an echo. */
+class ToolPolicyHandlerTest {
+
+    static final String METADATA = "https://mcp.example.com/.well-known/oauth-protected-resource/mcp";
+    static final String UPGRADE = "https://as.example.com/authorize";
+
+    private final TestTokens tokens = new TestTokens();
+    private final ScopePolicy policy = ScopePolicy.of(
+            Map.of("fs__write", Set.of("tools:write"), "fs__*", Set.of("tools:read")), Set.of("mcp:basic"));
+    private final Challenge challenge = new Challenge("mcp", URI.create(METADATA), Set.of("mcp:basic"), URI.create(UPGRADE));
+    private TestHttp http;
+
+    @BeforeEach
+    void start() {
+        http = new TestHttp(new VirtualThreadDispatch(new BearerAuthHandler(tokens.verifier(), challenge,
+                new JsonRpcBodyReader(new ToolPolicyHandler(policy, challenge, new AuditLog(), TestHttp.echo())))));
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+    }
+
+    private HttpResponse<String> call(String token, String json) throws Exception {
+        return http.send(http.mcpPost("/mcp", json).header("Authorization", "Bearer " + token));
+    }
+
+    private static String toolsCall(int id, String tool) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":{}}}";
+    }
+
+    @Test
+    void allowedToolCallReachesNextWithTokenAndBodyAttached() throws Exception {
+        HttpResponse<String> response = call(tokens.mint("alice", "mcp:basic tools:read"), toolsCall(1, "fs__read"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode seen = TestHttp.json(response);
+        assertThat(seen.path("subject").asText()).isEqualTo("alice");
+        assertThat(seen.path("body").path("params").path("name").asText()).isEqualTo("fs__read");
+    }
+
+    @Test
+    void deniedToolCallGetsInsufficientScopeChallengeWithStepUpScopes() throws Exception {
+        HttpResponse<String> response = call(tokens.mint("alice", "mcp:basic tools:read"), toolsCall(7, "fs__write"));
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        String description = "Tool 'fs__write' needs scope tools:write but the token lacks tools:write; "
+                + "re-authorize with scope 'mcp:basic tools:read tools:write'";
+        assertThat(response.headers().allValues("WWW-Authenticate")).containsExactly(
+                "Bearer realm=\"mcp\", error=\"insufficient_scope\", error_description=\"" + description + "\", "
+                        + "resource_metadata=\"" + METADATA + "\", scope=\"mcp:basic tools:read tools:write\"");
+        JsonNode body = TestHttp.json(response);
+        assertThat(body.path("error").asText()).isEqualTo("insufficient_scope");
+        assertThat(body.path("error_description").asText()).isEqualTo(description);
+        assertThat(body.path("required_scope").asText()).isEqualTo("tools:write");
+        assertThat(body.path("token_scopes").toString()).isEqualTo("[\"mcp:basic\",\"tools:read\"]");
+        assertThat(body.path("scope_upgrade_endpoint").asText()).isEqualTo(UPGRADE);
+        assertThat(body.path("tool").asText()).isEqualTo("fs__write");
+        assertThat(body.has("reached")).isFalse();
+    }
+
+    @Test
+    void batchWithOneDeniedCallIsRefusedWhole() throws Exception {
+        String batch = "[" + toolsCall(1, "fs__read") + "," + toolsCall(2, "fs__write") + "]";
+
+        HttpResponse<String> response = call(tokens.mint("alice", "mcp:basic tools:read"), batch);
+
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .contains("scope=\"mcp:basic tools:read tools:write\"");
+        assertThat(TestHttp.json(response).path("required_scope").asText()).isEqualTo("tools:read tools:write");
+    }
+
+    @Test
+    void methodsOtherThanToolsCallPassWithoutAToolDecision() throws Exception {
+        try (LogCapture audit = new LogCapture(AuditLog.LOGGER_NAME)) {
+            HttpResponse<String> response = call(tokens.mint("bob", "nothing"),
+                    "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(audit.lines()).noneMatch(line -> line.contains("event=tool_call"));
+        }
+    }
+
+    @Test
+    void toolsCallWithoutNameIsInvalidParamsAnsweredWithTheRequestId() throws Exception {
+        HttpResponse<String> response = call(tokens.mint("alice", "mcp:basic"),
+                "{\"jsonrpc\":\"2.0\",\"id\":\"req-9\",\"method\":\"tools/call\",\"params\":{\"name\":42}}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode body = TestHttp.json(response);
+        assertThat(body.path("id").asText()).isEqualTo("req-9");
+        assertThat(body.path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(body.path("error").path("message").asText()).contains("params.name");
+    }
+
+    @Test
+    void mcpNameHeaderThatDoesNotMatchTheBodyIsHeaderMismatch() throws Exception {
+        String token = tokens.mint("alice", "mcp:basic tools:read tools:write");
+
+        HttpResponse<String> response = http.send(http.mcpPost("/mcp", toolsCall(3, "fs__write"))
+                .header("Authorization", "Bearer " + token)
+                .header("Mcp-Method", "tools/call")
+                .header("Mcp-Name", "fs__read"));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode body = TestHttp.json(response);
+        assertThat(body.path("id").asInt()).isEqualTo(3);
+        assertThat(body.path("error").path("code").asInt()).isEqualTo(-32020);
+    }
+
+    @Test
+    void base64EncodedMcpNameHeaderMatchingTheBodyPasses() throws Exception {
+        String token = tokens.mint("alice", "mcp:basic tools:read");
+        String encoded = "=?base64?" + Base64.getEncoder().encodeToString("fs__read".getBytes()) + "?=";
+
+        HttpResponse<String> response = http.send(http.mcpPost("/mcp", toolsCall(3, "fs__read"))
+                .header("Authorization", "Bearer " + token)
+                .header("Mcp-Method", "tools/call")
+                .header("Mcp-Name", encoded));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void everyDecisionIsAuditedWithSubjectClientToolAndReasonButNoToken() throws Exception {
+        String token = tokens.mint("alice", "mcp:basic tools:read");
+        try (LogCapture audit = new LogCapture(AuditLog.LOGGER_NAME)) {
+            call(token, toolsCall(1, "fs__read"));
+            call(token, toolsCall(2, "fs__write"));
+
+            assertThat(audit.lines()).filteredOn(line -> line.contains("event=tool_call")).containsExactly(
+                    "INFO event=tool_call decision=allow subject=alice client=test-client tool=fs__read reason=\"scopes satisfied\" transport=http",
+                    "INFO event=tool_call decision=deny subject=alice client=test-client tool=fs__write reason=\"missing scope tools:write\" transport=http");
+            assertThat(audit.lines()).noneMatch(line -> line.contains(token) || line.contains(token.substring(0, 20)));
+        }
+    }
+}
