@@ -28,8 +28,10 @@ public record JwksOptions(Duration cacheTtl, Duration refreshAhead, Duration rat
         if (cacheTtl.compareTo(rateLimit) <= 0) {
             throw new IllegalArgumentException("JWKS cache TTL (" + cacheTtl + ") must be longer than the refetch rate limit (" + rateLimit + ")");
         }
-        if (refreshAhead.compareTo(cacheTtl) >= 0) {
-            throw new IllegalArgumentException("JWKS refresh-ahead time (" + refreshAhead + ") must be shorter than the cache TTL (" + cacheTtl + ")");
+        Duration refreshTimeout = connectTimeout.plus(readTimeout).multipliedBy(2);
+        if (refreshAhead.plus(refreshTimeout).compareTo(cacheTtl) >= 0) {
+            throw new IllegalArgumentException("JWKS refresh-ahead time (" + refreshAhead + ") plus twice the HTTP timeouts ("
+                    + refreshTimeout + ") must be shorter than the cache TTL (" + cacheTtl + ")");
         }
         if (sizeLimitBytes <= 0) {
             throw new IllegalArgumentException("JWKS size limit must be positive");
@@ -52,6 +54,11 @@ public record JwksOptions(Duration cacheTtl, Duration refreshAhead, Duration rat
 
     public JwksOptions withTimeouts(Duration connect, Duration read) {
         return new JwksOptions(cacheTtl, refreshAhead, rateLimit, outageTolerance, connect, read, sizeLimitBytes);
+    }
+
+    /** How long requests wait for a refresh another thread started: room for one retry of the fetch. */
+    public Duration refreshTimeout() {
+        return connectTimeout.plus(readTimeout).multipliedBy(2);
     }
 
     private static void require(Duration value, String name) {

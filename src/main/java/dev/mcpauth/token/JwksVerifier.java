@@ -5,7 +5,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.Resource;
@@ -44,7 +43,7 @@ public final class JwksVerifier implements TokenVerifier, Closeable {
         this.source = source;
         this.retriever = retriever;
         this.description = "JWKS JWT verifier (keys from " + keys + "; " + rules.describe() + ")";
-        this.processing = new JwtProcessing(new JWSVerificationKeySelector<>(ALGORITHMS, source), ALGORITHMS, rules, keys);
+        this.processing = new JwtProcessing(new EdDsaSupport.KeySelector(ALGORITHMS, source), ALGORITHMS, rules, keys);
     }
 
     /** Keys fetched from a JWKS URL, cached and refreshed as {@link JwksOptions#defaults()} says. */
@@ -57,7 +56,7 @@ public final class JwksVerifier implements TokenVerifier, Closeable {
         CountingRetriever retriever = new CountingRetriever(new DefaultResourceRetriever(
                 millis(options.connectTimeout().toMillis()), millis(options.readTimeout().toMillis()), options.sizeLimitBytes()));
         JWKSourceBuilder<SecurityContext> builder = JWKSourceBuilder.<SecurityContext>create(toUrl(jwksUri), retriever)
-                .cache(options.cacheTtl().toMillis(), JWKSourceBuilder.DEFAULT_CACHE_REFRESH_TIMEOUT)
+                .cache(options.cacheTtl().toMillis(), options.refreshTimeout().toMillis())
                 // Refresh on access shortly before expiry, on a daemon thread so a verifier never holds the JVM open.
                 .refreshAheadCache(options.refreshAhead().toMillis(), null, refreshExecutor(), true, null, false)
                 .rateLimited(options.rateLimit().toMillis())

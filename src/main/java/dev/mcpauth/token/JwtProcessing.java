@@ -41,6 +41,7 @@ final class JwtProcessing {
         this.algorithms = Set.copyOf(algorithms);
         processor.setJWSTypeVerifier(TYPES);
         processor.setJWSKeySelector(keySelector);
+        processor.setJWSVerifierFactory(new EdDsaSupport.VerifierFactory());
         processor.setJWTClaimsSetVerifier(claimsVerifier(rules));
     }
 
