@@ -37,7 +37,7 @@ public final class AccessTokenClaims {
                 text(plain.get("sub")),
                 firstText(plain, CLIENT_CLAIMS),
                 scopes(plain),
-                strings(plain.get("aud")),
+                audiences(plain.get("aud")),
                 text(plain.get("iss")),
                 expiresAt,
                 plain);
@@ -67,6 +67,17 @@ public final class AccessTokenClaims {
                 }
             }
             return out;
+        }
+        return List.of();
+    }
+
+    /** RFC 7519 section 4.1.3: {@code aud} is one string or an array of strings (never split on spaces). */
+    static List<String> audiences(Object value) {
+        if (value instanceof String s) {
+            return List.of(s);
+        }
+        if (value instanceof Collection<?> values) {
+            return values.stream().filter(String.class::isInstance).map(String.class::cast).toList();
         }
         return List.of();
     }

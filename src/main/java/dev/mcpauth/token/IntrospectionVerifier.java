@@ -108,7 +108,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
         if (rules.issuer() != null && issuer != null && !rules.issuer().equals(issuer)) {
             throw TokenRejected.invalid("the token issuer (iss) is not " + rules.issuer());
         }
-        var problem = rules.audienceProblem(AccessTokenClaims.strings(claims.get("aud")),
+        var problem = rules.audienceProblem(AccessTokenClaims.audiences(claims.get("aud")),
                 AccessTokenClaims.text(claims.get("client_id")), claims.get("token_use"));
         if (problem.isPresent()) {
             throw TokenRejected.invalid(problem.get());

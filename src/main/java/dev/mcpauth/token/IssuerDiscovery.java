@@ -44,7 +44,10 @@ public final class IssuerDiscovery {
         return urls;
     }
 
-    /** Tries each candidate URL in turn; a 404 moves on, anything else that is wrong stops with a clear message. */
+    /**
+     * Tries each candidate URL in turn: a non-200 answer moves on to the next; an unreachable server, a body that
+     * is not JSON, or a document for another issuer stops with a message naming the URL.
+     */
     public static Metadata discover(URI issuer, HttpClient http, Duration timeout) throws IOException {
         requireHttpUrl(issuer, "issuer");
         List<String> tried = new ArrayList<>();

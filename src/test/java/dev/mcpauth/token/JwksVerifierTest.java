@@ -211,6 +211,18 @@ class JwksVerifierTest {
     }
 
     @Test
+    void issuerWithoutAuthorizationServerMetadataIsDiscoveredThroughOpenIdConfiguration() throws Exception {
+        String issuerUrl = issuer.uri("").toString();
+        issuer.route("/.well-known/openid-configuration", request -> LocalHttpServer.Reply.json(
+                "{\"issuer\":\"" + issuerUrl + "\",\"jwks_uri\":\"" + issuer.uri("/jwks") + "\"}"));
+        JwksVerifier verifier = JwksVerifier.fromIssuer(issuer.uri(""), JwtRules.of(null, RESOURCE));
+
+        JWTClaimsSet claims = goodClaims().issuer(issuerUrl).build();
+        assertThat(verifier.verify(TestTokens.withKey(claims, ED, JWSAlgorithm.EdDSA)).subject()).isEqualTo("alice");
+        assertThat(issuer.hits("/.well-known/oauth-authorization-server")).isEqualTo(1);
+    }
+
+    @Test
     void issuerWithAPathIsDiscoveredThroughOpenIdConfiguration() throws Exception {
         String issuerUrl = issuer.uri("/realms/mcp").toString();
         issuer.route("/realms/mcp/.well-known/openid-configuration", request -> LocalHttpServer.Reply.json(
