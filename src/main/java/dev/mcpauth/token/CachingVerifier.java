@@ -1,0 +1,144 @@
+package dev.mcpauth.token;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Remembers verdicts so the common case costs one SHA-256 and one map lookup. Accepted tokens are kept until
+ * {@code min(exp, now + maxTtl)}; for introspection, maxTtl bounds how long a revoked token is still accepted.
+ * Rejections may be kept briefly so a flood of one bad token is cheap. "Verifier unavailable" is never kept.
+ */
+public final class CachingVerifier implements TokenVerifier {
+
+    public static final int DEFAULT_MAX_ENTRIES = 10_000;
+    public static final int DEFAULT_MAX_REJECTED_ENTRIES = 1_000;
+
+    private record Accepted(AccessToken token, Instant until) {
+    }
+
+    private record Rejected(TokenRejected.Reason reason, String description, Instant until) {
+    }
+
+    private final TokenVerifier delegate;
+    private final Duration maxTtl;
+    private final Duration rejectedTtl;
+    private final int maxEntries;
+    private final int maxRejectedEntries;
+    private final Clock clock;
+    private final Map<ByteBuffer, Accepted> accepted = new ConcurrentHashMap<>();
+    private final Map<ByteBuffer, Rejected> rejected = new ConcurrentHashMap<>();
+
+    /**
+     * @param maxTtl      longest time a verdict of "accepted" is reused without asking the delegate again
+     * @param rejectedTtl how long a rejection is reused; zero turns the negative cache off
+     */
+    public CachingVerifier(TokenVerifier delegate, Duration maxTtl, Duration rejectedTtl, int maxEntries,
+                           int maxRejectedEntries, Clock clock) {
+        if (maxTtl.isNegative() || maxTtl.isZero() || rejectedTtl.isNegative() || maxEntries < 1 || maxRejectedEntries < 1) {
+            throw new IllegalArgumentException("token cache needs a positive TTL and size (rejected TTL may be zero)");
+        }
+        this.delegate = delegate;
+        this.maxTtl = maxTtl;
+        this.rejectedTtl = rejectedTtl;
+        this.maxEntries = maxEntries;
+        this.maxRejectedEntries = maxRejectedEntries;
+        this.clock = clock;
+    }
+
+    /** 10 000 accepted tokens for at most {@code maxTtl}; rejections kept 5 s. */
+    public static CachingVerifier wrap(TokenVerifier delegate, Duration maxTtl) {
+        return new CachingVerifier(delegate, maxTtl, Duration.ofSeconds(5), DEFAULT_MAX_ENTRIES,
+                DEFAULT_MAX_REJECTED_ENTRIES, Clock.systemUTC());
+    }
+
+    @Override
+    public AccessToken verify(String token) throws TokenRejected {
+        TokenSize.check(token);
+        ByteBuffer key = sha256(token);
+        Instant now = clock.instant();
+        Accepted hit = accepted.get(key);
+        if (hit != null) {
+            // Expiry is checked on every hit: a cached token is never used past its exp or the cache bound.
+            if (now.isBefore(hit.until()) && !hit.token().isExpired(now)) {
+                return hit.token();
+            }
+            accepted.remove(key, hit);
+        }
+        Rejected no = rejected.get(key);
+        if (no != null) {
+            if (now.isBefore(no.until())) {
+                throw new TokenRejected(no.reason(), no.description());
+            }
+            rejected.remove(key, no);
+        }
+        return verifyAndRemember(token, key, now);
+    }
+
+    private AccessToken verifyAndRemember(String token, ByteBuffer key, Instant now) throws TokenRejected {
+        AccessToken verified;
+        try {
+            verified = delegate.verify(token);
+        } catch (TokenRejected e) {
+            // A verifier outage says nothing about the token: never remember it.
+            if (e.reason() != TokenRejected.Reason.VERIFIER_UNAVAILABLE && !rejectedTtl.isZero()) {
+                rejected.put(key, new Rejected(e.reason(), e.description(), now.plus(rejectedTtl)));
+                trim(rejected, maxRejectedEntries, now, Rejected::until);
+            }
+            throw e;
+        }
+        Instant until = now.plus(maxTtl);
+        if (verified.expiresAt() != null && verified.expiresAt().isBefore(until)) {
+            until = verified.expiresAt();
+        }
+        if (now.isBefore(until)) {
+            accepted.put(key, new Accepted(verified, until));
+            trim(accepted, maxEntries, now, Accepted::until);
+        }
+        return verified;
+    }
+
+    /** Over the bound: drop what has expired, then the entries closest to expiry, down to 90% of the bound. */
+    private static <V> void trim(Map<ByteBuffer, V> map, int bound, Instant now, java.util.function.Function<V, Instant> until) {
+        if (map.size() <= bound) {
+            return;
+        }
+        synchronized (map) {
+            map.values().removeIf(entry -> !now.isBefore(until.apply(entry)));
+            int excess = map.size() - bound * 9 / 10;
+            if (excess > 0) {
+                map.entrySet().stream()
+                        .sorted(Comparator.comparing(entry -> until.apply(entry.getValue())))
+                        .limit(excess)
+                        .map(Map.Entry::getKey)
+                        .toList()
+                        .forEach(map::remove);
+            }
+        }
+    }
+
+    private static ByteBuffer sha256(String token) {
+        try {
+            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+        }
+    }
+
+    /** Number of accepted tokens currently remembered. */
+    public int size() {
+        return accepted.size();
+    }
+
+    @Override
+    public String toString() {
+        return delegate + ", cached up to " + maxEntries + " tokens for at most " + maxTtl.toSeconds() + "s";
+    }
+}

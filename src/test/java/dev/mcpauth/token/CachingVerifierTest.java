@@ -1,0 +1,157 @@
+package dev.mcpauth.token;
+
+import static dev.mcpauth.token.TestTokens.ISSUER;
+import static dev.mcpauth.token.TestTokens.RESOURCE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CachingVerifierTest {
+
+    private final LocalHttpServer as = IntrospectionVerifierTest.start();
+    private final AtomicReference<LocalHttpServer.Reply> reply = new AtomicReference<>();
+    private final IntrospectionVerifier introspection;
+
+    CachingVerifierTest() {
+        as.route("/introspect", request -> reply.get());
+        introspection = new IntrospectionVerifier(as.uri("/introspect"), "gw", "secret", JwtRules.of(ISSUER, RESOURCE).withClockSkew(Duration.ZERO));
+    }
+
+    @AfterEach
+    void stop() {
+        as.close();
+    }
+
+    /** A clock the test moves by hand. */
+    static final class ManualClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    private void active(long expInSeconds) {
+        reply.set(LocalHttpServer.Reply.json(IntrospectionVerifierTest.activeResponse(expInSeconds, RESOURCE)));
+    }
+
+    @Test
+    void secondVerifyOfTheSameTokenDoesNotAskTheIntrospectionEndpoint() throws TokenRejected {
+        active(600);
+        CachingVerifier cache = CachingVerifier.wrap(introspection, Duration.ofMinutes(1));
+
+        AccessToken first = cache.verify("token-a");
+        AccessToken second = cache.verify("token-a");
+
+        assertThat(second).isEqualTo(first);
+        assertThat(as.hits("/introspect")).isEqualTo(1);
+        cache.verify("token-b");
+        assertThat(as.hits("/introspect")).isEqualTo(2);
+    }
+
+    @Test
+    void maxTtlBoundsHowLongARevokedTokenStaysAccepted() throws TokenRejected {
+        active(3600);
+        ManualClock clock = new ManualClock();
+        CachingVerifier cache = new CachingVerifier(introspection, Duration.ofSeconds(30), Duration.ZERO, 100, 100, clock);
+        cache.verify("token-a");
+
+        reply.set(LocalHttpServer.Reply.json("{\"active\":false}"));
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(cache.verify("token-a").subject()).isEqualTo("alice");
+        clock.advance(Duration.ofSeconds(2));
+
+        assertThat(IntrospectionVerifierTest.rejection(cache, "token-a").description()).contains("not active");
+        assertThat(as.hits("/introspect")).isEqualTo(2);
+    }
+
+    @Test
+    void cachedTokenIsRefusedOnceItExpires() throws Exception {
+        active(1);
+        CachingVerifier cache = CachingVerifier.wrap(introspection, Duration.ofMinutes(5));
+        cache.verify("short-lived");
+
+        Thread.sleep(Duration.between(Instant.now(), cache.verify("short-lived").expiresAt()).plusMillis(100).toMillis());
+
+        TokenRejected e = IntrospectionVerifierTest.rejection(cache, "short-lived");
+        assertThat(e.reason()).isEqualTo(TokenRejected.Reason.INVALID_TOKEN);
+        assertThat(e.description()).contains("expired");
+    }
+
+    @Test
+    void verifierUnavailableIsNeverCached() throws TokenRejected {
+        reply.set(new LocalHttpServer.Reply(503, "text/plain", "maintenance"));
+        CachingVerifier cache = CachingVerifier.wrap(introspection, Duration.ofMinutes(1));
+
+        assertThat(IntrospectionVerifierTest.rejection(cache, "token-a").reason()).isEqualTo(TokenRejected.Reason.VERIFIER_UNAVAILABLE);
+        active(600);
+
+        assertThat(cache.verify("token-a").subject()).isEqualTo("alice");
+        assertThat(as.hits("/introspect")).isEqualTo(2);
+    }
+
+    @Test
+    void floodOfTheSameBadTokenAsksTheSourceOnce() {
+        AtomicInteger calls = new AtomicInteger();
+        TokenVerifier strict = token -> {
+            calls.incrementAndGet();
+            throw TokenRejected.invalid("the token signature is invalid");
+        };
+        CachingVerifier cache = CachingVerifier.wrap(strict, Duration.ofMinutes(1));
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(IntrospectionVerifierTest.rejection(cache, "forged").description()).contains("signature");
+        }
+
+        assertThat(calls).hasValue(1);
+    }
+
+    @Test
+    void cacheStaysWithinItsBound() throws TokenRejected {
+        TokenVerifier anyone = token -> new AccessToken(token, null, Set.of(), java.util.List.of(RESOURCE), ISSUER,
+                Instant.now().plusSeconds(600), Map.of());
+        CachingVerifier cache = new CachingVerifier(anyone, Duration.ofMinutes(1), Duration.ZERO, 50, 10, Clock.systemUTC());
+
+        for (int i = 0; i < 500; i++) {
+            cache.verify("token-" + i);
+            assertThat(cache.size()).isLessThanOrEqualTo(50);
+        }
+        assertThat(cache.verify("token-499").subject()).isEqualTo("token-499");
+    }
+
+    @Test
+    void oversizedTokenIsRefusedBeforeHashing() {
+        AtomicInteger calls = new AtomicInteger();
+        CachingVerifier cache = CachingVerifier.wrap(token -> {
+            calls.incrementAndGet();
+            throw TokenRejected.invalid("never");
+        }, Duration.ofMinutes(1));
+
+        assertThat(IntrospectionVerifierTest.rejection(cache, "x".repeat(64 * 1024)).reason()).isEqualTo(TokenRejected.Reason.INVALID_REQUEST);
+        assertThat(calls).hasValue(0);
+    }
+}
