@@ -23,6 +23,13 @@ public final class AuthorizationServer implements AutoCloseable {
     private final ClientStore clients;
     private final GrantStore grants;
     private final AccessTokens tokens;
+    private final HttpHandler metadata;
+    private final HttpHandler jwks;
+    private final HttpHandler registration;
+    private final HttpHandler authorize;
+    private final HttpHandler token;
+    private final HttpHandler introspection;
+    private final HttpHandler revocation;
 
     /** Loads (or creates) the persisted state; a corrupt state file is an IllegalStateException naming it. */
     public AuthorizationServer(AuthServerConfig config) {
@@ -32,21 +39,28 @@ public final class AuthorizationServer implements AutoCloseable {
         this.clients = new ClientStore(config);
         this.grants = new GrantStore(config);
         this.tokens = new AccessTokens(config, signingKey, grants);
+        ClientAuthenticator authenticator = new ClientAuthenticator(clients, config);
+        this.metadata = new MetadataEndpoint(config, paths);
+        this.jwks = new JwksEndpoint(signingKey.publicKeys());
+        // Endpoints that parse bodies or write state files run on worker threads, never on the IO thread.
+        this.registration = new BlockingHandler(new RegistrationEndpoint(config, clients));
+        this.authorize = new BlockingHandler(new AuthorizeEndpoint(config, clients, grants, paths.authorize()));
+        this.token = new BlockingHandler(new TokenEndpoint(config, authenticator, grants, tokens));
+        this.introspection = new BlockingHandler(new IntrospectionEndpoint(config, authenticator, grants, tokens));
+        this.revocation = new BlockingHandler(new RevocationEndpoint(authenticator, grants, tokens));
     }
 
     /** Serves the AS paths (metadata, {@code /oauth/*}) and passes every other request to {@code next}. */
     public HttpHandler routes(HttpHandler next) {
-        ClientAuthenticator authenticator = new ClientAuthenticator(clients, config);
-        MetadataEndpoint metadata = new MetadataEndpoint(config, paths);
         PathHandler routes = Handlers.path(next);
         routes.addExactPath(paths.metadata(), metadata);
         routes.addExactPath(paths.openidConfiguration(), metadata);
-        routes.addExactPath(paths.jwks(), new JwksEndpoint(signingKey.publicKeys()));
-        routes.addExactPath(paths.register(), new BlockingHandler(new RegistrationEndpoint(config, clients)));
-        routes.addExactPath(paths.authorize(), new BlockingHandler(new AuthorizeEndpoint(config, clients, grants, paths.authorize())));
-        routes.addExactPath(paths.token(), new BlockingHandler(new TokenEndpoint(config, authenticator, grants, tokens)));
-        routes.addExactPath(paths.introspect(), new BlockingHandler(new IntrospectionEndpoint(config, authenticator, grants, tokens)));
-        routes.addExactPath(paths.revoke(), new BlockingHandler(new RevocationEndpoint(authenticator, grants, tokens)));
+        routes.addExactPath(paths.jwks(), jwks);
+        routes.addExactPath(paths.register(), registration);
+        routes.addExactPath(paths.authorize(), authorize);
+        routes.addExactPath(paths.token(), token);
+        routes.addExactPath(paths.introspect(), introspection);
+        routes.addExactPath(paths.revoke(), revocation);
         return routes;
     }
 

@@ -15,9 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * page (or, with autoApprove, issues a code at once); POST receives the consent form. Runs on a worker thread.
  */
 public final class AuthorizeEndpoint implements HttpHandler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(AuthorizeEndpoint.class);
     private static final String CSRF_COOKIE = "mcp_auth_consent";
     private static final long PENDING_SECONDS = 600;
     private static final int MAX_FAILED_SIGN_INS = 5;
+    // Pending requests cost memory before anyone signs in; a flood of GETs must not exhaust the heap.
+    private static final int MAX_PENDING = 10_000;
 
     private final AuthServerConfig config;
     private final ClientStore clients;
@@ -76,6 +79,10 @@ public final class AuthorizeEndpoint implements HttpHandler {
         }
         long expires = config.clock().instant().getEpochSecond() + PENDING_SECONDS;
         pending.values().removeIf(p -> p.expiresAt() < config.clock().instant().getEpochSecond());
+        if (pending.size() >= MAX_PENDING) {
+            page.error(exchange, 503, "temporarily_unavailable", "too many authorization requests are waiting for consent; try again in a few minutes");
+            return;
+        }
         PendingAuthorization p = new PendingAuthorization(Secrets.newHandle(), Secrets.newHandle(), request, expires, 0);
         pending.put(p.id(), p);
         exchange.setResponseCookie(csrfCookie(p));
@@ -198,6 +205,7 @@ public final class AuthorizeEndpoint implements HttpHandler {
         AuthorizationRequest request = p.request();
         if (!"approve".equals(form.get("decision"))) {
             pending.remove(p.id());
+            LOG.info("consent denied: client={}", request.client().clientId());
             redirect.error(exchange, request.redirectUri(), request.state(), "access_denied", "the user denied the request");
             return;
         }
@@ -231,6 +239,8 @@ public final class AuthorizeEndpoint implements HttpHandler {
         long expiresAt = config.clock().instant().plus(config.codeTtl()).getEpochSecond();
         grants.saveCode(new GrantStore.AuthorizationCode(Secrets.hash(code), request.client().clientId(), request.requestedRedirectUri(),
                 request.codeChallenge(), subject, Scopes.format(granted), request.resource(), expiresAt, false, null));
+        LOG.info("authorization code issued: client={} subject={} scope=[{}] resource={}", request.client().clientId(), subject,
+                Scopes.format(granted), request.resource());
         redirect.success(exchange, request, code);
     }
 

@@ -104,11 +104,6 @@ public final class GrantStore {
         }
     }
 
-    synchronized String grantOfCode(String codeHash) {
-        AuthorizationCode c = codes.get(codeHash);
-        return c == null ? null : c.grantId();
-    }
-
     // --- refresh tokens ---
 
     /** A new refresh token in the grant's family; the handle is returned once and only its hash kept. */

@@ -20,6 +20,10 @@ public final class RegistrationEndpoint implements HttpHandler {
     private static final Set<String> AUTH_METHODS = Set.of(RegisteredClient.NONE, RegisteredClient.CLIENT_SECRET_BASIC, RegisteredClient.CLIENT_SECRET_POST);
     private static final List<String> STRING_METADATA = List.of("client_uri", "logo_uri", "tos_uri", "policy_uri", "software_id", "software_version");
 
+    private static final int MAX_VALUE_LENGTH = 2048;
+    private static final int MAX_ARRAY_LENGTH = 20;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RegistrationEndpoint.class);
+
     private final AuthServerConfig config;
     private final ClientStore clients;
     private final RateLimiter limiter;
@@ -100,6 +104,7 @@ public final class RegistrationEndpoint implements HttpHandler {
                 text(m, "client_name", null), redirectUris, authMethod, grantTypes, responseTypes, applicationType, scope,
                 otherMetadata(m));
         clients.add(client);
+        LOG.info("registered client {} ({}): auth method {}, grant types {}", client.clientId(), client.displayName(), authMethod, grantTypes);
         return new Registration(client, secret);
     }
 
@@ -182,6 +187,9 @@ public final class RegistrationEndpoint implements HttpHandler {
         if (!v.isTextual()) {
             throw metadataError(name + " must be a string");
         }
+        if (v.asText().length() > MAX_VALUE_LENGTH) {
+            throw metadataError(name + " is longer than " + MAX_VALUE_LENGTH + " characters");
+        }
         return v.asText();
     }
 
@@ -190,13 +198,13 @@ public final class RegistrationEndpoint implements HttpHandler {
         if (v == null || v.isNull()) {
             return fallback;
         }
-        if (!v.isArray()) {
-            throw metadataError(name + " must be an array of strings");
+        if (!v.isArray() || v.size() > MAX_ARRAY_LENGTH) {
+            throw metadataError(name + " must be an array of at most " + MAX_ARRAY_LENGTH + " strings");
         }
         List<String> out = new ArrayList<>();
         for (JsonNode e : v) {
-            if (!e.isTextual()) {
-                throw metadataError(name + " must be an array of strings");
+            if (!e.isTextual() || e.asText().length() > MAX_VALUE_LENGTH) {
+                throw metadataError(name + " must be an array of strings of at most " + MAX_VALUE_LENGTH + " characters");
             }
             if (!out.contains(e.asText())) {
                 out.add(e.asText());

@@ -61,6 +61,7 @@ public final class RevocationEndpoint implements HttpHandler {
         }
         requireOwner(client, g.clientId());
         grants.revokeGrant(g.id());
+        org.slf4j.LoggerFactory.getLogger(RevocationEndpoint.class).info("grant revoked by client {} (subject {})", client.clientId(), g.subject());
         return true;
     }
 

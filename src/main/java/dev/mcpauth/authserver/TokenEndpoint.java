@@ -14,6 +14,7 @@ import java.util.Set;
  * token exchange (RFC 8693, in {@link TokenExchangeGrant}). Runs on a worker thread.
  */
 public final class TokenEndpoint implements HttpHandler {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenEndpoint.class);
     private final AuthServerConfig config;
     private final ClientAuthenticator authenticator;
     private final GrantStore grants;
@@ -83,6 +84,7 @@ public final class TokenEndpoint implements HttpHandler {
         if (c.used()) {
             // RFC 9700 §4.5.3, OAuth 2.1 §4.1.3: a replayed code revokes every token issued from it.
             grants.revokeGrant(c.grantId());
+            LOG.warn("authorization code replayed (client {}); revoked the tokens issued from it", client.clientId());
             throw OAuthError.invalidGrant("the authorization code was already used; the tokens issued from it are revoked");
         }
         if (!c.clientId().equals(client.clientId())) {
@@ -127,6 +129,7 @@ public final class TokenEndpoint implements HttpHandler {
         }
         if (r.rotated() || !grants.markRotated(r)) {
             grants.revokeGrant(grant.id());
+            LOG.warn("rotated refresh token reused (client {}, subject {}); revoked the whole grant", client.clientId(), grant.subject());
             throw OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked (RFC 9700 §4.14.2)");
         }
         String scope = narrowedScope(r.scope(), form.get("scope"));

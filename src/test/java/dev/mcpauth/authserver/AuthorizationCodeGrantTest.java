@@ -123,6 +123,22 @@ class AuthorizationCodeGrantTest {
     }
 
     @Test
+    void oversizedFormBodyIsRefusedBeforeItIsRead() {
+        HttpResponse<String> r = server.postForm("/oauth/token", Map.of("grant_type", "authorization_code", "client_id", client.id(),
+                "code", "x".repeat(100_000)));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestAuthServer.json(r).get("error").asText()).isEqualTo("invalid_request");
+    }
+
+    @Test
+    void repeatedParameterIsInvalidRequest() {
+        HttpResponse<String> r = server.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.base + "/oauth/token"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=a&code=b&client_id=" + client.id())).build());
+        assertTokenError(r, "invalid_request");
+    }
+
+    @Test
     void unknownCodeIsInvalidGrant() {
         assertTokenError(server.exchangeCode(client, "not-a-code", Pkce.newVerifier()), "invalid_grant");
     }

@@ -60,6 +60,19 @@ class IntrospectionAndRevocationTest {
     }
 
     @Test
+    void tokenWithTheRightClaimsButAnotherKeyIsInactive() throws Exception {
+        String access = server.tokensFor(client, "read:files").get("access_token").asText();
+        com.nimbusds.jwt.SignedJWT genuine = com.nimbusds.jwt.SignedJWT.parse(access);
+        com.nimbusds.jose.jwk.ECKey attacker = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+                .keyID(genuine.getHeader().getKeyID()).generate();
+        com.nimbusds.jwt.SignedJWT forged = new com.nimbusds.jwt.SignedJWT(genuine.getHeader(), genuine.getJWTClaimsSet());
+        forged.sign(new com.nimbusds.jose.crypto.ECDSASigner(attacker));
+        assertThat(server.introspect(forged.serialize()).get("active").asBoolean()).isFalse();
+        String unsigned = new com.nimbusds.jwt.PlainJWT(genuine.getJWTClaimsSet()).serialize();
+        assertThat(server.introspect(unsigned).get("active").asBoolean()).isFalse();
+    }
+
+    @Test
     void introspectionRequiresAConfidentialClient() {
         String access = server.tokensFor(client, "read:files").get("access_token").asText();
         HttpResponse<String> anonymous = server.postForm("/oauth/introspect", Map.of("token", access));
