@@ -1,0 +1,94 @@
+package dev.mcpauth.authserver;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import io.undertow.Handlers;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.BlockingHandler;
+import io.undertow.server.handlers.PathHandler;
+
+/**
+ * The embedded OAuth 2.1 authorization server: built from an {@link AuthServerConfig}, mounted with
+ * {@link #routes(HttpHandler)} on an IO-thread handler chain. Endpoints that read bodies or write state are
+ * dispatched to worker threads here, so callers need not care.
+ *
+ * <pre>
+ *   AuthorizationServer as = new AuthorizationServer(AuthServerConfig.builder("http://127.0.0.1:8001").build());
+ *   Undertow.builder().addHttpListener(8001, "127.0.0.1").setHandler(as.routes(next)).build().start();
+ * </pre>
+ */
+public final class AuthorizationServer implements AutoCloseable {
+    private final AuthServerConfig config;
+    private final EndpointPaths paths;
+    private final SigningKey signingKey;
+    private final ClientStore clients;
+    private final GrantStore grants;
+    private final AccessTokens tokens;
+    private final HttpHandler metadata;
+    private final HttpHandler jwks;
+    private final HttpHandler registration;
+    private final HttpHandler authorize;
+    private final HttpHandler token;
+    private final HttpHandler introspection;
+    private final HttpHandler revocation;
+
+    /** Loads (or creates) the persisted state; a corrupt state file is an IllegalStateException naming it. */
+    public AuthorizationServer(AuthServerConfig config) {
+        this.config = config;
+        this.paths = EndpointPaths.of(config);
+        this.signingKey = SigningKey.from(config);
+        this.clients = new ClientStore(config);
+        this.grants = new GrantStore(config);
+        this.tokens = new AccessTokens(config, signingKey, grants);
+        ClientAuthenticator authenticator = new ClientAuthenticator(clients, config);
+        this.metadata = new MetadataEndpoint(config, paths);
+        this.jwks = new JwksEndpoint(signingKey.publicKeys());
+        // Endpoints that parse bodies or write state files run on worker threads, never on the IO thread.
+        this.registration = new BlockingHandler(new RegistrationEndpoint(config, clients));
+        this.authorize = new BlockingHandler(new AuthorizeEndpoint(config, clients, grants, paths.authorize()));
+        this.token = new BlockingHandler(new TokenEndpoint(config, authenticator, grants, tokens));
+        this.introspection = new BlockingHandler(new IntrospectionEndpoint(config, authenticator, grants, tokens));
+        this.revocation = new BlockingHandler(new RevocationEndpoint(authenticator, grants, tokens));
+    }
+
+    /** Serves the AS paths (metadata, {@code /oauth/*}) and passes every other request to {@code next}. */
+    public HttpHandler routes(HttpHandler next) {
+        PathHandler routes = Handlers.path(next);
+        routes.addExactPath(paths.metadata(), metadata);
+        routes.addExactPath(paths.openidConfiguration(), metadata);
+        routes.addExactPath(paths.jwks(), jwks);
+        routes.addExactPath(paths.register(), registration);
+        routes.addExactPath(paths.authorize(), authorize);
+        routes.addExactPath(paths.token(), token);
+        routes.addExactPath(paths.introspect(), introspection);
+        routes.addExactPath(paths.revoke(), revocation);
+        return routes;
+    }
+
+    /** The public keys that verify access tokens (empty with an HS256 shared secret). */
+    public JWKSet publicKeys() {
+        return signingKey.publicKeys();
+    }
+
+    public String issuer() {
+        return config.issuerString();
+    }
+
+    /** The RFC 8693 endpoint where a client trades its token for one with more scopes (the token endpoint). */
+    public String scopeUpgradeEndpoint() {
+        return paths.url(paths.token());
+    }
+
+    /** The RFC 8414 metadata URL. */
+    public String metadataUrl() {
+        return paths.url(paths.metadata());
+    }
+
+    public AuthServerConfig config() {
+        return config;
+    }
+
+    /** Nothing to release: every state change is already on disk. Present so callers can use try-with-resources. */
+    @Override
+    public void close() {
+    }
+}

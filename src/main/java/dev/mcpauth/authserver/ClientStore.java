@@ -1,0 +1,49 @@
+package dev.mcpauth.authserver;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Registered clients by client_id: pre-configured ones from the config, dynamic ones (RFC 7591) added at run time. */
+public final class ClientStore {
+    /** The persisted shape of clients.json. */
+    record Snapshot(List<RegisteredClient> clients) {
+    }
+
+    private final Map<String, RegisteredClient> clients = new LinkedHashMap<>();
+    private final Map<String, RegisteredClient> preconfigured = new LinkedHashMap<>();
+    private final StateFile file;
+
+    ClientStore(AuthServerConfig config) {
+        this.file = config.stateDirectory() == null ? null : new StateFile(config.stateDirectory(), "clients.json");
+        if (file != null) {
+            Snapshot snapshot = file.read(Snapshot.class);
+            if (snapshot != null && snapshot.clients() != null) {
+                snapshot.clients().forEach(c -> clients.put(c.clientId(), c));
+            }
+        }
+        long now = config.clock().instant().getEpochSecond();
+        for (AuthServerConfig.PreconfiguredClient p : config.preconfiguredClients()) {
+            preconfigured.put(p.clientId(), new RegisteredClient(p.clientId(), Secrets.hash(p.clientSecret()), now, p.clientId(),
+                    List.of(), RegisteredClient.CLIENT_SECRET_BASIC, p.grantTypes(), List.of(), "web",
+                    p.scopes().isEmpty() ? null : Scopes.format(p.scopes()), Map.of()));
+        }
+    }
+
+    /** The client, or null. Pre-configured clients win over a persisted registration with the same id. */
+    public synchronized RegisteredClient find(String clientId) {
+        if (clientId == null) {
+            return null;
+        }
+        RegisteredClient p = preconfigured.get(clientId);
+        return p != null ? p : clients.get(clientId);
+    }
+
+    synchronized void add(RegisteredClient client) {
+        clients.put(client.clientId(), client);
+        if (file != null) {
+            file.write(new Snapshot(new ArrayList<>(clients.values())));
+        }
+    }
+}

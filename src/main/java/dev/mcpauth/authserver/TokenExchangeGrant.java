@@ -1,0 +1,93 @@
+package dev.mcpauth.authserver;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import io.undertow.server.HttpServerExchange;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * RFC 8693 token exchange, used as the scope-upgrade endpoint: a client trades an access token this AS issued
+ * for one with more scopes, within what the user (and the client's registration) may hold. The new token joins
+ * the original grant, so revoking the grant ends it too.
+ */
+final class TokenExchangeGrant {
+    private final AuthServerConfig config;
+    private final GrantStore grants;
+    private final AccessTokens tokens;
+
+    TokenExchangeGrant(AuthServerConfig config, GrantStore grants, AccessTokens tokens) {
+        this.config = config;
+        this.grants = grants;
+        this.tokens = tokens;
+    }
+
+    void exchange(HttpServerExchange exchange, RegisteredClient client, Map<String, String> form) throws OAuthError {
+        Subject st = subjectToken(client, form);
+        GrantStore.Grant grant = st.grant();
+        JWTClaimsSet subject = st.claims();
+        Set<String> current = Scopes.parse((String) subject.getClaim("scope"));
+        Set<String> requested = form.get("scope") == null ? current : Scopes.parse(form.get("scope"));
+        Set<String> allowed = allowedScopes(client, grant);
+        Set<String> refused = Scopes.outside(requested, allowed);
+        if (!refused.isEmpty()) {
+            throw OAuthError.invalidScope("scopes " + refused + " are beyond what " + grant.subject() + " with this client may hold; allowed: " + allowed);
+        }
+        String resource = resource(form, subject);
+        String scope = Scopes.format(requested);
+        AccessTokens.Issued access = tokens.issue(grant, client.clientId(), scope, resource);
+        TokenResponse.send(exchange, access, null, scope, GrantTypes.ACCESS_TOKEN_TYPE);
+    }
+
+    /** The verified subject_token and the grant it was issued under. */
+    private record Subject(JWTClaimsSet claims, GrantStore.Grant grant) {
+    }
+
+    // RFC 8693 §2.2.2: an invalid or unacceptable subject_token is invalid_request.
+    private Subject subjectToken(RegisteredClient client, Map<String, String> form) throws OAuthError {
+        String token = TokenEndpoint.required(form, "subject_token");
+        if (!GrantTypes.ACCESS_TOKEN_TYPE.equals(TokenEndpoint.required(form, "subject_token_type"))) {
+            throw OAuthError.invalidRequest("subject_token_type must be " + GrantTypes.ACCESS_TOKEN_TYPE);
+        }
+        if (form.containsKey("actor_token")) {
+            throw OAuthError.invalidRequest("delegation (actor_token) is not supported; exchange the subject_token alone");
+        }
+        String requestedType = form.get("requested_token_type");
+        if (requestedType != null && !requestedType.equals(GrantTypes.ACCESS_TOKEN_TYPE)) {
+            throw OAuthError.invalidRequest("requested_token_type must be " + GrantTypes.ACCESS_TOKEN_TYPE);
+        }
+        JWTClaimsSet claims = tokens.activeClaims(token);
+        if (claims == null) {
+            throw OAuthError.invalidRequest("subject_token is not an active access token issued by this server");
+        }
+        if (!client.clientId().equals(claims.getClaim("client_id"))) {
+            throw OAuthError.invalidRequest("subject_token was issued to another client; only its own client may upgrade it");
+        }
+        GrantStore.IssuedAccessToken issued = grants.accessToken(claims.getJWTID());
+        GrantStore.Grant grant = issued == null ? null : grants.grant(issued.grantId());
+        if (grant == null || grant.revoked()) {
+            throw OAuthError.invalidRequest("subject_token is not an active access token issued by this server");
+        }
+        return new Subject(claims, grant);
+    }
+
+    /** Supported ∩ the client's registered scope (if any) ∩ the user's allowed scopes (for user grants). */
+    private Set<String> allowedScopes(RegisteredClient client, GrantStore.Grant grant) {
+        Set<String> supported = config.scopesSupported().keySet();
+        Set<String> allowed = Scopes.intersect(client.allowedScopes(supported), supported);
+        if (!GrantTypes.CLIENT_CREDENTIALS.equals(grant.kind())) {
+            allowed = Scopes.intersect(allowed, config.allowedScopesForUser(grant.subject()));
+        }
+        return allowed;
+    }
+
+    // RFC 8693 §2.1: resource (or audience) names the target; default is the subject token's audience.
+    private String resource(Map<String, String> form, JWTClaimsSet subject) throws OAuthError {
+        String requested = form.get("resource") != null ? form.get("resource") : form.get("audience");
+        if (requested == null) {
+            List<String> aud = subject.getAudience();
+            return ResourceIndicators.resolve(config.resources(), aud.isEmpty() ? null : aud.get(0));
+        }
+        return ResourceIndicators.resolve(config.resources(), requested);
+    }
+}
