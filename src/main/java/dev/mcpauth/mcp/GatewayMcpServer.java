@@ -24,13 +24,16 @@ public final class GatewayMcpServer implements AutoCloseable {
     private final Runnable listener = this::syncTools;
     private final Map<String, McpSchema.Tool> exposed = new HashMap<>();
 
-    GatewayMcpServer(ToolCatalog catalog, Consumer<McpSchema.Tool> addTool, Consumer<String> removeTool, Runnable close) {
+    GatewayMcpServer(ToolCatalog catalog, Map<String, McpSchema.Tool> initial, Consumer<McpSchema.Tool> addTool,
+            Consumer<String> removeTool, Runnable close) {
         this.catalog = catalog;
         this.addTool = addTool;
         this.removeTool = removeTool;
         this.close = close;
-        syncTools();
+        exposed.putAll(initial);
         catalog.addListener(listener);
+        // Catches a change made between the server's build and the listener's registration.
+        syncTools();
     }
 
     /** Brings the SDK server's tool set in line with the catalog. */

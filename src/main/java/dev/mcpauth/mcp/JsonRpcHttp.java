@@ -5,6 +5,7 @@ import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.spec.HttpHeaders;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -87,6 +88,21 @@ final class JsonRpcHttp {
                         "The Accept header must list " + String.join(" and ", mediaTypes) + " (MCP Streamable HTTP transport)");
             }
         }
+    }
+
+    /** Spec: an invalid or unsupported MCP-Protocol-Version header gets 400 Bad Request. */
+    static void requireSupportedProtocolVersion(HttpServerExchange exchange, List<String> supported) throws BadMessage {
+        String version = exchange.getRequestHeaders().getFirst(HttpHeaders.PROTOCOL_VERSION);
+        if (version != null && !supported.contains(version)) {
+            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "Unsupported MCP-Protocol-Version '" + printable(version) + "'; supported: " + String.join(", ", supported));
+        }
+    }
+
+    /** A client-supplied value, safe to echo in an error message. */
+    static String printable(String value) {
+        String clean = value.replaceAll("[^\\x20-\\x7e]", "?");
+        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
     }
 
     /** Reads and parses the POSTed message: exactly one JSON-RPC request, notification or response. */

@@ -15,6 +15,8 @@ import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -59,6 +61,7 @@ public final class McpServerFactory {
 
     /** A server without sessions ({@code --stateless}, e.g. {@link UndertowStatelessTransport}). */
     public GatewayMcpServer stateless(McpStatelessServerTransport transport) {
+        Map<String, McpSchema.Tool> initial = snapshot();
         McpStatelessSyncServer server = McpServer.sync(transport)
                 .serverInfo(serverName, serverVersion)
                 .capabilities(capabilities())
@@ -67,13 +70,14 @@ public final class McpServerFactory {
                 .strictToolNameValidation(false)
                 .immediateExecution(true)
                 .addToolFilter(invoker::visible)
+                .tools(initial.values().stream().map(this::statelessSpec).toList())
                 .build();
-        return new GatewayMcpServer(catalog,
-                tool -> server.addTool(new McpStatelessServerFeatures.SyncToolSpecification(tool, invoker::call)),
+        return new GatewayMcpServer(catalog, initial, tool -> server.addTool(statelessSpec(tool)),
                 server::removeTool, server::closeGracefully);
     }
 
     private GatewayMcpServer sessionful(McpServer.SyncSpecification<?> spec) {
+        Map<String, McpSchema.Tool> initial = snapshot();
         McpSyncServer server = spec
                 .serverInfo(serverName, serverVersion)
                 .capabilities(capabilities())
@@ -82,11 +86,26 @@ public final class McpServerFactory {
                 .strictToolNameValidation(false)
                 .immediateExecution(true)
                 .addToolFilter(invoker::visible)
+                .tools(initial.values().stream().map(this::sessionSpec).toList())
                 .build();
-        return new GatewayMcpServer(catalog,
-                tool -> server.addTool(new McpServerFeatures.SyncToolSpecification(tool,
-                        (exchange, request) -> invoker.call(exchange.transportContext(), request))),
-                server::removeTool, server::closeGracefully);
+        return new GatewayMcpServer(catalog, initial, tool -> server.addTool(sessionSpec(tool)), server::removeTool,
+                server::closeGracefully);
+    }
+
+    /** The tools the server starts with are given to the builder, so no list_changed precedes any session. */
+    private Map<String, McpSchema.Tool> snapshot() {
+        Map<String, McpSchema.Tool> tools = new LinkedHashMap<>();
+        catalog.tools().forEach(t -> tools.put(t.name(), t.tool()));
+        return tools;
+    }
+
+    /** Each spec only names its tool: the handler is found in the catalog at call time. */
+    private McpServerFeatures.SyncToolSpecification sessionSpec(McpSchema.Tool tool) {
+        return new McpServerFeatures.SyncToolSpecification(tool, (exchange, request) -> invoker.call(exchange.transportContext(), request));
+    }
+
+    private McpStatelessServerFeatures.SyncToolSpecification statelessSpec(McpSchema.Tool tool) {
+        return new McpStatelessServerFeatures.SyncToolSpecification(tool, invoker::call);
     }
 
     /** Tools that can change at run time (upstreams come and go), and log messages to the client. */

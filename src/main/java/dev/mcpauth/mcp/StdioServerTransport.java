@@ -1,6 +1,8 @@
 package dev.mcpauth.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.JsonErrors;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -45,6 +47,8 @@ public final class StdioServerTransport implements McpServerTransportProvider {
     private final SessionTransport transport = new SessionTransport();
     private volatile McpServerSession session;
     private volatile boolean outputBroken;
+    /** Set once the client said notifications/initialized: no server notification may precede it (spec lifecycle). */
+    private volatile boolean initialized;
 
     /**
      * @param admission gives the context each incoming message runs with (the caller's token), or throws an
@@ -109,6 +113,9 @@ public final class StdioServerTransport implements McpServerTransportProvider {
         }
         boolean ordered = message instanceof McpSchema.JSONRPCNotification
                 || message instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method());
+        if (message instanceof McpSchema.JSONRPCNotification n && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
+            initialized = true;
+        }
         if (ordered) {
             handle(message);
         } else {
@@ -149,14 +156,21 @@ public final class StdioServerTransport implements McpServerTransportProvider {
         }
     }
 
+    /** An error reply; built as a tree because the SDK's response type refuses the null id of a parse error. */
     private void writeError(Object id, int code, String message) {
-        var error = new McpSchema.JSONRPCResponse.JSONRPCError(code, message, null);
-        write(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, null, error));
+        ObjectNode reply = JsonErrors.MAPPER.createObjectNode();
+        reply.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+        reply.set("id", JsonErrors.MAPPER.valueToTree(id));
+        reply.putObject("error").put("code", code).put("message", message);
+        writeLine(JsonRpcHttp.toJson(mapper, reply));
+    }
+
+    private void write(McpSchema.JSONRPCMessage message) {
+        writeLine(JsonRpcHttp.toJson(mapper, message));
     }
 
     /** One message per line, flushed at once; the lock keeps concurrent replies from interleaving. */
-    private void write(McpSchema.JSONRPCMessage message) {
-        byte[] json = JsonRpcHttp.toJson(mapper, message);
+    private void writeLine(byte[] json) {
         writeLock.lock();
         try {
             out.write(json);
@@ -173,7 +187,7 @@ public final class StdioServerTransport implements McpServerTransportProvider {
     @Override
     public Mono<Void> notifyClients(String method, Object params) {
         McpServerSession current = session;
-        return current == null ? Mono.empty() : current.sendNotification(method, params).onErrorResume(e -> {
+        return current == null || !initialized ? Mono.empty() : current.sendNotification(method, params).onErrorResume(e -> {
             log.debug("could not notify the stdio client of {}: {}", method, e.toString());
             return Mono.empty();
         });

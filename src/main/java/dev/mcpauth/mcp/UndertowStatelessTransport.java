@@ -8,7 +8,6 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpStatelessServerHandler;
 import io.modelcontextprotocol.server.McpTransportContextExtractor;
-import io.modelcontextprotocol.spec.HttpHeaders;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 import io.undertow.server.HttpHandler;
@@ -84,12 +83,9 @@ public final class UndertowStatelessTransport implements McpStatelessServerTrans
     private void post(HttpServerExchange exchange) throws BadMessage {
         JsonRpcHttp.requireAccept(exchange, List.of(JsonRpcHttp.APPLICATION_JSON));
         McpSchema.JSONRPCMessage message = JsonRpcHttp.readMessage(exchange, mapper, maxBodyBytes);
-        String version = exchange.getRequestHeaders().getFirst(HttpHeaders.PROTOCOL_VERSION);
         boolean initialize = message instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method());
-        if (!initialize && version != null && !UndertowStreamableTransport.PROTOCOL_VERSIONS.contains(version)) {
-            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST, "Unsupported MCP-Protocol-Version '"
-                    + UndertowStreamableTransport.printable(version) + "'; supported: "
-                    + String.join(", ", UndertowStreamableTransport.PROTOCOL_VERSIONS));
+        if (!initialize) {
+            JsonRpcHttp.requireSupportedProtocolVersion(exchange, UndertowStreamableTransport.PROTOCOL_VERSIONS);
         }
         McpTransportContext context = contextExtractor.extract(exchange);
         switch (message) {

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,30 +47,97 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
 
     private static final HttpString SESSION_ID = new HttpString(HttpHeaders.MCP_SESSION_ID);
 
-    /** A live session, who opened it, and its current GET stream. */
-    private record Entry(McpStreamableServerSession session, String owner, AtomicReference<SseStream> listening) {
+    /** A live session, who opened it, its current GET stream, and when it was last used. */
+    private record Entry(McpStreamableServerSession session, String owner, AtomicReference<SseStream> listening,
+            AtomicLong lastUsedNanos) {
+
+        Entry touch() {
+            lastUsedNanos.set(System.nanoTime());
+            return this;
+        }
+
+        boolean idleLongerThan(Duration timeout) {
+            return listening.get() == null && System.nanoTime() - lastUsedNanos.get() > timeout.toNanos();
+        }
     }
 
     private final McpJsonMapper mapper;
     private final McpTransportContextExtractor<HttpServerExchange> contextExtractor;
     private final int maxBodyBytes;
     private final Duration sseHeartbeat;
+    private final Duration sessionIdleTimeout;
+    private final int maxSessions;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile boolean closing;
 
-    /** Defaults: Jackson 2 mapper, {@link ExchangeContextExtractor}, 4 MiB bodies, a GET heartbeat every 25 s. */
+    /** With the defaults of {@link Builder}. */
     public UndertowStreamableTransport() {
-        this(new JacksonMcpJsonMapper(new ObjectMapper()), new ExchangeContextExtractor(), JsonRpcHttp.DEFAULT_MAX_BODY_BYTES,
-                Duration.ofSeconds(25));
+        this(builder());
     }
 
-    public UndertowStreamableTransport(McpJsonMapper mapper, McpTransportContextExtractor<HttpServerExchange> contextExtractor,
-            int maxBodyBytes, Duration sseHeartbeat) {
-        this.mapper = Objects.requireNonNull(mapper);
-        this.contextExtractor = Objects.requireNonNull(contextExtractor);
-        this.maxBodyBytes = maxBodyBytes;
-        this.sseHeartbeat = Objects.requireNonNull(sseHeartbeat);
+    private UndertowStreamableTransport(Builder builder) {
+        this.mapper = builder.mapper;
+        this.contextExtractor = builder.contextExtractor;
+        this.maxBodyBytes = builder.maxBodyBytes;
+        this.sseHeartbeat = builder.sseHeartbeat;
+        this.sessionIdleTimeout = builder.sessionIdleTimeout;
+        this.maxSessions = builder.maxSessions;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Settings; every one has a default. */
+    public static final class Builder {
+        private McpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+        private McpTransportContextExtractor<HttpServerExchange> contextExtractor = new ExchangeContextExtractor();
+        private int maxBodyBytes = JsonRpcHttp.DEFAULT_MAX_BODY_BYTES;
+        private Duration sseHeartbeat = Duration.ofSeconds(25);
+        private Duration sessionIdleTimeout = Duration.ofMinutes(30);
+        private int maxSessions = 10_000;
+
+        private Builder() {
+        }
+
+        /** Cap on a POST body the chain did not already read (default 4 MiB). */
+        public Builder maxBodyBytes(int maxBodyBytes) {
+            this.maxBodyBytes = maxBodyBytes;
+            return this;
+        }
+
+        /** How often an idle GET stream gets an SSE comment, to notice clients that left (default 25 s). */
+        public Builder sseHeartbeat(Duration sseHeartbeat) {
+            this.sseHeartbeat = Objects.requireNonNull(sseHeartbeat);
+            return this;
+        }
+
+        /** A session with no request and no GET stream for this long is forgotten (default 30 min). */
+        public Builder sessionIdleTimeout(Duration sessionIdleTimeout) {
+            this.sessionIdleTimeout = Objects.requireNonNull(sessionIdleTimeout);
+            return this;
+        }
+
+        /** At most this many sessions at once; initialize beyond it gets 503 (default 10,000). */
+        public Builder maxSessions(int maxSessions) {
+            this.maxSessions = maxSessions;
+            return this;
+        }
+
+        public Builder contextExtractor(McpTransportContextExtractor<HttpServerExchange> contextExtractor) {
+            this.contextExtractor = Objects.requireNonNull(contextExtractor);
+            return this;
+        }
+
+        public Builder jsonMapper(McpJsonMapper mapper) {
+            this.mapper = Objects.requireNonNull(mapper);
+            return this;
+        }
+
+        public UndertowStreamableTransport build() {
+            return new UndertowStreamableTransport(this);
+        }
     }
 
     @Override
@@ -119,7 +187,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             initialize(exchange, request);
             return;
         }
-        requireSupportedProtocolVersion(exchange);
+        JsonRpcHttp.requireSupportedProtocolVersion(exchange, PROTOCOL_VERSIONS);
         Entry entry = requireSession(exchange);
         McpTransportContext context = contextExtractor.extract(exchange);
         if (message instanceof McpSchema.JSONRPCRequest request) {
@@ -149,6 +217,11 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         } catch (RuntimeException e) {
             throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_PARAMS, "Invalid initialize parameters");
         }
+        if (!roomForSession()) {
+            JsonErrors.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, "temporarily_unavailable",
+                    "Too many open MCP sessions; end unused ones (DELETE) or try again later");
+            return;
+        }
         McpTransportContext context = contextExtractor.extract(exchange);
         McpStreamableServerSession.McpStreamableServerSessionInit init = sessionFactory.startSession(params);
         McpSchema.InitializeResult result;
@@ -161,7 +234,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             return;
         }
         String sessionId = init.session().getId();
-        sessions.put(sessionId, new Entry(init.session(), ownerOf(exchange), new AtomicReference<>()));
+        sessions.put(sessionId, new Entry(init.session(), ownerOf(exchange), new AtomicReference<>(), new AtomicLong(System.nanoTime())));
         exchange.setStatusCode(StatusCodes.OK);
         exchange.getResponseHeaders().put(SESSION_ID, sessionId);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JsonRpcHttp.APPLICATION_JSON);
@@ -175,7 +248,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             McpTransportContext context) {
         SseStream stream = new SseStream(exchange, mapper);
         try {
-            session.responseStream(request, stream).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
+            session.responseStream(stream).handle(request).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
         } catch (RuntimeException e) {
             log.warn("request {} in session {} failed", request.method(), session.getId(), e);
             var error = new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null);
@@ -190,7 +263,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             throw new BadMessage(StatusCodes.NOT_ACCEPTABLE, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "The Accept header must list text/event-stream to open the server-to-client stream");
         }
-        requireSupportedProtocolVersion(exchange);
+        JsonRpcHttp.requireSupportedProtocolVersion(exchange, PROTOCOL_VERSIONS);
         Entry entry = requireSession(exchange);
         SseStream stream = new SseStream(exchange, mapper);
         SseStream previous = entry.listening().getAndSet(stream);
@@ -205,13 +278,14 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             log.debug("GET stream of session {} could not start: {}", entry.session().getId(), e.toString());
         } finally {
             entry.listening().compareAndSet(stream, null);
+            entry.touch();
             listening.close();
             stream.finish();
         }
     }
 
     private void delete(HttpServerExchange exchange) throws BadMessage {
-        requireSupportedProtocolVersion(exchange);
+        JsonRpcHttp.requireSupportedProtocolVersion(exchange, PROTOCOL_VERSIONS);
         Entry entry = requireSession(exchange);
         McpTransportContext context = contextExtractor.extract(exchange);
         String sessionId = entry.session().getId();
@@ -239,26 +313,25 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             throw new BadMessage(StatusCodes.NOT_FOUND, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "Session not found: it ended or never existed; send a new initialize request");
         }
-        return entry;
+        return entry.touch();
     }
 
-    /** Spec: an invalid or unsupported MCP-Protocol-Version header gets 400 Bad Request. */
-    private void requireSupportedProtocolVersion(HttpServerExchange exchange) throws BadMessage {
-        String version = exchange.getRequestHeaders().getFirst(HttpHeaders.PROTOCOL_VERSION);
-        if (version != null && !PROTOCOL_VERSIONS.contains(version)) {
-            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST,
-                    "Unsupported MCP-Protocol-Version '" + printable(version) + "'; supported: " + String.join(", ", PROTOCOL_VERSIONS));
-        }
+    /** Forgets idle sessions, then says whether one more fits under the cap. */
+    private boolean roomForSession() {
+        sessions.values().removeIf(entry -> {
+            if (!entry.idleLongerThan(sessionIdleTimeout)) {
+                return false;
+            }
+            log.debug("session {} expired after {} idle", entry.session().getId(), sessionIdleTimeout);
+            entry.session().close();
+            return true;
+        });
+        return sessions.size() < maxSessions;
     }
 
     static String ownerOf(HttpServerExchange exchange) {
         AccessToken token = exchange.getAttachment(Exchanges.ACCESS_TOKEN);
         return token == null ? "" : token.issuer() + "\n" + token.subject() + "\n" + token.clientId();
-    }
-
-    static String printable(String value) {
-        String clean = value.replaceAll("[^\\x20-\\x7e]", "?");
-        return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
     }
 
     @Override

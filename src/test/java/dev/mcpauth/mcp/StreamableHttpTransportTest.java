@@ -128,6 +128,17 @@ class StreamableHttpTransportTest {
         assertThatThrownBy(() -> client.callTool(call("admin_reset", Map.of()))).isInstanceOf(McpError.class);
     }
 
+    @Test
+    void sdkClientClosingDeletesItsSession() {
+        McpSyncClient client = client(http.url(), "alice");
+        client.initialize();
+        assertThat(transport.sessionCount()).isEqualTo(1);
+
+        assertThat(client.closeGracefully()).isTrue();
+
+        assertThat(transport.sessionCount()).isZero();
+    }
+
     /** The SDK client opens its GET stream right after initialize, asynchronously; notifications need it. */
     private void awaitListeningStream() throws InterruptedException {
         Thread.sleep(300);

@@ -43,8 +43,8 @@ final class TestFixtures {
     }
 
     static McpSchema.Tool tool(String name) {
-        return McpSchema.Tool.builder().name(name).description(name + " tool")
-                .inputSchema(Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string"))))
+        return McpSchema.Tool.builder(name, Map.of("type", "object", "properties", Map.of("text", Map.of("type", "string"))))
+                .description(name + " tool")
                 .build();
     }
 
@@ -123,7 +123,7 @@ final class TestFixtures {
     }
 
     static McpSchema.CallToolRequest call(String name, Map<String, Object> arguments) {
-        return new McpSchema.CallToolRequest(name, arguments);
+        return McpSchema.CallToolRequest.builder(name).arguments(arguments).build();
     }
 
     static String firstText(McpSchema.CallToolResult result) {
