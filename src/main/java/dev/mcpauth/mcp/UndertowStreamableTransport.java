@@ -155,6 +155,11 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         return sessions.size();
     }
 
+    /** How many sessions have an open GET stream (tests wait on it before expecting notifications). */
+    int listeningStreamCount() {
+        return (int) sessions.values().stream().filter(e -> e.listening().get() != null).count();
+    }
+
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         if (JsonRpcHttp.dispatchedOffIoThread(exchange, this)) {

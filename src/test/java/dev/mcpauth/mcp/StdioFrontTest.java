@@ -81,10 +81,12 @@ class StdioFrontTest {
             input.append(callLine(id, id % 2 == 0 ? "slow" : "echo")).append('\n');
         }
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        Set<Thread> before = liveNonDaemonThreads();
 
         new StdioFront(TestFixtures.factory(catalog), () -> ALICE,
                 new ByteArrayInputStream(input.toString().getBytes(StandardCharsets.UTF_8)), stdout).run();
 
+        assertThat(liveNonDaemonThreads()).as("nothing left to keep the JVM alive").isSubsetOf(before);
         Map<Integer, JsonNode> replies = replies(stdout);
         assertThat(replies.keySet()).containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8);
         assertThat(replies.get(8).path("result").path("content").get(0).path("text").asText()).isEqualTo("slow done");
@@ -153,6 +155,11 @@ class StdioFrontTest {
         }
         assertThat(lines).anySatisfy(l -> assertThat(JSON.readTree(l).path("error").path("code").asInt()).isEqualTo(-32700));
         assertThat(replies(stdout)).containsKeys(1, 2);
+    }
+
+    private static Set<Thread> liveNonDaemonThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !t.isDaemon())
+                .collect(java.util.stream.Collectors.toSet());
     }
 
     private static Map<Integer, JsonNode> replies(ByteArrayOutputStream stdout) throws Exception {

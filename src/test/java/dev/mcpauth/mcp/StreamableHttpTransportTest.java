@@ -141,6 +141,10 @@ class StreamableHttpTransportTest {
 
     /** The SDK client opens its GET stream right after initialize, asynchronously; notifications need it. */
     private void awaitListeningStream() throws InterruptedException {
-        Thread.sleep(300);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (transport.listeningStreamCount() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(transport.listeningStreamCount()).as("the client opened its GET stream").isEqualTo(1);
     }
 }
