@@ -77,6 +77,10 @@ public final class UndertowStatelessTransport implements McpStatelessServerTrans
             post(exchange);
         } catch (BadMessage bad) {
             JsonRpcHttp.sendError(exchange, bad);
+        } catch (RuntimeException e) {
+            // Whatever went wrong stays in the log; the client gets a JSON error, never the exception.
+            log.warn("MCP request failed", e);
+            JsonRpcHttp.sendError(exchange, StatusCodes.INTERNAL_SERVER_ERROR, null, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
         }
     }
 
