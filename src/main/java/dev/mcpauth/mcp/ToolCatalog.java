@@ -53,4 +53,9 @@ public final class ToolCatalog {
     public void addListener(Runnable onChange) {
         listeners.add(onChange);
     }
+
+    /** Stops telling {@code onChange} about changes (a server that was closed). */
+    public void removeListener(Runnable onChange) {
+        listeners.remove(onChange);
+    }
 }

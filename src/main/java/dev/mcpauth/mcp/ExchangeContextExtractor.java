@@ -1,0 +1,53 @@
+package dev.mcpauth.mcp;
+
+import dev.mcpauth.http.Exchanges;
+import dev.mcpauth.token.AccessToken;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.server.McpTransportContextExtractor;
+import io.modelcontextprotocol.spec.HttpHeaders;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Carries what the HTTP chain learned about a request into the SDK's {@link McpTransportContext}, where tool
+ * handlers read it: the caller's verified {@link AccessToken} (under {@link AccessToken#CONTEXT_KEY}) and a few
+ * request headers useful for audit lines. Never the Authorization header: the token itself stays at the edge.
+ */
+public final class ExchangeContextExtractor implements McpTransportContextExtractor<HttpServerExchange> {
+
+    public static final String SESSION_ID_KEY = "mcp-session-id";
+    public static final String PROTOCOL_VERSION_KEY = "mcp-protocol-version";
+    public static final String USER_AGENT_KEY = "user-agent";
+    public static final String REMOTE_ADDRESS_KEY = "remote-address";
+
+    @Override
+    public McpTransportContext extract(HttpServerExchange exchange) {
+        Map<String, Object> values = new HashMap<>();
+        putIfPresent(values, AccessToken.CONTEXT_KEY, exchange.getAttachment(Exchanges.ACCESS_TOKEN));
+        putIfPresent(values, SESSION_ID_KEY, exchange.getRequestHeaders().getFirst(HttpHeaders.MCP_SESSION_ID));
+        putIfPresent(values, PROTOCOL_VERSION_KEY, exchange.getRequestHeaders().getFirst(HttpHeaders.PROTOCOL_VERSION));
+        putIfPresent(values, USER_AGENT_KEY, exchange.getRequestHeaders().getFirst(Headers.USER_AGENT));
+        if (exchange.getSourceAddress() != null) {
+            values.put(REMOTE_ADDRESS_KEY, exchange.getSourceAddress().getAddress().getHostAddress());
+        }
+        return McpTransportContext.create(values);
+    }
+
+    /** The caller's token from a transport context, or null when the request carried none (no-auth mode). */
+    public static AccessToken accessToken(McpTransportContext context) {
+        return context != null && context.get(AccessToken.CONTEXT_KEY) instanceof AccessToken token ? token : null;
+    }
+
+    /** A context holding just a token (stdio, tests). */
+    public static McpTransportContext forToken(AccessToken token) {
+        return token == null ? McpTransportContext.EMPTY : McpTransportContext.create(Map.of(AccessToken.CONTEXT_KEY, token));
+    }
+
+    private static void putIfPresent(Map<String, Object> values, String key, Object value) {
+        if (value != null) {
+            values.put(key, value);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.mcpauth.mcp;
+
+import dev.mcpauth.token.AccessToken;
+import dev.mcpauth.token.TokenRejected;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Serves the gateway's MCP server over stdin/stdout, for a local client that spawns the process. The caller's
+ * token is verified once at start and checked again on every request: an expired or rejected token makes each
+ * request fail with a JSON-RPC error (code {@value ToolInvoker#INVALID_TOKEN}) that says what to do, never a crash.
+ * {@code initialize}, {@code ping} and notifications still work, so the client connects and shows that error on its first call.
+ * Only protocol goes to the output stream; logs belong on stderr.
+ */
+public final class StdioFront {
+
+    /** Where the caller's token comes from; may re-verify it and refuse. */
+    @FunctionalInterface
+    public interface Credential {
+        AccessToken current() throws TokenRejected;
+    }
+
+    private final StdioServerTransport transport;
+    private final GatewayMcpServer server;
+    private final Credential credential;
+    private final Clock clock;
+
+    public StdioFront(McpServerFactory factory, Credential credential, InputStream in, OutputStream out) {
+        this(factory, credential, in, out, Clock.systemUTC(), Duration.ofSeconds(60));
+    }
+
+    public StdioFront(McpServerFactory factory, Credential credential, InputStream in, OutputStream out, Clock clock,
+            Duration drainTimeout) {
+        this.credential = Objects.requireNonNull(credential);
+        this.clock = Objects.requireNonNull(clock);
+        this.transport = new StdioServerTransport(in, out, this::admit, drainTimeout);
+        this.server = factory.singleSession(transport);
+    }
+
+    /** Serves until the input ends and every reply is flushed; then returns, so the process can exit 0. */
+    public void run() {
+        try {
+            transport.run();
+        } finally {
+            server.close();
+        }
+    }
+
+    /** The context a message runs with: the current token, if it is still good. */
+    private McpTransportContext admit(McpSchema.JSONRPCMessage message) {
+        // Lifecycle traffic passes, so the session comes up; every other request needs a good token.
+        boolean exempt = !(message instanceof McpSchema.JSONRPCRequest request)
+                || McpSchema.METHOD_INITIALIZE.equals(request.method()) || McpSchema.METHOD_PING.equals(request.method());
+        AccessToken token;
+        try {
+            token = credential.current();
+        } catch (TokenRejected rejected) {
+            if (exempt) {
+                return McpTransportContext.EMPTY;
+            }
+            throw invalidToken(rejected.reason().errorCode(), "The access token was rejected: " + rejected.description());
+        }
+        if (token != null && token.isExpired(clock.instant()) && !exempt) {
+            throw invalidToken("invalid_token", "The access token expired at " + token.expiresAt()
+                    + "; obtain a new token and restart mcp-auth");
+        }
+        return ExchangeContextExtractor.forToken(token);
+    }
+
+    private static McpError invalidToken(String error, String description) {
+        return McpError.builder(ToolInvoker.INVALID_TOKEN)
+                .message(description)
+                .data(Map.of("error", error, "error_description", description))
+                .build();
+    }
+}

@@ -1,0 +1,219 @@
+package dev.mcpauth.mcp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.JsonErrors;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * MCP's stdio transport (spec basic/transports): newline-delimited JSON-RPC on an input and an output stream, for
+ * one client. Unlike the SDK's provider, {@link #run()} returns once the input ends and every reply to what was
+ * read has been written and flushed, and it leaves no thread behind (requests run on virtual threads).
+ */
+public final class StdioServerTransport implements McpServerTransportProvider {
+
+    private static final Logger log = LoggerFactory.getLogger(StdioServerTransport.class);
+
+    private final InputStream in;
+    private final OutputStream out;
+    private final McpJsonMapper mapper;
+    private final Function<McpSchema.JSONRPCMessage, McpTransportContext> admission;
+    private final Duration drainTimeout;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final SessionTransport transport = new SessionTransport();
+    private volatile McpServerSession session;
+    private volatile boolean outputBroken;
+    /** Set once the client said notifications/initialized: no server notification may precede it (spec lifecycle). */
+    private volatile boolean initialized;
+
+    /**
+     * @param admission gives the context each incoming message runs with (the caller's token), or throws an
+     *                  {@link McpError} to refuse it: a refused request is answered with that error
+     * @param drainTimeout how long, after the input ends, to wait for requests still running
+     */
+    public StdioServerTransport(InputStream in, OutputStream out, Function<McpSchema.JSONRPCMessage, McpTransportContext> admission,
+            Duration drainTimeout) {
+        this.in = in;
+        this.out = out;
+        this.mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+        this.admission = admission;
+        this.drainTimeout = drainTimeout;
+    }
+
+    @Override
+    public java.util.List<String> protocolVersions() {
+        return UndertowStreamableTransport.PROTOCOL_VERSIONS;
+    }
+
+    @Override
+    public void setSessionFactory(McpServerSession.Factory sessionFactory) {
+        this.session = sessionFactory.create(transport);
+    }
+
+    /**
+     * Reads messages until the input ends, then waits (at most the drain timeout) for the replies still owed and
+     * returns. Initialize and notifications are handled in order on the reading thread; requests and responses run
+     * concurrently on virtual threads, so a slow tool never stops the next message from being read.
+     */
+    public void run() {
+        if (session == null) {
+            throw new IllegalStateException("no MCP server was built over this transport");
+        }
+        ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while (!outputBroken && (line = reader.readLine()) != null) {
+                if (!line.isBlank()) {
+                    accept(line, requests);
+                }
+            }
+        } catch (IOException e) {
+            log.warn("stdin could not be read: {}", e.toString());
+        } finally {
+            drain(requests);
+            try {
+                session.closeGracefully().block(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                log.debug("closing the stdio session: {}", e.toString());
+            }
+        }
+    }
+
+    private void accept(String line, ExecutorService requests) {
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = McpSchema.deserializeJsonRpcMessage(mapper, line);
+        } catch (IOException | RuntimeException e) {
+            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: each line must be one JSON-RPC message");
+            return;
+        }
+        boolean ordered = message instanceof McpSchema.JSONRPCNotification
+                || message instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method());
+        if (message instanceof McpSchema.JSONRPCNotification n && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
+            initialized = true;
+        }
+        if (ordered) {
+            handle(message);
+        } else {
+            requests.execute(() -> handle(message));
+        }
+    }
+
+    private void handle(McpSchema.JSONRPCMessage message) {
+        McpTransportContext context;
+        try {
+            context = admission.apply(message);
+        } catch (McpError refused) {
+            if (message instanceof McpSchema.JSONRPCRequest request) {
+                write(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), null, refused.getJsonRpcError()));
+            }
+            return;
+        }
+        try {
+            session.handle(message).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
+        } catch (RuntimeException e) {
+            log.warn("handling a stdio message failed", e);
+            if (message instanceof McpSchema.JSONRPCRequest request) {
+                writeError(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
+            }
+        }
+    }
+
+    private void drain(ExecutorService requests) {
+        requests.shutdown();
+        try {
+            if (!requests.awaitTermination(drainTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("stdin closed; requests still running after {} were abandoned", drainTimeout);
+                requests.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            requests.shutdownNow();
+        }
+    }
+
+    /** An error reply; built as a tree because the SDK's response type refuses the null id of a parse error. */
+    private void writeError(Object id, int code, String message) {
+        ObjectNode reply = JsonErrors.MAPPER.createObjectNode();
+        reply.put("jsonrpc", McpSchema.JSONRPC_VERSION);
+        reply.set("id", JsonErrors.MAPPER.valueToTree(id));
+        reply.putObject("error").put("code", code).put("message", message);
+        writeLine(JsonRpcHttp.toJson(mapper, reply));
+    }
+
+    private void write(McpSchema.JSONRPCMessage message) {
+        writeLine(JsonRpcHttp.toJson(mapper, message));
+    }
+
+    /** One message per line, flushed at once; the lock keeps concurrent replies from interleaving. */
+    private void writeLine(byte[] json) {
+        writeLock.lock();
+        try {
+            out.write(json);
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            outputBroken = true;
+            throw new UncheckedIOException("stdout is closed", e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        McpServerSession current = session;
+        return current == null || !initialized ? Mono.empty() : current.sendNotification(method, params).onErrorResume(e -> {
+            log.debug("could not notify the stdio client of {}: {}", method, e.toString());
+            return Mono.empty();
+        });
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return Mono.empty();
+    }
+
+    /** The session's view of the streams. */
+    private final class SessionTransport implements McpServerTransport {
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            return Mono.fromRunnable(() -> write(message));
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+            return mapper.convertValue(data, typeRef);
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return Mono.empty();
+        }
+    }
+}
