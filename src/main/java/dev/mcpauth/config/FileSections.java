@@ -1,0 +1,111 @@
+package dev.mcpauth.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The structured sections of {@code mcp-auth.yaml}, which have no flag of their own:
+ * <pre>
+ * policy:
+ *   default-scopes: [mcp:tools]          # for tools no rule names
+ *   tools:
+ *     list_files: read:files             # a string (space separated) or a list
+ *     "fs__*": [read:files]
+ * upstreams:
+ *   - name: fs
+ *     command: [npx, -y, "@modelcontextprotocol/server-filesystem", /srv/data]
+ *     tools: {"write_*": files:write}    # rules for this upstream's tools, by their own names
+ *     call-timeout: 60s
+ *     max-concurrent-calls: 16
+ *   - name: remote
+ *     url: https://mcp.example.com/mcp
+ *     bearer-token: ...                   # the gateway's own credential, never the caller's
+ * </pre>
+ */
+public final class FileSections {
+
+    private FileSections() {
+    }
+
+    /** Tool rules of the {@code policy} section (empty when absent). */
+    public static Map<String, Set<String>> toolScopes(ConfigSources sources) {
+        return sources.section("policy").map(p -> scopeMap("policy.tools", p.get("tools"))).orElse(Map.of());
+    }
+
+    public static Set<String> defaultScopes(ConfigSources sources) {
+        return sources.section("policy").map(p -> scopes("policy.default-scopes", p.get("default-scopes"))).orElse(Set.of());
+    }
+
+    public static List<GatewayConfig.UpstreamConfig> upstreams(ConfigSources sources) {
+        JsonNode section = sources.section("upstreams").orElse(null);
+        if (section == null || section.isNull()) {
+            return List.of();
+        }
+        if (!section.isArray()) {
+            throw new ConfigException("upstreams in the config file must be a list of {name, command | url}");
+        }
+        List<GatewayConfig.UpstreamConfig> upstreams = new ArrayList<>();
+        for (JsonNode u : section) {
+            String name = u.path("name").asText("");
+            String where = "upstreams[" + upstreams.size() + "]";
+            if (!name.matches("[A-Za-z0-9_-]{1,32}")) {
+                throw new ConfigException(where + ".name must be 1-32 letters, digits, '-' or '_', got '" + name + "'");
+            }
+            List<String> command = new ArrayList<>();
+            JsonNode cmd = u.get("command");
+            if (cmd != null && cmd.isArray()) {
+                cmd.forEach(c -> command.add(c.asText()));
+            } else if (cmd != null && cmd.isTextual()) {
+                command.addAll(List.of(cmd.asText().trim().split("\\s+")));
+            }
+            URI url = u.hasNonNull("url") ? GatewayConfig.uri(where + ".url", u.get("url").asText()) : null;
+            if (command.isEmpty() == (url == null)) {
+                throw new ConfigException(where + " (" + name + ") needs exactly one of command or url");
+            }
+            upstreams.add(new GatewayConfig.UpstreamConfig(name, List.copyOf(command), url,
+                    u.hasNonNull("bearer-token") ? u.get("bearer-token").asText() : null,
+                    scopeMap(where + ".tools", u.get("tools")),
+                    u.hasNonNull("call-timeout") ? Durations.parse(where + ".call-timeout", u.get("call-timeout").asText()) : Duration.ofSeconds(60),
+                    u.path("max-concurrent-calls").asInt(16)));
+        }
+        return upstreams;
+    }
+
+    static Map<String, Set<String>> scopeMap(String where, JsonNode node) {
+        Map<String, Set<String>> rules = new LinkedHashMap<>();
+        if (node == null || node.isNull()) {
+            return rules;
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(where + " must map tool names (or patterns) to scopes");
+        }
+        node.fields().forEachRemaining(e -> rules.put(e.getKey(), scopes(where + "." + e.getKey(), e.getValue())));
+        return rules;
+    }
+
+    static Set<String> scopes(String where, JsonNode node) {
+        Set<String> scopes = new LinkedHashSet<>();
+        if (node == null || node.isNull()) {
+            return scopes;
+        }
+        if (node.isTextual()) {
+            for (String s : node.asText().split("[ ,]+")) {
+                if (!s.isBlank()) {
+                    scopes.add(s);
+                }
+            }
+        } else if (node.isArray()) {
+            node.forEach(s -> scopes.add(s.asText()));
+        } else {
+            throw new ConfigException(where + " must be a scope string or a list of scopes");
+        }
+        return scopes;
+    }
+}

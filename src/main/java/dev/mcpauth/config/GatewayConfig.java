@@ -1,0 +1,165 @@
+package dev.mcpauth.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Everything {@code serve} runs with: one immutable tree, built by the CLI from flags, the environment,
+ * {@code .env}, {@code mcp-auth.yaml} and defaults, and checked by {@link #validate()} before anything starts.
+ */
+public record GatewayConfig(
+        Listener listener,
+        Auth auth,
+        JwtChecks jwt,
+        Policy policy,
+        Tools tools,
+        Edge edge,
+        String scopeUpgradeEndpoint,
+        List<String> authorizationServers,
+        List<UpstreamConfig> upstreams) {
+
+    /**
+     * Where the gateway listens and what it calls itself.
+     *
+     * @param publicBaseUrl the origin clients use (e.g. behind a proxy), or null for {@code http://host:port}
+     */
+    public record Listener(String host, int port, String mcpPath, String publicBaseUrl, boolean stateless) {
+
+        /** The canonical MCP URL for a bound port: the resource identifier tokens must name (RFC 8707). */
+        public String resourceUrl(int boundPort) {
+            return baseUrl(boundPort) + mcpPath;
+        }
+
+        public String baseUrl(int boundPort) {
+            if (publicBaseUrl != null) {
+                return publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+            }
+            String h = host.contains(":") ? "[" + host + "]" : host;
+            if ("0.0.0.0".equals(host) || "::".equals(host)) {
+                h = "127.0.0.1";
+            }
+            return "http://" + h + ":" + boundPort;
+        }
+    }
+
+    /** How tokens are validated: exactly one source of truth. */
+    public sealed interface Auth {
+        /** Human-readable for banners; never contains a secret. */
+        String describe();
+    }
+
+    /** HS256/384/512 JWTs with a shared secret. */
+    public record SharedSecret(byte[] secret) implements Auth {
+        public String describe() {
+            return "shared-secret JWT (HS256/HS384/HS512)";
+        }
+    }
+
+    /** Asymmetric JWTs checked against a JWKS, given directly or discovered from the issuer. */
+    public record Jwks(URI jwksUri, String issuer) implements Auth {
+        public String describe() {
+            return jwksUri != null ? "JWKS JWT (" + jwksUri + ")" : "JWKS JWT (discovered from issuer " + issuer + ")";
+        }
+    }
+
+    /** RFC 7662 introspection against an external authorization server. */
+    public record Introspection(URI endpoint, String clientId, String clientSecret, Duration cacheTtl) implements Auth {
+        public String describe() {
+            return "RFC 7662 introspection (" + endpoint + ", client " + clientId + ")";
+        }
+    }
+
+    /** The embedded OAuth 2.1 authorization server, in the same process, on the same port. */
+    public record EmbeddedAuthServer(boolean autoApprove, Path stateDir, byte[] secret, Map<String, String> users) implements Auth {
+        public String describe() {
+            return "embedded authorization server" + (autoApprove ? " (auto-approve)" : "");
+        }
+    }
+
+    /**
+     * Claim checks shared by the JWT verifiers.
+     *
+     * @param issuer             exact {@code iss}, or null to skip (only for the shared-secret layout)
+     * @param extraAudiences     audiences accepted besides this server's resource URL
+     * @param clientIdAsAudience accept {@code client_id} in place of {@code aud} (AWS Cognito access tokens)
+     */
+    public record JwtChecks(String issuer, Set<String> extraAudiences, boolean clientIdAsAudience, Duration clockSkew) {
+    }
+
+    /** Per-tool scope rules on top of the built-in defaults. */
+    public record Policy(Map<String, Set<String>> toolScopes, Set<String> defaultScopes) {
+    }
+
+    /** The built-in tools. */
+    public record Tools(boolean enabled, Path filesRoot, List<String> commandAllowlist, Duration commandTimeout) {
+    }
+
+    /** Hardening of the HTTP edge. */
+    public record Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests) {
+    }
+
+    /** Where a fronted MCP server is: a command line (stdio) or a Streamable HTTP URL. */
+    public record UpstreamConfig(String name, List<String> command, URI url, String bearerToken,
+            Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls) {
+    }
+
+    /** Refuses a configuration that cannot work, naming the setting. */
+    public GatewayConfig validate() {
+        if (listener.port() < 0 || listener.port() > 65535) {
+            throw new ConfigException("--port must be between 0 and 65535, got " + listener.port());
+        }
+        if (!listener.mcpPath().startsWith("/") || listener.mcpPath().length() < 2 || listener.mcpPath().contains("?")) {
+            throw new ConfigException("--mcp-path must be an absolute path such as /mcp, got '" + listener.mcpPath() + "'");
+        }
+        if (listener.publicBaseUrl() != null) {
+            URI u = uri("--public-url", listener.publicBaseUrl());
+            if (u.getPath() != null && !u.getPath().isEmpty() && !"/".equals(u.getPath())) {
+                throw new ConfigException("--public-url is an origin (scheme://host[:port]); put the path in --mcp-path");
+            }
+        }
+        switch (auth) {
+            case SharedSecret s when s.secret().length < 32 ->
+                throw new ConfigException("--secret must be at least 32 bytes (256 bits) for HS256, got " + s.secret().length);
+            case Jwks j when j.jwksUri() == null && (j.issuer() == null || j.issuer().isBlank()) ->
+                throw new ConfigException("JWKS validation needs --jwks-uri or --issuer");
+            case Introspection i when i.clientId() == null || i.clientSecret() == null ->
+                throw new ConfigException("--introspection-uri needs --introspection-client-id and --introspection-client-secret");
+            case EmbeddedAuthServer e when e.secret() != null && e.secret().length < 32 ->
+                throw new ConfigException("--secret must be at least 32 bytes (256 bits) for HS256, got " + e.secret().length);
+            default -> { }
+        }
+        if (jwt.clockSkew().isNegative() || jwt.clockSkew().compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new ConfigException("--clock-skew must be between 0s and 10m");
+        }
+        if (edge.maxBodyBytes() < 1024) {
+            throw new ConfigException("--max-body must be at least 1024 bytes");
+        }
+        if (edge.maxConcurrentRequests() < 1) {
+            throw new ConfigException("--max-concurrent must be at least 1");
+        }
+        if (tools.enabled() && tools.filesRoot() != null && !java.nio.file.Files.isDirectory(tools.filesRoot())) {
+            throw new ConfigException("--files-root " + tools.filesRoot() + " is not a directory");
+        }
+        if (tools.commandTimeout().isNegative() || tools.commandTimeout().isZero()) {
+            throw new ConfigException("--command-timeout must be positive");
+        }
+        return this;
+    }
+
+    /** An http(s) URL setting, or a ConfigException naming it. */
+    public static URI uri(String setting, String value) {
+        try {
+            URI u = new URI(value);
+            if (u.getScheme() == null || u.getHost() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))) {
+                throw new ConfigException(setting + " must be an http(s) URL, got '" + value + "'");
+            }
+            return u;
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(setting + " is not a valid URL: '" + value + "'");
+        }
+    }
+}
