@@ -15,7 +15,9 @@ import java.util.TreeSet;
  * clients which authorization servers issue tokens for it (MCP authorization, "Authorization Server Location").
  *
  * @param resource               the resource identifier: the canonical MCP URL, e.g. {@code https://host/mcp}
- * @param authorizationServers   issuer URLs of the authorization servers; at least one (MCP requires it)
+ * @param authorizationServers   issuer URLs of the authorization servers; MCP clients need at least one to log in.
+ *                               Empty only for the shared-secret layout, where tokens come from outside OAuth
+ *                               (RFC 9728 section 2 makes the member optional; it is then left out)
  * @param scopesSupported        scopes a client may request for this resource (may be empty: left out)
  * @param resourceName           a human-readable name (may be null)
  * @param resourceDocumentation  a page describing the resource (may be null)
@@ -36,9 +38,6 @@ public record ProtectedResourceMetadata(
             throw new IllegalArgumentException("resource must be an absolute URL without a fragment: " + resource);
         }
         authorizationServers = List.copyOf(authorizationServers);
-        if (authorizationServers.isEmpty()) {
-            throw new IllegalArgumentException("at least one authorization server is required (MCP authorization server location)");
-        }
         scopesSupported = scopesSupported == null ? Set.of() : Set.copyOf(new TreeSet<>(scopesSupported));
     }
 
@@ -75,8 +74,10 @@ public record ProtectedResourceMetadata(
     public ObjectNode toJson() {
         ObjectNode doc = JsonErrors.MAPPER.createObjectNode();
         doc.put("resource", resource.toString());
-        ArrayNode servers = doc.putArray("authorization_servers");
-        authorizationServers.forEach(as -> servers.add(as.toString()));
+        if (!authorizationServers.isEmpty()) {
+            ArrayNode servers = doc.putArray("authorization_servers");
+            authorizationServers.forEach(as -> servers.add(as.toString()));
+        }
         if (!scopesSupported.isEmpty()) {
             ArrayNode scopes = doc.putArray("scopes_supported");
             new TreeSet<>(scopesSupported).forEach(scopes::add);

@@ -40,9 +40,11 @@ class ProtectedResourceMetadataTest {
     }
 
     @Test
-    void metadataWithoutAuthorizationServerIsRefused() {
-        assertThatThrownBy(() -> new ProtectedResourceMetadata(URI.create("https://mcp.example.com/mcp"), List.of(), Set.of(), null, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("authorization server");
+    void metadataWithoutAuthorizationServerLeavesTheMemberOut() {
+        // The shared-secret layout has no OAuth issuer; RFC 9728 section 2 makes authorization_servers optional.
+        var noIssuer = new ProtectedResourceMetadata(URI.create("https://mcp.example.com/mcp"), List.of(), Set.of(), null, null);
+        assertThat(noIssuer.toJson().has("authorization_servers")).isFalse();
+        assertThat(noIssuer.toJson().get("resource").asText()).isEqualTo("https://mcp.example.com/mcp");
     }
 
     @Test

@@ -1,0 +1,58 @@
+package dev.mcpauth.cli;
+
+import dev.mcpauth.config.ConfigSources;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.IDefaultValueProvider;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * Feeds picocli the defaults from the environment ({@code MCP_AUTH_*}), {@code .env} and {@code mcp-auth.yaml},
+ * so a flag always wins and {@code --help} can show each option's variable name.
+ */
+public final class EnvDefaultProvider implements IDefaultValueProvider {
+
+    private final Path explicitConfig;
+    private volatile ConfigSources sources;
+
+    private EnvDefaultProvider(Path explicitConfig) {
+        this.explicitConfig = explicitConfig;
+    }
+
+    /** The provider for a command line: {@code --config FILE} is found before parsing, as it feeds the defaults. */
+    static EnvDefaultProvider forArgs(List<String> args) {
+        Path config = null;
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.equals("--config") && i + 1 < args.size()) {
+                config = Path.of(args.get(i + 1));
+            } else if (a.startsWith("--config=")) {
+                config = Path.of(a.substring("--config=".length()));
+            }
+        }
+        return new EnvDefaultProvider(config);
+    }
+
+    /** The sources, loaded once on first use. */
+    public ConfigSources sources() {
+        ConfigSources s = sources;
+        if (s == null) {
+            s = ConfigSources.load(Path.of("").toAbsolutePath(), System.getenv(), explicitConfig);
+            sources = s;
+        }
+        return s;
+    }
+
+    @Override
+    public String defaultValue(ArgSpec argSpec) {
+        if (!(argSpec instanceof OptionSpec option) || option.longestName().length() < 3) {
+            return null;
+        }
+        String setting = option.longestName().replaceFirst("^--", "");
+        if ("help".equals(setting) || "version".equals(setting)) {
+            return null;
+        }
+        return sources().lookup(setting).orElse(argSpec.defaultValue());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.mcpauth.cli;
+
+import dev.mcpauth.config.Durations;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mcpauth.client.AuthorizationTarget;
+import dev.mcpauth.client.Discovery;
+import dev.mcpauth.client.LoginFlow;
+import dev.mcpauth.client.TokenSet;
+import dev.mcpauth.config.GatewayConfig;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code mcp-auth flow}: the client side of MCP authorization, from a terminal. */
+@Command(name = "flow", mixinStandardHelpOptions = true,
+        description = {
+            "Log in to an MCP server (or an authorization server) the way an MCP client does, printing each step to stderr:",
+            "discovery (RFC 9728 from the 401, then RFC 8414 / OIDC), dynamic client registration (RFC 7591), PKCE S256,",
+            "authorization in the browser (or unattended when the server approves at once), and the code exchange.",
+            "Prints the access token (or, with --json, the whole token response) on stdout."
+        })
+public final class FlowCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "URL", description = "The MCP endpoint (e.g. http://127.0.0.1:8001/mcp) or an issuer URL.")
+    String url;
+
+    @Option(names = "--scope", paramLabel = "SCOPES", split = "[ ,]", description = "Scopes to ask for. Default: those the resource advertises.")
+    List<String> scopes = List.of();
+
+    @Option(names = "--resource", paramLabel = "URI", description = "Resource indicator (RFC 8707). Default: the discovered resource.")
+    String resource;
+
+    @Option(names = "--client-id", paramLabel = "ID", description = "Use this pre-registered client instead of registering one.")
+    String clientId;
+
+    @Option(names = "--client-secret", paramLabel = "SECRET", description = "Secret of the pre-registered client (confidential clients).")
+    String clientSecret;
+
+    @Option(names = "--redirect-port", paramLabel = "PORT", defaultValue = "0", description = "Loopback port for the redirect (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int redirectPort;
+
+    @Option(names = "--no-browser", description = "Do not open a browser: print the authorization URL and wait for the redirect.")
+    boolean noBrowser;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", description = "How long to wait for the login. Default: ${DEFAULT-VALUE}.")
+    String timeout;
+
+    @Option(names = "--json", description = "Print the whole token response (with issuer and client_id) as JSON.")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        URI target = GatewayConfig.uri("URL", url);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+        java.util.function.Consumer<String> progress = line -> {
+            err.println("flow: " + line);
+            err.flush();
+        };
+        try {
+            AuthorizationTarget found = new Discovery(http, progress).discover(target);
+            LoginFlow flow = new LoginFlow(http, progress, authorizationUrl -> openBrowser(authorizationUrl, err));
+            TokenSet tokens = flow.run(found, new LoginFlow.Options(new LinkedHashSet<>(scopes),
+                    resource == null ? null : GatewayConfig.uri("--resource", resource), clientId, clientSecret, redirectPort,
+                    Durations.parse("--timeout", timeout)));
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tokens.toJson()) : tokens.accessToken());
+            out.flush();
+            return 0;
+        } catch (java.io.IOException e) {
+            throw new CliFailure("flow failed: " + e.getMessage());
+        }
+    }
+
+    private void openBrowser(URI url, PrintWriter err) {
+        err.println("flow: open this URL to log in:");
+        err.println("  " + url);
+        err.flush();
+        if (noBrowser) {
+            return;
+        }
+        for (String opener : new String[] {"xdg-open", "open"}) {
+            try {
+                new ProcessBuilder(opener, url.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                return;
+            } catch (java.io.IOException ignored) {
+                // try the next opener; the URL is printed anyway
+            }
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.mcpauth.cli;
+
+import dev.mcpauth.config.Durations;
+
+import dev.mcpauth.config.ConfigException;
+import dev.mcpauth.config.ConfigSources;
+import dev.mcpauth.config.FileSections;
+import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.http.GatewayServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mcp-auth serve}: the gateway. */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {
+            "Serve MCP tools over Streamable HTTP (or stdio) behind OAuth bearer-token authentication and per-tool scopes.",
+            "With no token-validation option it runs the embedded OAuth 2.1 authorization server on the same port."
+        })
+public final class ServeCommand implements Callable<Integer> {
+
+    /** Set while a server runs, so that {@code main} leaves the JVM alive for it. */
+    static final AtomicBoolean RUNNING = new AtomicBoolean();
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML). Default: ./mcp-auth.yaml when present. Env: MCP_AUTH_CONFIG.")
+    Path config;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_HOST.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8001", description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_PORT.")
+    int port;
+
+    @Option(names = "--mcp-path", defaultValue = "/mcp", description = "Path of the MCP endpoint. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MCP_PATH.")
+    String mcpPath;
+
+    @Option(names = "--public-url", paramLabel = "URL", description = "Origin clients reach this server at (behind a proxy); the resource identifier is URL + --mcp-path. Env: MCP_AUTH_PUBLIC_URL.")
+    String publicUrl;
+
+    @Option(names = "--stateless", description = "No MCP sessions: every POST is answered on its own. Env: MCP_AUTH_STATELESS.")
+    boolean stateless;
+
+    @Option(names = "--stdio", description = "Serve over stdin/stdout for a local client that spawns this process; the token comes from MCP_AUTH_TOKEN or --token-file.")
+    boolean stdio;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "With --stdio: read the caller's access token from FILE. Env: MCP_AUTH_TOKEN_FILE.")
+    Path tokenFile;
+
+    @Mixin
+    VerifierOptions verifier;
+
+    @Mixin
+    PolicyOptions policy;
+
+    @Option(names = "--no-builtin-tools", description = "Expose no built-in tools (only upstream servers). Env: MCP_AUTH_NO_BUILTIN_TOOLS.")
+    boolean noBuiltinTools;
+
+    @Option(names = "--files-root", paramLabel = "DIR", defaultValue = ".", description = "Directory list_files and execute_command are confined to. Default: the working directory. Env: MCP_AUTH_FILES_ROOT.")
+    Path filesRoot;
+
+    @Option(names = "--allow-command", paramLabel = "PROGRAM", split = ",", description = "Programs execute_command may run (by name, no paths). Default: echo,date,uname,whoami,pwd. Env: MCP_AUTH_ALLOW_COMMAND.")
+    List<String> allowCommands;
+
+    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Time limit of execute_command. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_COMMAND_TIMEOUT.")
+    String commandTimeout;
+
+    @Option(names = "--allowed-origin", paramLabel = "ORIGIN", split = ",", description = "Browser origins allowed to call (DNS-rebinding defence); loopback origins are allowed when bound to loopback. Env: MCP_AUTH_ALLOWED_ORIGIN.")
+    List<String> allowedOrigins = new ArrayList<>();
+
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576", description = "Largest request body accepted (413 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_BODY.")
+    long maxBody;
+
+    @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "256", description = "Requests handled at once (503 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONCURRENT.")
+    int maxConcurrent;
+
+    @Option(names = "--scope-upgrade-endpoint", paramLabel = "URL", description = "Where 403 bodies tell clients to upgrade their scopes (RFC 8693 token exchange). Default: the embedded AS's token endpoint when it runs. Env: MCP_AUTH_SCOPE_UPGRADE_ENDPOINT.")
+    String scopeUpgradeEndpoint;
+
+    @Option(names = "--authorization-server", paramLabel = "URL", split = ",", description = "Authorization servers named in the protected resource metadata (RFC 9728). Default: --issuer, or the embedded AS. Env: MCP_AUTH_AUTHORIZATION_SERVER.")
+    List<String> authorizationServers = new ArrayList<>();
+
+    @Option(names = "--embedded-as", description = "Run the embedded authorization server (the default when no token-validation option is given); with --secret it signs HS256 with that secret. Env: MCP_AUTH_EMBEDDED_AS.")
+    boolean embeddedAs;
+
+    @Option(names = "--auto-approve", description = "Embedded AS: issue codes without the consent page (tests and demos only). Env: MCP_AUTH_AUTO_APPROVE.")
+    boolean autoApprove;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Embedded AS: keep clients, grants and the signing key in DIR across restarts. Env: MCP_AUTH_STATE_DIR.")
+    Path stateDir;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig config = toConfig().validate();
+        if (stdio) {
+            return StdioRunner.run(config, tokenFile);
+        }
+        GatewayServer server = GatewayServer.start(config);
+        RUNNING.set(true);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "mcp-auth-shutdown"));
+        System.err.println(server.banner());
+        return 0;
+    }
+
+    GatewayConfig toConfig() {
+        return new GatewayConfig(
+                new GatewayConfig.Listener(host, port, mcpPath, publicUrl, stateless),
+                verifier.auth(embeddedAs, autoApprove, stateDir),
+                verifier.checks(),
+                policy.toPolicy(sources()),
+                new GatewayConfig.Tools(!noBuiltinTools, filesRoot.toAbsolutePath().normalize(),
+                        allowCommands == null ? List.copyOf(new java.util.TreeSet<>(dev.mcpauth.tools.CommandTools.DEFAULT_ALLOWLIST)) : allowCommands,
+                        Durations.parse("--command-timeout", commandTimeout)),
+                new GatewayConfig.Edge(allowedOrigins, maxBody, maxConcurrent),
+                scopeUpgradeEndpoint,
+                authorizationServers,
+                FileSections.upstreams(sources()));
+    }
+
+    private ConfigSources sources() {
+        return ((EnvDefaultProvider) spec.root().commandLine().getDefaultValueProvider()).sources();
+    }
+}

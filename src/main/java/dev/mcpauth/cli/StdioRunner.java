@@ -1,0 +1,64 @@
+package dev.mcpauth.cli;
+
+import dev.mcpauth.config.ConfigException;
+import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.http.GatewayServer;
+import dev.mcpauth.http.Verifiers;
+import dev.mcpauth.mcp.McpServerFactory;
+import dev.mcpauth.mcp.StdioFront;
+import dev.mcpauth.mcp.ToolCatalog;
+import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.resource.ProtectedResourceMetadata;
+import dev.mcpauth.token.TokenRejected;
+import dev.mcpauth.token.TokenVerifier;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code serve --stdio}: the same tools and policy over stdin/stdout. The token comes from the environment
+ * ({@code MCP_AUTH_TOKEN}) or {@code --token-file}; it is verified before serving and again (cheaply, from the
+ * cache) on every call, so an expired or revoked token stops working mid-session.
+ */
+final class StdioRunner {
+
+    private StdioRunner() {
+    }
+
+    static int run(GatewayConfig config, Path tokenFile) throws IOException {
+        if (config.auth() instanceof GatewayConfig.EmbeddedAuthServer) {
+            throw new ConfigException("--stdio needs a way to validate its token: --secret, --jwks-uri/--issuer or --introspection-uri");
+        }
+        String token = readToken(tokenFile);
+        String resourceUrl = config.listener().resourceUrl(config.listener().port());
+        TokenVerifier verifier = Verifiers.forConfig(config.auth(), config.jwt(), resourceUrl, null, null);
+        try {
+            verifier.verify(token);
+        } catch (TokenRejected e) {
+            throw new CliFailure("the stdio token was rejected (" + e.reason().errorCode() + "): " + e.description());
+        }
+        ScopePolicy policy = GatewayServer.policy(config);
+        ProtectedResourceMetadata metadata = new ProtectedResourceMetadata(URI.create(resourceUrl),
+                config.jwt().issuer() == null ? List.of() : List.of(URI.create(config.jwt().issuer())), Set.of(), "mcp-auth gateway", null);
+        ToolCatalog catalog = GatewayServer.catalog(config, policy, resourceUrl, metadata);
+        McpServerFactory factory = new McpServerFactory(catalog, policy, GatewayServer.SERVER_NAME, VersionProvider.version(),
+                config.scopeUpgradeEndpoint());
+        new StdioFront(factory, () -> verifier.verify(token), System.in, System.out).run();
+        System.out.flush();
+        return 0;
+    }
+
+    private static String readToken(Path tokenFile) throws IOException {
+        String token = tokenFile != null
+                ? Files.readString(tokenFile, StandardCharsets.UTF_8)
+                : System.getenv("MCP_AUTH_TOKEN");
+        if (token == null || token.isBlank()) {
+            throw new ConfigException("--stdio needs the caller's access token in MCP_AUTH_TOKEN or --token-file");
+        }
+        return token.strip();
+    }
+}

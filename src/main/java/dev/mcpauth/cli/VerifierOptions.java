@@ -1,0 +1,99 @@
+package dev.mcpauth.cli;
+
+import dev.mcpauth.config.ConfigException;
+import dev.mcpauth.config.Durations;
+import dev.mcpauth.config.GatewayConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How tokens are validated: shared by {@code serve} and {@code token verify}. */
+public final class VerifierOptions {
+
+    @Option(names = "--secret", paramLabel = "SECRET", description = "Shared secret for HS256/384/512 JWTs (at least 32 bytes). Env: MCP_AUTH_SECRET.")
+    public String secret;
+
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the shared secret from FILE (trailing newline ignored). Env: MCP_AUTH_SECRET_FILE.")
+    public Path secretFile;
+
+    @Option(names = "--jwks-uri", paramLabel = "URL", description = "Validate asymmetric JWTs (RS/PS/ES/EdDSA) against this JWKS. Env: MCP_AUTH_JWKS_URI.")
+    public String jwksUri;
+
+    @Option(names = "--issuer", paramLabel = "URL", description = "Required token issuer (exact `iss`); without --jwks-uri its JWKS is discovered from RFC 8414 / OIDC metadata. Env: MCP_AUTH_ISSUER.")
+    public String issuer;
+
+    @Option(names = "--audience", paramLabel = "AUD", split = ",", description = "Accept these audiences besides this server's resource URL (RFC 8707). Env: MCP_AUTH_AUDIENCE.")
+    public List<String> audiences;
+
+    @Option(names = "--client-id-as-audience", description = "Accept `client_id` in place of `aud` (AWS Cognito access tokens); the client id must be one of --audience. Env: MCP_AUTH_CLIENT_ID_AS_AUDIENCE.")
+    public boolean clientIdAsAudience;
+
+    @Option(names = "--introspection-uri", paramLabel = "URL", description = "Validate tokens by RFC 7662 introspection at URL. Env: MCP_AUTH_INTROSPECTION_URI.")
+    public String introspectionUri;
+
+    @Option(names = "--introspection-client-id", paramLabel = "ID", description = "Client id for the introspection endpoint. Env: MCP_AUTH_INTROSPECTION_CLIENT_ID.")
+    public String introspectionClientId;
+
+    @Option(names = "--introspection-client-secret", paramLabel = "SECRET", description = "Client secret for the introspection endpoint. Env: MCP_AUTH_INTROSPECTION_CLIENT_SECRET.")
+    public String introspectionClientSecret;
+
+    @Option(names = "--introspection-cache-ttl", paramLabel = "DURATION", defaultValue = "60s",
+            description = "Longest time an introspected token is trusted without asking again (bounds revocation delay). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_INTROSPECTION_CACHE_TTL.")
+    public String introspectionCacheTtl;
+
+    @Option(names = "--clock-skew", paramLabel = "DURATION", defaultValue = "60s", description = "Tolerated clock difference for exp/nbf. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_CLOCK_SKEW.")
+    public String clockSkew;
+
+    /** Whether any verifier option was given (else `serve` runs the embedded authorization server). */
+    public boolean anyGiven() {
+        return secret != null || secretFile != null || jwksUri != null || issuer != null || introspectionUri != null;
+    }
+
+    /** The configured way of validating tokens; with none given, the embedded authorization server. */
+    public GatewayConfig.Auth auth(boolean embeddedAs, boolean autoApprove, Path stateDir) {
+        byte[] key = readSecret();
+        boolean introspection = introspectionUri != null;
+        boolean jwks = jwksUri != null || (issuer != null && key == null && !introspection);
+        if ((key != null ? 1 : 0) + (jwks ? 1 : 0) + (introspection ? 1 : 0) > 1) {
+            throw new ConfigException("choose one way to validate tokens: --secret/--secret-file, --jwks-uri/--issuer, or --introspection-uri");
+        }
+        if ((introspection || jwks) && embeddedAs) {
+            throw new ConfigException("--embedded-as validates its own tokens; it cannot be combined with --jwks-uri, --issuer or --introspection-uri");
+        }
+        if (introspection) {
+            return new GatewayConfig.Introspection(GatewayConfig.uri("--introspection-uri", introspectionUri),
+                    introspectionClientId, introspectionClientSecret, Durations.parse("--introspection-cache-ttl", introspectionCacheTtl));
+        }
+        if (jwks) {
+            return new GatewayConfig.Jwks(jwksUri == null ? null : GatewayConfig.uri("--jwks-uri", jwksUri), issuer);
+        }
+        if (key != null && !embeddedAs) {
+            return new GatewayConfig.SharedSecret(key);
+        }
+        return new GatewayConfig.EmbeddedAuthServer(autoApprove, stateDir, key, Map.of());
+    }
+
+    /** The claim checks every JWT verifier applies. */
+    public GatewayConfig.JwtChecks checks() {
+        return new GatewayConfig.JwtChecks(issuer, new LinkedHashSet<>(audiences == null ? List.of() : audiences), clientIdAsAudience,
+                Durations.parse("--clock-skew", clockSkew));
+    }
+
+    private byte[] readSecret() {
+        if (secret != null && secretFile != null) {
+            throw new ConfigException("give --secret or --secret-file, not both");
+        }
+        if (secretFile != null) {
+            try {
+                return Files.readString(secretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                throw new ConfigException("--secret-file " + secretFile + " cannot be read: " + e.getMessage());
+            }
+        }
+        return secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
+    }
+}

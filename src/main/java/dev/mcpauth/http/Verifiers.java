@@ -1,0 +1,50 @@
+package dev.mcpauth.http;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.token.CachingVerifier;
+import dev.mcpauth.token.IntrospectionVerifier;
+import dev.mcpauth.token.JwksVerifier;
+import dev.mcpauth.token.JwtRules;
+import dev.mcpauth.token.SharedSecretVerifier;
+import dev.mcpauth.token.TokenVerifier;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/** The one place where the configured way of validating tokens becomes a {@link TokenVerifier}. */
+public final class Verifiers {
+
+    /** JWTs cannot be revoked: a verified one stays valid until {@code exp}; the cache only bounds memory. */
+    private static final Duration JWT_CACHE_TTL = Duration.ofHours(1);
+
+    private Verifiers() {
+    }
+
+    /**
+     * @param resourceUrl   this server's resource identifier, which every token's audience must contain (RFC 8707)
+     * @param embeddedKeys  the embedded authorization server's public keys (only for that mode), else null
+     * @param embeddedIssuer the embedded authorization server's issuer (only for that mode), else null
+     */
+    public static TokenVerifier forConfig(GatewayConfig.Auth auth, GatewayConfig.JwtChecks checks, String resourceUrl,
+            JWKSet embeddedKeys, String embeddedIssuer) throws IOException {
+        Set<String> audiences = new LinkedHashSet<>();
+        audiences.add(resourceUrl);
+        audiences.addAll(checks.extraAudiences());
+        String issuer = embeddedIssuer != null ? embeddedIssuer : checks.issuer();
+        JwtRules rules = JwtRules.of(issuer, audiences).withClockSkew(checks.clockSkew()).withClientIdAsAudience(checks.clientIdAsAudience());
+        return switch (auth) {
+            case GatewayConfig.SharedSecret s -> CachingVerifier.wrap(new SharedSecretVerifier(s.secret(), rules), JWT_CACHE_TTL);
+            case GatewayConfig.Jwks j -> CachingVerifier.wrap(j.jwksUri() != null
+                    ? JwksVerifier.fromJwksUri(j.jwksUri(), rules)
+                    : JwksVerifier.fromIssuer(URI.create(j.issuer()), rules), JWT_CACHE_TTL);
+            case GatewayConfig.Introspection i -> CachingVerifier.wrap(
+                    new IntrospectionVerifier(i.endpoint(), i.clientId(), i.clientSecret(), rules), i.cacheTtl());
+            case GatewayConfig.EmbeddedAuthServer e -> CachingVerifier.wrap(e.secret() != null
+                    ? new SharedSecretVerifier(e.secret(), rules)
+                    : JwksVerifier.fromJwkSet(embeddedKeys, rules), JWT_CACHE_TTL);
+        };
+    }
+}
