@@ -14,9 +14,11 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -201,8 +203,11 @@ final class ChildProcessTransport implements McpClientTransport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new McpTransportException("upstream " + spec.name() + " is not running (interrupted)");
-        } catch (Exception e) {
-            throw new McpTransportException("upstream " + spec.name() + " is not running", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof McpTransportException cannotStart ? cannotStart
+                    : new McpTransportException("upstream " + spec.name() + " is not running", e.getCause());
+        } catch (TimeoutException e) {
+            throw new McpTransportException("upstream " + spec.name() + " did not start within " + spec.callTimeout().toMillis() + " ms");
         }
     }
 

@@ -239,10 +239,14 @@ public final class UpstreamConnection {
         }
     }
 
+    /** Our own message if the chain has one (it names the upstream and the step), else the root cause's. */
     private static String describe(Throwable e) {
         Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith("upstream ")) {
+                return t.getMessage();
+            }
+            root = t;
         }
         return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
     }
