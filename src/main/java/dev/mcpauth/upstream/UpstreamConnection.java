@@ -1,0 +1,253 @@
+package dev.mcpauth.upstream;
+
+import dev.mcpauth.mcp.CatalogTool;
+import dev.mcpauth.mcp.ToolCatalog;
+import io.modelcontextprotocol.spec.McpSchema.Tool;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one upstream MCP server connected and its tools in the {@link ToolCatalog} (source {@code upstream:<name>}).
+ * <p>
+ * A supervisor (a virtual thread, so it never holds the JVM open) connects, publishes the tools, waits for the
+ * connection to be lost (child exit, HTTP failure), and reconnects with exponential {@link Backoff}, publishing the
+ * tools again. While it reconnects the tools stay listed and calls get an {@code isError} result saying the upstream
+ * is restarting: clients keep a stable tool list (no list_changed churn on every blip) and get an error they can
+ * retry, instead of a tool that vanishes mid-conversation. {@link #stop()} removes the tools.
+ */
+public final class UpstreamConnection {
+
+    private static final Logger log = LoggerFactory.getLogger(UpstreamConnection.class);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
+    private final UpstreamSpec spec;
+    private final ToolCatalog catalog;
+    private final Backoff backoff;
+    private final Clock clock = Clock.systemUTC();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final UpstreamCalls calls;
+    private final CountDownLatch firstAttempt = new CountDownLatch(1);
+    private final CountDownLatch stopSignal = new CountDownLatch(1);
+    private final Set<String> publishedNames = new HashSet<>();
+    private volatile UpstreamStatus status = UpstreamStatus.DOWN;
+    private volatile UpstreamSession current;
+    private volatile String lastProblem;
+    private boolean stopping;
+    private Thread supervisor;
+
+    public UpstreamConnection(UpstreamSpec spec, ToolCatalog catalog) {
+        this(spec, catalog, Backoff.DEFAULT);
+    }
+
+    public UpstreamConnection(UpstreamSpec spec, ToolCatalog catalog, Backoff backoff) {
+        this.spec = spec;
+        this.catalog = catalog;
+        this.backoff = backoff;
+        this.calls = new UpstreamCalls(spec, () -> current, this::whyUnavailable);
+    }
+
+    /** Starts connecting in the background (for stdio: starts the child). Returns at once; see {@link #awaitFirstAttempt}. */
+    public synchronized void start() {
+        if (supervisor != null) {
+            throw new IllegalStateException("upstream " + spec.name() + " was already started");
+        }
+        status = UpstreamStatus.STARTING;
+        supervisor = Thread.ofVirtual().name("upstream-" + spec.name() + "-supervisor").start(this::supervise);
+    }
+
+    /** Waits until the first connection attempt succeeded or failed; true when the upstream is up. */
+    public boolean awaitFirstAttempt(Duration timeout) throws InterruptedException {
+        firstAttempt.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        return status == UpstreamStatus.UP;
+    }
+
+    /** Closes the connection, ends the child process tree, removes the tools; no retry follows. Idempotent. */
+    public void stop() {
+        UpstreamSession session;
+        Thread running;
+        synchronized (this) {
+            stopping = true;
+            session = current;
+            running = supervisor;
+        }
+        stopSignal.countDown();
+        if (session != null) {
+            session.close();
+        }
+        if (running != null) {
+            join(running);
+        }
+        synchronized (this) {
+            catalog.replaceSource(spec.source(), List.of());
+            publishedNames.clear();
+        }
+        http.shutdownNow();
+        status = UpstreamStatus.DOWN;
+    }
+
+    public String name() {
+        return spec.name();
+    }
+
+    public UpstreamSpec spec() {
+        return spec;
+    }
+
+    public UpstreamStatus status() {
+        return status;
+    }
+
+    /** Why the upstream was last lost or could not connect (for {@code /health}); empty if it never failed. */
+    public Optional<String> lastProblem() {
+        return Optional.ofNullable(lastProblem);
+    }
+
+    /** The exposed names of the tools currently published for this upstream. */
+    public synchronized Set<String> toolNames() {
+        return Set.copyOf(publishedNames);
+    }
+
+    /** The child's process id while a stdio upstream runs, else -1 (diagnostics). */
+    long pid() {
+        UpstreamSession session = current;
+        return session == null ? -1 : session.pid();
+    }
+
+    private void supervise() {
+        Duration delay = backoff.initial();
+        while (!isStopping()) {
+            UpstreamSession session = UpstreamSession.create(spec, http, clock, this::publish);
+            if (!setCurrent(session)) {
+                session.close();
+                break;
+            }
+            Instant upSince = null;
+            try {
+                session.initialize();
+                upSince = clock.instant();
+                publish(session, session.tools());
+                status = UpstreamStatus.UP;
+                log.info("upstream {} is up with {} tools", spec.name(), session.tools().size());
+                firstAttempt.countDown();
+                lastProblem = session.lost().join();
+                status = UpstreamStatus.RESTARTING;
+            } catch (RuntimeException e) {
+                lastProblem = "upstream " + spec.name() + " could not connect: " + describe(e);
+                status = UpstreamStatus.RESTARTING;
+            } finally {
+                firstAttempt.countDown();
+                setCurrent(null);
+                session.close();
+            }
+            if (isStopping()) {
+                break;
+            }
+            if (upSince != null && Duration.between(upSince, clock.instant()).compareTo(backoff.stableAfter()) >= 0) {
+                delay = backoff.initial();
+            }
+            log.warn("{}; reconnecting in {} ms", lastProblem, delay.toMillis());
+            if (!pause(delay)) {
+                break;
+            }
+            delay = backoff.next(delay);
+        }
+        status = UpstreamStatus.DOWN;
+    }
+
+    /** Publishes {@code tools} if they come from the live session (a late notification from an old one is ignored). */
+    private synchronized void publish(UpstreamSession from, List<Tool> tools) {
+        if (from != current || stopping) {
+            return;
+        }
+        List<CatalogTool> entries = new ArrayList<>();
+        for (Tool tool : tools) {
+            entries.add(entry(tool));
+        }
+        try {
+            catalog.replaceSource(spec.source(), entries);
+        } catch (IllegalArgumentException clash) {
+            // Another source already exposes some of these names (unprefixed upstream next to built-in tools): keep theirs.
+            List<CatalogTool> free = entries.stream()
+                    .filter(e -> publishedNames.contains(e.name()) || catalog.find(e.name()).isEmpty())
+                    .toList();
+            log.error("upstream {}: {} of its tools clash with other sources and are not exposed ({}); enable its prefix",
+                    spec.name(), entries.size() - free.size(), clash.getMessage());
+            catalog.replaceSource(spec.source(), free);
+            entries = free;
+        }
+        publishedNames.clear();
+        entries.forEach(e -> publishedNames.add(e.name()));
+    }
+
+    /** The catalog entry for an upstream tool: renamed if prefixed; its handler calls the upstream with the original name. */
+    private CatalogTool entry(Tool tool) {
+        String original = tool.name();
+        Tool exposed = new Tool(spec.exposedName(original), tool.title(), tool.description(), tool.inputSchema(),
+                tool.outputSchema(), tool.annotations(), tool.meta(), tool.icons());
+        // The caller's token is deliberately not used: the upstream sees only the gateway's own credentials.
+        return new CatalogTool(exposed, call -> calls.call(original, call.arguments()));
+    }
+
+    private String whyUnavailable() {
+        return switch (status) {
+            case STARTING -> "upstream " + spec.name() + " is starting; try again shortly";
+            case DOWN -> "upstream " + spec.name() + " is stopped";
+            default -> "upstream " + spec.name() + " is restarting (" + Optional.ofNullable(lastProblem).orElse("connection lost") + "); try again shortly";
+        };
+    }
+
+    private synchronized boolean setCurrent(UpstreamSession session) {
+        if (session != null && stopping) {
+            return false;
+        }
+        current = session;
+        return true;
+    }
+
+    private synchronized boolean isStopping() {
+        return stopping;
+    }
+
+    /** Sleeps for {@code delay}; false if stopped meanwhile. */
+    private boolean pause(Duration delay) {
+        try {
+            return !stopSignal.await(delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    private void join(Thread running) {
+        try {
+            if (!running.join(STOP_WAIT)) {
+                running.interrupt();
+                running.join(STOP_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Our own message if the chain has one (it names the upstream and the step), else the root cause's. */
+    private static String describe(Throwable e) {
+        Throwable root = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith("upstream ")) {
+                return t.getMessage();
+            }
+            root = t;
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.mcpauth.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The gateway's own client_credentials token for an upstream: Basic client auth, caching, refresh before expiry. */
+class ClientCredentialsTokensTest {
+
+    private final FakeHttpUpstream server = new FakeHttpUpstream(0);
+    private final MutableClock clock = new MutableClock();
+
+    ClientCredentialsTokensTest() throws IOException {
+    }
+
+    @AfterEach
+    void close() {
+        server.close();
+    }
+
+    @Test
+    void tokenIsCachedThenFetchedAgainBeforeItExpires() throws Exception {
+        ClientCredentialsTokens tokens = tokens(FakeHttpUpstream.CLIENT_SECRET);
+
+        assertThat(tokens.current()).isEqualTo("cc-token-1");
+        clock.advance(Duration.ofMinutes(58));
+        assertThat(tokens.current()).as("an hour's token, 58 minutes in").isEqualTo("cc-token-1");
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(tokens.current()).as("within a minute of expiry").isEqualTo("cc-token-2");
+        assertThat(server.tokenRequestAuthorizations).allSatisfy(a -> assertThat(a).startsWith("Basic "));
+    }
+
+    @Test
+    void invalidatedTokenIsFetchedAgain() throws Exception {
+        ClientCredentialsTokens tokens = tokens(FakeHttpUpstream.CLIENT_SECRET);
+        tokens.current();
+
+        tokens.invalidate();
+
+        assertThat(tokens.current()).isEqualTo("cc-token-2");
+    }
+
+    @Test
+    void refusedClientIsAnErrorNamingTheEndpointAndClientButNotTheSecret() {
+        ClientCredentialsTokens tokens = tokens("the-wrong-secret");
+
+        assertThatThrownBy(tokens::current).isInstanceOf(IOException.class)
+                .hasMessageContaining(server.tokenUrl().toString())
+                .hasMessageContaining("'gateway-client'")
+                .hasMessageContaining("HTTP 401 invalid_client")
+                .hasMessageNotContaining("the-wrong-secret");
+    }
+
+    @Test
+    void refreshMarginIsAMinuteOrATenthOfShortLifetimes() {
+        assertThat(ClientCredentialsTokens.refreshMargin(Duration.ofHours(1))).isEqualTo(Duration.ofMinutes(1));
+        assertThat(ClientCredentialsTokens.refreshMargin(Duration.ofSeconds(100))).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    private ClientCredentialsTokens tokens(String secret) {
+        UpstreamCredentials.ClientCredentials credentials = new UpstreamCredentials.ClientCredentials(server.tokenUrl(), FakeHttpUpstream.CLIENT_ID, secret, "s");
+        return new ClientCredentialsTokens(credentials, server.mcpUrl(), HttpClient.newHttpClient(), clock);
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.mcpauth.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A small MCP server over stdio (newline-delimited JSON-RPC, written with Jackson) that the upstream tests run as a
+ * real child process. Tools: {@code echo}, {@code slow} (sleeps), {@code crash} (exits), {@code add_tool} (adds a tool,
+ * then sends {@code notifications/tools/list_changed}), {@code pid}, {@code spawn} (starts a grandchild process).
+ * {@code tools/list} answers two tools per page, so that clients must follow {@code nextCursor}.
+ */
+public final class TinyUpstreamServer {
+
+    static final String STDERR_MARKER_ENV = "TINY_STDERR_MARKER";
+    private static final int PAGE_SIZE = 2;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final PrintStream OUT = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+    private static final List<String> TOOLS = new CopyOnWriteArrayList<>(List.of("echo", "slow", "crash", "add_tool", "pid", "spawn"));
+
+    private TinyUpstreamServer() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        System.err.println("tiny upstream starting; marker=" + System.getenv().getOrDefault(STDERR_MARKER_ENV, "none"));
+        System.err.println("second stderr line");
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            JsonNode message = JSON.readTree(line);
+            // Each request on its own thread: a slow call must not hold up the others.
+            Thread.ofVirtual().start(() -> handle(message));
+        }
+        System.exit(0);
+    }
+
+    private static void handle(JsonNode message) {
+        if (!message.has("id") || !message.has("method")) {
+            return;
+        }
+        JsonNode id = message.get("id");
+        JsonNode params = message.path("params");
+        try {
+            switch (message.get("method").asText()) {
+                case "initialize" -> reply(id, initializeResult(params));
+                case "ping" -> reply(id, JSON.createObjectNode());
+                case "tools/list" -> reply(id, toolsPage(params.path("cursor").asText("0")));
+                case "tools/call" -> call(id, params.path("name").asText(), params.path("arguments"));
+                default -> error(id, -32601, "method not found: " + message.get("method").asText());
+            }
+        } catch (Exception e) {
+            error(id, -32603, e.toString());
+        }
+    }
+
+    private static ObjectNode initializeResult(JsonNode params) {
+        ObjectNode result = JSON.createObjectNode();
+        result.put("protocolVersion", params.path("protocolVersion").asText("2025-06-18"));
+        result.putObject("capabilities").putObject("tools").put("listChanged", true);
+        result.putObject("serverInfo").put("name", "tiny").put("version", "1");
+        return result;
+    }
+
+    private static ObjectNode toolsPage(String cursor) {
+        int from = Integer.parseInt(cursor);
+        List<String> all = List.copyOf(TOOLS);
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode tools = result.putArray("tools");
+        for (int i = from; i < Math.min(all.size(), from + PAGE_SIZE); i++) {
+            ObjectNode tool = tools.addObject().put("name", all.get(i)).put("description", "tiny tool " + all.get(i));
+            ObjectNode schema = tool.putObject("inputSchema").put("type", "object");
+            schema.putObject("properties");
+        }
+        if (from + PAGE_SIZE < all.size()) {
+            result.put("nextCursor", String.valueOf(from + PAGE_SIZE));
+        }
+        return result;
+    }
+
+    private static void call(JsonNode id, String name, JsonNode arguments) throws Exception {
+        switch (name) {
+            case "echo" -> reply(id, text(arguments.path("text").asText()));
+            case "slow" -> {
+                long ms = arguments.path("ms").asLong(1000);
+                Thread.sleep(ms);
+                reply(id, text("slept " + ms + " ms"));
+            }
+            case "crash" -> {
+                System.err.println("crashing on request");
+                Runtime.getRuntime().halt(arguments.path("code").asInt(3));
+            }
+            case "add_tool" -> {
+                TOOLS.add(arguments.path("name").asText("extra"));
+                reply(id, text("added"));
+                send(JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/tools/list_changed"));
+            }
+            case "pid" -> reply(id, text(String.valueOf(ProcessHandle.current().pid())));
+            case "spawn" -> reply(id, text(String.valueOf(new ProcessBuilder("sleep", "300").start().pid())));
+            default -> {
+                if (TOOLS.contains(name)) {
+                    reply(id, text("I am " + name));
+                } else {
+                    error(id, -32602, "unknown tool: " + name);
+                }
+            }
+        }
+    }
+
+    private static ObjectNode text(String text) {
+        ObjectNode result = JSON.createObjectNode();
+        result.putArray("content").addObject().put("type", "text").put("text", text);
+        result.put("isError", false);
+        return result;
+    }
+
+    private static void reply(JsonNode id, JsonNode result) {
+        ObjectNode response = JSON.createObjectNode().put("jsonrpc", "2.0");
+        response.set("id", id);
+        response.set("result", result);
+        send(response);
+    }
+
+    private static void error(JsonNode id, int code, String message) {
+        ObjectNode response = JSON.createObjectNode().put("jsonrpc", "2.0");
+        response.set("id", id);
+        response.putObject("error").put("code", code).put("message", message);
+        send(response);
+    }
+
+    private static void send(JsonNode message) {
+        try {
+            String line = JSON.writeValueAsString(message);
+            synchronized (OUT) {
+                OUT.print(line);
+                OUT.print('\n');
+                OUT.flush();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
