@@ -65,6 +65,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     PolicyOptions policy;
 
+    @Option(names = "--upstream", paramLabel = "[NAME=]COMMAND|URL",
+            description = {"Put an existing MCP server behind the gateway: a stdio command line (run without a shell) or a Streamable HTTP URL; repeatable.",
+                    "Its tools are exposed as NAME__tool (unprefixed when it is the only source of tools). Default NAME: u1, u2, ..."})
+    List<String> upstreams = new ArrayList<>();
+
     @Option(names = "--no-builtin-tools", description = "Expose no built-in tools (only upstream servers). Env: MCP_AUTH_NO_BUILTIN_TOOLS.")
     boolean noBuiltinTools;
 
@@ -129,7 +134,15 @@ public final class ServeCommand implements Callable<Integer> {
                 new GatewayConfig.Edge(allowedOrigins, maxBody, maxConcurrent),
                 scopeUpgradeEndpoint,
                 authorizationServers,
-                FileSections.upstreams(sources()));
+                upstreamConfigs());
+    }
+
+    private List<GatewayConfig.UpstreamConfig> upstreamConfigs() {
+        List<GatewayConfig.UpstreamConfig> all = new ArrayList<>(FileSections.upstreams(sources()));
+        for (int i = 0; i < upstreams.size(); i++) {
+            all.add(UpstreamArgument.parse(upstreams.get(i), "u" + (i + 1)));
+        }
+        return all;
     }
 
     private ConfigSources sources() {

@@ -3,10 +3,10 @@ package dev.mcpauth.cli;
 import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.GatewayServer;
+import dev.mcpauth.http.ToolSources;
 import dev.mcpauth.http.Verifiers;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
-import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.resource.ProtectedResourceMetadata;
 import dev.mcpauth.token.TokenRejected;
@@ -41,14 +41,17 @@ final class StdioRunner {
         } catch (TokenRejected e) {
             throw new CliFailure("the stdio token was rejected (" + e.reason().errorCode() + "): " + e.description());
         }
-        ScopePolicy policy = GatewayServer.policy(config);
+        ScopePolicy policy = ToolSources.policy(config);
         ProtectedResourceMetadata metadata = new ProtectedResourceMetadata(URI.create(resourceUrl),
                 config.jwt().issuer() == null ? List.of() : List.of(URI.create(config.jwt().issuer())), Set.of(), "mcp-auth gateway", null);
-        ToolCatalog catalog = GatewayServer.catalog(config, policy, resourceUrl, metadata);
-        McpServerFactory factory = new McpServerFactory(catalog, policy, GatewayServer.SERVER_NAME, VersionProvider.version(),
-                config.scopeUpgradeEndpoint());
-        new StdioFront(factory, () -> verifier.verify(token), System.in, System.out).run();
-        System.out.flush();
+        try (ToolSources tools = ToolSources.start(config, policy, resourceUrl, metadata)) {
+            McpServerFactory factory = new McpServerFactory(tools.catalog(), policy, GatewayServer.SERVER_NAME, VersionProvider.version(),
+                    config.scopeUpgradeEndpoint());
+            new StdioFront(factory, () -> verifier.verify(token), System.in, System.out).run();
+            System.out.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return 0;
     }
 

@@ -17,9 +17,6 @@ import dev.mcpauth.resource.ProtectedResourceMetadata;
 import dev.mcpauth.resource.ProtectedResourceMetadataHandler;
 import dev.mcpauth.resource.ToolPolicyHandler;
 import dev.mcpauth.token.TokenVerifier;
-import dev.mcpauth.tools.BuiltinTools;
-import dev.mcpauth.tools.BuiltinToolsConfig;
-import dev.mcpauth.tools.ServerInfo;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
@@ -57,7 +54,7 @@ public final class GatewayServer {
     private final String resourceUrl;
     private final AuthorizationServer authServer;
     private final GatewayMcpServer mcpServer;
-    private final ToolCatalog catalog;
+    private final ToolSources tools;
     private final TokenVerifier verifier;
     private final ProtectedResourceMetadata metadata;
 
@@ -73,10 +70,16 @@ public final class GatewayServer {
                 authServer == null ? null : authServer.publicKeys(), authServer == null ? null : authServer.issuer());
         String upgradeEndpoint = config.scopeUpgradeEndpoint() != null ? config.scopeUpgradeEndpoint()
                 : authServer != null ? authServer.scopeUpgradeEndpoint() : null;
-        ScopePolicy policy = policy(config);
+        ScopePolicy policy = ToolSources.policy(config);
         this.metadata = new ProtectedResourceMetadata(URI.create(resourceUrl), authorizationServers(),
                 scopesSupported(policy), "mcp-auth gateway", null);
-        this.catalog = catalog(config, policy, resourceUrl, metadata);
+        try {
+            this.tools = ToolSources.start(config, policy, resourceUrl, metadata);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting upstream servers");
+        }
+        ToolCatalog catalog = tools.catalog();
         McpServerFactory factory = new McpServerFactory(catalog, policy, SERVER_NAME, VersionProvider.version(), upgradeEndpoint);
         HttpHandler transport;
         if (listener.stateless()) {
@@ -90,25 +93,6 @@ public final class GatewayServer {
         }
         Challenge challenge = new Challenge("mcp", metadata.metadataUrl(), Set.of(), upgradeEndpoint == null ? null : URI.create(upgradeEndpoint));
         root.next = chain(transport, policy, challenge);
-    }
-
-    /** The per-tool scope rules: built-in defaults, overridden by the configuration. */
-    public static ScopePolicy policy(GatewayConfig config) {
-        return BuiltinTools.defaultPolicy().with(config.policy().toolScopes()).withDefaultScopes(config.policy().defaultScopes());
-    }
-
-    /** Every tool the configuration exposes (shared by the HTTP and stdio fronts). */
-    @SuppressWarnings("unchecked")
-    public static ToolCatalog catalog(GatewayConfig config, ScopePolicy policy, String resourceUrl, ProtectedResourceMetadata metadata) {
-        ToolCatalog catalog = new ToolCatalog();
-        if (config.tools().enabled()) {
-            catalog.replaceSource(BuiltinTools.SOURCE, BuiltinTools.create(
-                    new BuiltinToolsConfig(config.tools().filesRoot(), new TreeSet<>(config.tools().commandAllowlist()),
-                            config.tools().commandTimeout(), BuiltinToolsConfig.defaults(config.tools().filesRoot()).outputCapBytes()),
-                    catalog, policy, ServerInfo.of(SERVER_NAME, VersionProvider.version(), PROTOCOL_VERSIONS, config.auth().describe(), resourceUrl),
-                    () -> JsonErrors.MAPPER.convertValue(metadata.toJson(), Map.class)));
-        }
-        return catalog;
     }
 
     /** Binds, then builds the chain with the bound port (so that port 0 yields correct URLs), then serves. */
@@ -196,7 +180,11 @@ public final class GatewayServer {
     private Map<String, Object> health() {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("version", VersionProvider.version());
-        health.put("tools", catalog.tools().size());
+        health.put("tools", tools.catalog().tools().size());
+        Map<String, String> upstreams = tools.upstreamStatus();
+        if (!upstreams.isEmpty()) {
+            health.put("upstreams", upstreams);
+        }
         return health;
     }
 
@@ -227,7 +215,8 @@ public final class GatewayServer {
                     .append(config.auth() instanceof GatewayConfig.EmbeddedAuthServer e && e.autoApprove() ? ", auto-approve" : ", consent page with demo login demo/demo")
                     .append('\n');
         }
-        b.append("  tools: ").append(catalog.tools().size()).append(", health: ").append(baseUrl).append("/health");
+        tools.upstreamStatus().forEach((name, status) -> b.append("  upstream ").append(name).append(": ").append(status).append('\n'));
+        b.append("  tools: ").append(tools.catalog().tools().size()).append(", health: ").append(baseUrl).append("/health");
         return b.toString();
     }
 
@@ -248,7 +237,7 @@ public final class GatewayServer {
     }
 
     public ToolCatalog catalog() {
-        return catalog;
+        return tools.catalog();
     }
 
     public void stop() {
@@ -256,6 +245,7 @@ public final class GatewayServer {
             mcpServer.close();
         } finally {
             undertow.stop();
+            tools.close();
         }
     }
 

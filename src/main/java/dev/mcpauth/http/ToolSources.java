@@ -1,0 +1,95 @@
+package dev.mcpauth.http;
+
+import dev.mcpauth.cli.VersionProvider;
+import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.mcp.ToolCatalog;
+import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.resource.ProtectedResourceMetadata;
+import dev.mcpauth.tools.BuiltinTools;
+import dev.mcpauth.tools.BuiltinToolsConfig;
+import dev.mcpauth.tools.ServerInfo;
+import dev.mcpauth.upstream.UpstreamCredentials;
+import dev.mcpauth.upstream.UpstreamSpec;
+import dev.mcpauth.upstream.Upstreams;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Every source of tools the configuration names, in one catalog: the built-in tools and the upstream MCP
+ * servers (shared by the HTTP and stdio fronts), and the scope policy that covers all of them.
+ */
+public final class ToolSources implements AutoCloseable {
+
+    private final ToolCatalog catalog;
+    private final Upstreams upstreams;
+
+    private ToolSources(ToolCatalog catalog, Upstreams upstreams) {
+        this.catalog = catalog;
+        this.upstreams = upstreams;
+    }
+
+    /**
+     * The per-tool scope rules: built-in defaults, each upstream's rules (named as the gateway exposes its tools),
+     * then the operator's rules, which win.
+     */
+    public static ScopePolicy policy(GatewayConfig config) {
+        Map<String, Set<String>> rules = new LinkedHashMap<>();
+        for (UpstreamSpec spec : specs(config)) {
+            GatewayConfig.UpstreamConfig u = config.upstreams().stream().filter(c -> c.name().equals(spec.name())).findFirst().orElseThrow();
+            u.toolScopes().forEach((tool, scopes) -> rules.put(spec.exposedName(tool), scopes));
+        }
+        rules.putAll(config.policy().toolScopes());
+        return BuiltinTools.defaultPolicy().with(rules).withDefaultScopes(config.policy().defaultScopes());
+    }
+
+    /** Builds the catalog and starts the upstreams (waiting for each one's first connection attempt). */
+    @SuppressWarnings("unchecked")
+    public static ToolSources start(GatewayConfig config, ScopePolicy policy, String resourceUrl, ProtectedResourceMetadata metadata)
+            throws InterruptedException {
+        ToolCatalog catalog = new ToolCatalog();
+        if (config.tools().enabled()) {
+            catalog.replaceSource(BuiltinTools.SOURCE, BuiltinTools.create(
+                    new BuiltinToolsConfig(config.tools().filesRoot(), new TreeSet<>(config.tools().commandAllowlist()),
+                            config.tools().commandTimeout(), BuiltinToolsConfig.defaults(config.tools().filesRoot()).outputCapBytes()),
+                    catalog, policy,
+                    ServerInfo.of(GatewayServer.SERVER_NAME, VersionProvider.version(), GatewayServer.PROTOCOL_VERSIONS, config.auth().describe(), resourceUrl),
+                    () -> JsonErrors.MAPPER.convertValue(metadata.toJson(), Map.class)));
+        }
+        Upstreams upstreams = new Upstreams(specs(config));
+        upstreams.startAll(catalog);
+        return new ToolSources(catalog, upstreams);
+    }
+
+    static List<UpstreamSpec> specs(GatewayConfig config) {
+        boolean prefix = UpstreamSpec.prefixNeeded(config.upstreams().size(), config.tools().enabled());
+        List<UpstreamSpec> specs = new ArrayList<>();
+        for (GatewayConfig.UpstreamConfig u : config.upstreams()) {
+            UpstreamSpec spec = u.url() != null
+                    ? UpstreamSpec.http(u.name(), u.url(), u.bearerToken() == null ? new UpstreamCredentials.None() : new UpstreamCredentials.StaticBearer(u.bearerToken()))
+                    : UpstreamSpec.stdio(u.name(), u.command());
+            specs.add(spec.withCallTimeout(u.callTimeout()).withMaxConcurrentCalls(u.maxConcurrentCalls()).withPrefix(prefix));
+        }
+        return specs;
+    }
+
+    public ToolCatalog catalog() {
+        return catalog;
+    }
+
+    /** For /health: each upstream's state. */
+    public Map<String, String> upstreamStatus() {
+        Map<String, String> status = new LinkedHashMap<>();
+        upstreams.connections().forEach(c -> status.put(c.spec().name(),
+                c.status().name().toLowerCase(java.util.Locale.ROOT) + c.lastProblem().map(p -> ": " + p).orElse("")));
+        return status;
+    }
+
+    @Override
+    public void close() {
+        upstreams.stopAll();
+    }
+}
