@@ -90,16 +90,8 @@ public final class FlowCommand implements Callable<Integer> {
         err.println("flow: open this URL to log in:");
         err.println("  " + url);
         err.flush();
-        if (noBrowser) {
-            return;
-        }
-        for (String opener : new String[] {"xdg-open", "open"}) {
-            try {
-                new ProcessBuilder(opener, url.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                return;
-            } catch (java.io.IOException ignored) {
-                // try the next opener; the URL is printed anyway
-            }
+        if (!noBrowser) {
+            Browsers.open(url);
         }
     }
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             ScopesCommand.class,
             FlowCommand.class,
+            ConnectCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

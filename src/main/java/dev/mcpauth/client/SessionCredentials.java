@@ -22,6 +22,7 @@ public final class SessionCredentials {
     private final String key;
     private final Consumer<String> progress;
     private TokenSet tokens;
+    private String rejected;
 
     public SessionCredentials(AuthorizationTarget target, LoginFlow flow, LoginFlow.Options options, TokenStore store, Consumer<String> progress) {
         this.target = target;
@@ -38,18 +39,17 @@ public final class SessionCredentials {
         if (tokens == null) {
             tokens = store.load(key).orElse(null);
         }
-        if (tokens != null && !expiresSoon(tokens)) {
+        if (tokens != null && !expiresSoon(tokens) && !tokens.accessToken().equals(rejected)) {
             return tokens.accessToken();
         }
         return renew();
     }
 
-    /** The server refused {@code rejected}: refresh (or log in) unless another thread already did. */
-    public synchronized String afterRejection(String rejected) throws IOException, InterruptedException {
-        if (tokens != null && !tokens.accessToken().equals(rejected)) {
-            return tokens.accessToken();
+    /** The server refused the current token: the next {@link #accessToken()} refreshes or logs in again. */
+    public synchronized void rejected() {
+        if (tokens != null) {
+            rejected = tokens.accessToken();
         }
-        return renew();
     }
 
     private String renew() throws IOException, InterruptedException {

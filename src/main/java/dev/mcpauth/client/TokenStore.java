@@ -73,7 +73,14 @@ public final class TokenStore {
     }
 
     private void write(Map<String, StoredTokens> all) throws IOException {
-        Files.createDirectories(file.getParent());
+        if (!Files.isDirectory(file.getParent())) {
+            Files.createDirectories(file.getParent());
+            try {
+                Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwx------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+        }
         Path tmp = Files.createTempFile(file.getParent(), ".tokens", ".tmp");
         try {
             try {

@@ -21,7 +21,7 @@ import java.util.stream.Collectors;
  * The gateway's own access token for one upstream, obtained with the client credentials grant (RFC 6749 section 4.4),
  * cached, and fetched again before it expires. Thread-safe; a token or secret is never logged.
  */
-final class ClientCredentialsTokens {
+final class ClientCredentialsTokens implements TokenSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** When the server gives no {@code expires_in} (it is only RECOMMENDED, RFC 6749 section 5.1), keep the token this long. */
@@ -47,7 +47,8 @@ final class ClientCredentialsTokens {
     }
 
     /** A token that is not about to expire: the cached one, or a new one from the token endpoint. */
-    synchronized String current() throws IOException, InterruptedException {
+    @Override
+    public synchronized String current() throws IOException, InterruptedException {
         if (token == null || !clock.instant().isBefore(refreshAt)) {
             fetch();
         }
@@ -55,7 +56,8 @@ final class ClientCredentialsTokens {
     }
 
     /** Forgets the cached token (the upstream rejected it), so that the next call fetches a new one. */
-    synchronized void invalidate() {
+    @Override
+    public synchronized void invalidate() {
         token = null;
     }
 

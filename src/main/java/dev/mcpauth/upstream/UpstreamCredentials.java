@@ -52,6 +52,18 @@ public sealed interface UpstreamCredentials {
         }
     }
 
+    /** A token kept fresh by something else, e.g. the login session of {@code mcp-auth connect}. */
+    record Provided(TokenSource source) implements UpstreamCredentials {
+        public Provided {
+            Objects.requireNonNull(source, "a token source");
+        }
+
+        @Override
+        public String toString() {
+            return "Provided[token=***]";
+        }
+    }
+
     static UpstreamCredentials none() {
         return new None();
     }

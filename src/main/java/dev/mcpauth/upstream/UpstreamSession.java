@@ -148,20 +148,22 @@ final class UpstreamSession implements AutoCloseable {
             case UpstreamCredentials.None none -> { }
             case UpstreamCredentials.StaticBearer bearer -> builder.asyncHttpRequestCustomizer(
                     (request, method, uri, body, context) -> Mono.just(request.setHeader("Authorization", "Bearer " + bearer.token())));
-            case UpstreamCredentials.ClientCredentials cc -> {
-                ClientCredentialsTokens tokens = new ClientCredentialsTokens(cc, url, http, clock);
-                builder.asyncHttpRequestCustomizer(bearerFrom(tokens));
-                // A 401 means the cached token was revoked or expired early: forget it and let the SDK retry with a new one.
-                builder.authorizationErrorHandler((McpHttpClientAuthorizationErrorHandler) (response, context) -> {
-                    tokens.invalidate();
-                    return Mono.just(true);
-                });
-            }
+            case UpstreamCredentials.ClientCredentials cc -> withTokens(builder, new ClientCredentialsTokens(cc, url, http, clock));
+            case UpstreamCredentials.Provided provided -> withTokens(builder, provided.source());
         }
         return builder.build();
     }
 
-    private static McpAsyncHttpClientRequestCustomizer bearerFrom(ClientCredentialsTokens tokens) {
+    private static void withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens) {
+        builder.asyncHttpRequestCustomizer(bearerFrom(tokens));
+        // A 401 means the token was revoked or expired early: forget it and let the SDK retry with a new one.
+        builder.authorizationErrorHandler((McpHttpClientAuthorizationErrorHandler) (response, context) -> {
+            tokens.invalidate();
+            return Mono.just(true);
+        });
+    }
+
+    private static McpAsyncHttpClientRequestCustomizer bearerFrom(TokenSource tokens) {
         // Fetching a token blocks on HTTP: off the reactor thread.
         return (request, method, uri, body, context) -> Mono.fromCallable(() -> request.setHeader("Authorization", "Bearer " + tokens.current()))
                 .subscribeOn(Schedulers.boundedElastic());

@@ -1,0 +1,135 @@
+package dev.mcpauth.cli;
+
+import dev.mcpauth.client.AuthorizationTarget;
+import dev.mcpauth.client.Discovery;
+import dev.mcpauth.client.LoginFlow;
+import dev.mcpauth.client.SessionCredentials;
+import dev.mcpauth.client.TokenStore;
+import dev.mcpauth.config.Durations;
+import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.http.GatewayServer;
+import dev.mcpauth.mcp.McpServerFactory;
+import dev.mcpauth.mcp.StdioFront;
+import dev.mcpauth.mcp.ToolCatalog;
+import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.token.AccessToken;
+import dev.mcpauth.upstream.TokenSource;
+import dev.mcpauth.upstream.UpstreamCredentials;
+import dev.mcpauth.upstream.UpstreamSpec;
+import dev.mcpauth.upstream.Upstreams;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code mcp-auth connect}: a stdio MCP server for local clients that only speak stdio, forwarding to a remote
+ * OAuth-protected Streamable HTTP server. Logs in as {@code flow} does, keeps the tokens in a private file keyed
+ * by issuer and resource, refreshes them, and logs in again when a refresh is refused.
+ */
+@Command(name = "connect", mixinStandardHelpOptions = true,
+        description = {"Serve a remote OAuth-protected MCP server's tools over stdio, for local MCP clients that spawn this process.",
+                "Logs in on first use (browser, or the printed URL with --no-browser) and remembers the tokens in a private file.",
+                "Everything but the MCP protocol goes to stderr."})
+public final class ConnectCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "URL", description = "The remote MCP endpoint, e.g. https://mcp.example.com/mcp.")
+    String url;
+
+    @Option(names = "--scope", paramLabel = "SCOPES", split = "[ ,]", description = "Scopes to ask for. Default: those the server advertises.")
+    List<String> scopes = List.of();
+
+    @Option(names = "--client-id", paramLabel = "ID", description = "A pre-registered client instead of dynamic registration.")
+    String clientId;
+
+    @Option(names = "--client-secret", paramLabel = "SECRET", description = "Secret of the pre-registered client.")
+    String clientSecret;
+
+    @Option(names = "--redirect-port", paramLabel = "PORT", defaultValue = "0", description = "Loopback port for the login redirect (0: any). Default: ${DEFAULT-VALUE}.")
+    int redirectPort;
+
+    @Option(names = "--no-browser", description = "Print the login URL instead of opening a browser.")
+    boolean noBrowser;
+
+    @Option(names = "--token-store", paramLabel = "FILE", description = "Where tokens are kept (mode 600). Default: $XDG_CONFIG_HOME/mcp-auth/tokens.json or ~/.config/mcp-auth/tokens.json. Env: MCP_AUTH_TOKEN_STORE.")
+    Path tokenStore;
+
+    @Option(names = "--login-timeout", paramLabel = "DURATION", defaultValue = "5m", description = "How long to wait for a login. Default: ${DEFAULT-VALUE}.")
+    String loginTimeout;
+
+    @Option(names = "--call-timeout", paramLabel = "DURATION", defaultValue = "60s", description = "Time limit of one forwarded call. Default: ${DEFAULT-VALUE}.")
+    String callTimeout;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        URI remote = GatewayConfig.uri("URL", url);
+        java.util.function.Consumer<String> progress = line -> {
+            err.println("connect: " + line);
+            err.flush();
+        };
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
+        SessionCredentials credentials;
+        try {
+            AuthorizationTarget target = new Discovery(http, progress).discover(remote);
+            LoginFlow flow = new LoginFlow(http, progress, loginUrl -> {
+                err.println("connect: log in at " + loginUrl);
+                err.flush();
+                if (!noBrowser) {
+                    Browsers.open(loginUrl);
+                }
+            });
+            credentials = new SessionCredentials(target, flow, new LoginFlow.Options(new LinkedHashSet<>(scopes), null, clientId, clientSecret,
+                    redirectPort, Durations.parse("--login-timeout", loginTimeout)),
+                    new TokenStore(tokenStore != null ? tokenStore : TokenStore.defaultFile()), progress);
+            credentials.accessToken();
+        } catch (IOException e) {
+            throw new CliFailure("connect failed: " + e.getMessage());
+        }
+        return serve(remote, credentials);
+    }
+
+    private int serve(URI remote, SessionCredentials credentials) throws InterruptedException {
+        TokenSource tokens = new TokenSource() {
+            @Override
+            public String current() throws IOException, InterruptedException {
+                return credentials.accessToken();
+            }
+
+            @Override
+            public void invalidate() {
+                credentials.rejected();
+            }
+        };
+        ToolCatalog catalog = new ToolCatalog();
+        UpstreamSpec spec = UpstreamSpec.http("remote", remote, new UpstreamCredentials.Provided(tokens))
+                .withPrefix(false).withCallTimeout(Durations.parse("--call-timeout", callTimeout));
+        // The local side is the user's own client on their machine: every remote tool is offered; the remote enforces scopes.
+        ScopePolicy everything = ScopePolicy.of(Map.of(), Set.of());
+        AccessToken localUser = new AccessToken("local-user", "mcp-auth-connect", Set.of(), List.of(), "local",
+                Instant.now().plus(Duration.ofDays(3650)), Map.of());
+        try (Upstreams upstreams = new Upstreams(List.of(spec))) {
+            upstreams.startAll(catalog);
+            McpServerFactory factory = new McpServerFactory(catalog, everything, GatewayServer.SERVER_NAME, VersionProvider.version(), null);
+            new StdioFront(factory, () -> localUser, System.in, System.out).run();
+            System.out.flush();
+        }
+        return 0;
+    }
+}
