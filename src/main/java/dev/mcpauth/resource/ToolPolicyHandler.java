@@ -108,7 +108,7 @@ public final class ToolPolicyHandler implements HttpHandler {
         exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge.insufficientScope(stepUp, description));
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("required_scope", String.join(" ", required));
-        extra.put("token_scopes", new TreeSet<>(token.scopes()));
+        extra.put("token_scopes", String.join(" ", new TreeSet<>(token.scopes())));
         challenge.scopeUpgradeEndpoint().ifPresent(uri -> extra.put("scope_upgrade_endpoint", uri.toString()));
         extra.put("tool", first.tool());
         extra.put("resource_metadata", challenge.resourceMetadataUrl().toString());

@@ -115,7 +115,7 @@ class GatewayHttpTest {
         JsonNode body = json(res.body());
         assertThat(body.get("error").asText()).isEqualTo("insufficient_scope");
         assertThat(body.get("required_scope").asText()).isEqualTo("execute:commands");
-        assertThat(body.get("token_scopes").toString()).contains("read:files");
+        assertThat(body.get("token_scopes").asText()).isEqualTo("read:files");
         assertThat(body.get("tool").asText()).isEqualTo("execute_command");
     }
 

@@ -72,7 +72,7 @@ class ToolPolicyHandlerTest {
         assertThat(body.path("error").asText()).isEqualTo("insufficient_scope");
         assertThat(body.path("error_description").asText()).isEqualTo(description);
         assertThat(body.path("required_scope").asText()).isEqualTo("tools:write");
-        assertThat(body.path("token_scopes").toString()).isEqualTo("[\"mcp:basic\",\"tools:read\"]");
+        assertThat(body.path("token_scopes").asText()).isEqualTo("mcp:basic tools:read");
         assertThat(body.path("scope_upgrade_endpoint").asText()).isEqualTo(UPGRADE);
         assertThat(body.path("tool").asText()).isEqualTo("fs__write");
         assertThat(body.has("reached")).isFalse();
