@@ -25,10 +25,10 @@ import picocli.CommandLine.Spec;
 /** {@code mcp-auth flow}: the client side of MCP authorization, from a terminal. */
 @Command(name = "flow", mixinStandardHelpOptions = true,
         description = {
-            "Log in to an MCP server (or an authorization server) the way an MCP client does, printing each step to stderr:",
-            "discovery (RFC 9728 from the 401, then RFC 8414 / OIDC), dynamic client registration (RFC 7591), PKCE S256,",
+            "Log in to an MCP server (or an authorization server) as an MCP client does, and print the access token.",
+            "Each step goes to stderr: discovery (RFC 9728 from the 401, then RFC 8414 / OIDC), dynamic client registration (RFC 7591), PKCE S256,",
             "authorization in the browser (or unattended when the server approves at once), and the code exchange.",
-            "Prints the access token (or, with --json, the whole token response) on stdout."
+            "With --json, prints the whole token response instead."
         })
 public final class FlowCommand implements Callable<Integer> {
 
