@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
             TokenCommand.class,
             ScopesCommand.class,
             FlowCommand.class,
+            AuthServerCommand.class,
+            KeysCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
