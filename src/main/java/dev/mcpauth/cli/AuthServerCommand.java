@@ -28,7 +28,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,18 +115,7 @@ public final class AuthServerCommand implements Callable<Integer> {
             throw new ConfigException("--issuer is required when binding to " + host + ": give the https URL clients reach this server at");
         }
         Delegate root = new Delegate();
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(port, host)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setWorkerThreads(8)
-                .setHandler(root)
-                .build();
-        try {
-            undertow.start();
-        } catch (RuntimeException e) {
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + rootMessage(e));
-        }
+        Undertow undertow = listen(root);
         int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
         try {
             String issuerUrl = issuer != null ? issuer : "http://" + hostForUrl(host) + ":" + bound;
@@ -144,6 +136,22 @@ public final class AuthServerCommand implements Callable<Integer> {
             undertow.stop();
             throw e;
         }
+    }
+
+    private Undertow listen(HttpHandler root) throws IOException {
+        Undertow undertow = Undertow.builder()
+                .addHttpListener(port, host)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                .setWorkerThreads(8)
+                .setHandler(root)
+                .build();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + rootMessage(e));
+        }
+        return undertow;
     }
 
     // The same edge as the gateway: access log outermost, limits, CORS for browser clients on allowed origins.
@@ -213,16 +221,17 @@ public final class AuthServerCommand implements Callable<Integer> {
         private final AuthorizationServer as;
         private final int port;
         private final String signing;
-        private final java.util.Set<String> users;
+        private final Set<String> users;
         private final List<AuthServerConfig.PreconfiguredClient> clients;
+        private final AtomicBoolean stopped = new AtomicBoolean();
 
-        Running(Undertow undertow, AuthorizationServer as, int port, String signing, java.util.Set<String> users,
+        Running(Undertow undertow, AuthorizationServer as, int port, String signing, Set<String> users,
                 List<AuthServerConfig.PreconfiguredClient> clients) {
             this.undertow = undertow;
             this.as = as;
             this.port = port;
             this.signing = signing;
-            this.users = java.util.Set.copyOf(users);
+            this.users = Set.copyOf(users);
             this.clients = clients;
         }
 
@@ -249,7 +258,7 @@ public final class AuthServerCommand implements Callable<Integer> {
             b.append("  issues tokens for: ").append(String.join(", ", as.config().resources())).append('\n');
             b.append("  sign-in: ").append(as.config().autoApprove()
                     ? "auto-approve as " + as.config().autoApproveUser()
-                    : "consent page, users " + String.join(", ", new java.util.TreeSet<>(users))).append('\n');
+                    : "consent page, users " + String.join(", ", new TreeSet<>(users))).append('\n');
             if (!clients.isEmpty()) {
                 b.append("  pre-configured clients: ")
                         .append(String.join(", ", clients.stream().map(AuthServerConfig.PreconfiguredClient::clientId).toList())).append('\n');
@@ -259,8 +268,11 @@ public final class AuthServerCommand implements Callable<Integer> {
             return b.toString();
         }
 
+        /** Idempotent: the shutdown hook may run after an explicit stop. */
         void stop() {
-            undertow.stop();
+            if (stopped.compareAndSet(false, true)) {
+                undertow.stop();
+            }
         }
     }
 
