@@ -55,9 +55,9 @@ class ConsentPageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "Chromium is not installed at " + CHROMIUM
-                + " (apt-get install chromium): consent-page browser tests skipped");
-        serve = TestGateway.start(Cli.serveConfig("--port", "0", "--files-root", filesRoot.toString()));
+        if (Files.isExecutable(CHROMIUM)) {
+            serve = TestGateway.start(Cli.serveConfig("--port", "0", "--files-root", filesRoot.toString()));
+        }
     }
 
     @AfterAll
@@ -70,6 +70,9 @@ class ConsentPageBrowserTest {
     /** The client's loopback redirect URI (RFC 8252 §7.3): records the query and tells the person they may close the tab. */
     @BeforeEach
     void listenForTheRedirect() {
+        // Checked per test, so that each shows as skipped with this reason.
+        assumeTrue(serve != null, "Chromium is not installed at " + CHROMIUM
+                + " (apt-get install chromium): consent-page browser test skipped");
         callbackServer = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(exchange -> {
             Map<String, String> query = new LinkedHashMap<>();
             exchange.getQueryParameters().forEach((k, v) -> query.put(k, v.getFirst()));
@@ -84,7 +87,9 @@ class ConsentPageBrowserTest {
 
     @AfterEach
     void stopListening() {
-        callbackServer.stop();
+        if (callbackServer != null) {
+            callbackServer.stop();
+        }
     }
 
     @Test
