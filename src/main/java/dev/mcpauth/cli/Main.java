@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
             ScopesCommand.class,
             FlowCommand.class,
             ConnectCommand.class,
+            AuthServerCommand.class,
+            KeysCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",

@@ -88,7 +88,7 @@ public final class ScopesCommand implements Callable<Integer> {
     private static void printTable(PrintWriter out, List<Map<String, Object>> rows, boolean withAllowed) {
         int width = rows.stream().mapToInt(r -> ((String) r.get("tool")).length()).max().orElse(4);
         width = Math.max(width, 4);
-        out.printf("%-" + width + "s  %-" + (withAllowed ? "8s  " : "") + "%s%n", withAllowed ? new Object[] {"TOOL", "ALLOWED", "SCOPES"} : new Object[] {"TOOL", "SCOPES"});
+        out.printf("%-" + width + "s  " + (withAllowed ? "%-8s  " : "") + "%s%n", withAllowed ? new Object[] {"TOOL", "ALLOWED", "SCOPES"} : new Object[] {"TOOL", "SCOPES"});
         for (Map<String, Object> r : rows) {
             Set<String> scopes = (Set<String>) r.get("scopes");
             String scopeText = scopes.isEmpty() ? "(any valid token)" : String.join(" ", scopes);

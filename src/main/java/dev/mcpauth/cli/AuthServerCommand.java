@@ -1,0 +1,300 @@
+package dev.mcpauth.cli;
+
+import com.nimbusds.jose.jwk.JWK;
+import dev.mcpauth.authserver.AuthServerConfig;
+import dev.mcpauth.authserver.AuthorizationServer;
+import dev.mcpauth.config.ConfigException;
+import dev.mcpauth.config.Durations;
+import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.http.AccessLog;
+import dev.mcpauth.http.AllowedOrigins;
+import dev.mcpauth.http.CorsHandler;
+import dev.mcpauth.http.HealthHandler;
+import dev.mcpauth.http.JsonErrors;
+import dev.mcpauth.http.RequestLimits;
+import dev.mcpauth.token.Keys;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.PathHandler;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code mcp-auth authserver}: the embedded OAuth 2.1 authorization server on its own port (the two-process layout). */
+@Command(name = "authserver", mixinStandardHelpOptions = true,
+        description = {
+            "Run the OAuth 2.1 authorization server alone: RFC 8414 metadata, JWKS, dynamic client registration (RFC 7591),",
+            "authorization code + PKCE with a consent page, refresh, client_credentials, token exchange, introspection, revocation.",
+            "Point resource servers at it with: mcp-auth serve --issuer <this issuer>."
+        })
+public final class AuthServerCommand implements Callable<Integer> {
+
+    static final String DEFAULT_RESOURCE = "http://127.0.0.1:8001/mcp";
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_HOST.")
+    String host;
+
+    @Option(names = "--port", defaultValue = "9000", description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_PORT.")
+    int port;
+
+    @Option(names = "--issuer", paramLabel = "URL", description = "Issuer URL (RFC 8414 §2; https, or http on loopback), as clients reach this server. Default: http://HOST:PORT. Env: MCP_AUTH_ISSUER.")
+    String issuer;
+
+    @Option(names = "--resource", paramLabel = "URL", split = ",", description = "Resource (MCP server URL, RFC 8707) tokens may be issued for; repeatable, the first is the default. Default: " + DEFAULT_RESOURCE + ". Env: MCP_AUTH_RESOURCE.")
+    List<String> resources;
+
+    @Option(names = "--auto-approve", description = "Issue codes without the consent page, as the first --user (tests and demos only). Env: MCP_AUTH_AUTO_APPROVE.")
+    boolean autoApprove;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep clients, grants and the generated signing key in DIR across restarts. Env: MCP_AUTH_STATE_DIR.")
+    Path stateDir;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "Private signing key: JWK, JWKS or PEM file (see 'mcp-auth keys generate'). Default: an ES256 key generated at start (kept in --state-dir). Env: MCP_AUTH_KEY.")
+    Path key;
+
+    @Option(names = "--secret", paramLabel = "SECRET", description = "Sign HS256 with this shared secret (at least 32 bytes) instead of a published key; give serve the same --secret. Env: MCP_AUTH_SECRET.")
+    String secret;
+
+    @Option(names = "--client", paramLabel = "ID:SECRET", split = ",", description = "A pre-configured confidential client (client_credentials, introspection); repeatable. Env: MCP_AUTH_CLIENT.")
+    List<String> clients = new ArrayList<>();
+
+    @Option(names = "--user", paramLabel = "NAME:PASSWORD", split = ",", description = "A user who may sign in on the consent page; repeatable. Default: demo:demo. Env: MCP_AUTH_USER.")
+    List<String> users = new ArrayList<>();
+
+    @Option(names = "--access-token-ttl", paramLabel = "DURATION", defaultValue = "15m", description = "Lifetime of access tokens. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_ACCESS_TOKEN_TTL.")
+    String accessTokenTtl;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The server this command started (tests stop it through here). */
+    Running running;
+
+    @Override
+    public Integer call() throws Exception {
+        running = start();
+        ServeCommand.RUNNING.set(true);
+        Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "mcp-auth-authserver-shutdown"));
+        spec.commandLine().getErr().println(running.banner());
+        spec.commandLine().getErr().flush();
+        return 0;
+    }
+
+    /** Checks every option, binds (so that port 0 yields the real issuer), then builds the server for the bound port. */
+    Running start() throws IOException {
+        Map<String, String> userMap = pairs("--user", "NAME:PASSWORD", users);
+        if (userMap.isEmpty()) {
+            userMap.put("demo", "demo");
+        }
+        List<AuthServerConfig.PreconfiguredClient> preconfigured = new ArrayList<>();
+        pairs("--client", "ID:SECRET", clients).forEach((id, clientSecret) ->
+                preconfigured.add(new AuthServerConfig.PreconfiguredClient(id, clientSecret, null, null)));
+        Duration ttl = Durations.parse("--access-token-ttl", accessTokenTtl);
+        JWK signingKey = signingKey();
+        List<String> served = resources == null || resources.isEmpty() ? List.of(DEFAULT_RESOURCE) : resources;
+        served.forEach(r -> GatewayConfig.uri("--resource", r));
+        boolean loopback = isLoopback(host);
+        if (issuer == null && !loopback) {
+            throw new ConfigException("--issuer is required when binding to " + host + ": give the https URL clients reach this server at");
+        }
+        Delegate root = new Delegate();
+        Undertow undertow = listen(root);
+        int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        try {
+            String issuerUrl = issuer != null ? issuer : "http://" + hostForUrl(host) + ":" + bound;
+            AuthServerConfig.Builder config = AuthServerConfig.builder(issuerUrl)
+                    .resources(served)
+                    .accessTokenTtl(ttl)
+                    .autoApprove(autoApprove)
+                    .autoApproveUser(userMap.keySet().iterator().next())
+                    .users(userMap)
+                    .sharedSecret(secret)
+                    .signingKey(signingKey)
+                    .stateDirectory(stateDir);
+            preconfigured.forEach(config::client);
+            AuthorizationServer as = new AuthorizationServer(config.build());
+            root.next = chain(as, loopback);
+            return new Running(undertow, as, bound, describeSigning(as), userMap.keySet(), preconfigured);
+        } catch (RuntimeException e) {
+            undertow.stop();
+            throw e;
+        }
+    }
+
+    private Undertow listen(HttpHandler root) throws IOException {
+        Undertow undertow = Undertow.builder()
+                .addHttpListener(port, host)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
+                .setWorkerThreads(8)
+                .setHandler(root)
+                .build();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot listen on " + host + ":" + port + ": " + rootMessage(e));
+        }
+        return undertow;
+    }
+
+    // The same edge as the gateway: access log outermost, limits, CORS for browser clients on allowed origins.
+    private static HttpHandler chain(AuthorizationServer as, boolean loopback) {
+        PathHandler routes = new PathHandler(new NotFound());
+        routes.addExactPath("/health", new HealthHandler(() -> Map.of("issuer", as.issuer())));
+        AllowedOrigins origins = AllowedOrigins.defaults(URI.create(as.issuer()), loopback);
+        return new AccessLog(new RequestLimits(new CorsHandler(origins, as.routes(routes))));
+    }
+
+    private JWK signingKey() {
+        if (key != null && secret != null) {
+            throw new ConfigException("give --key or --secret, not both");
+        }
+        return key == null ? null : Keys.loadPrivateKey(key);
+    }
+
+    private String describeSigning(AuthorizationServer as) {
+        if (secret != null) {
+            return "HS256 with the shared secret (no published keys; resource servers need the same --secret)";
+        }
+        JWK published = as.publicKeys().getKeys().get(0);
+        String origin = key != null ? "from " + key
+                : stateDir != null ? "generated, kept in " + stateDir.resolve("signing-key.json")
+                : "generated at start, not kept (use --state-dir or --key so tokens survive a restart)";
+        return published.getKeyType() + " key " + published.getKeyID() + ", " + origin;
+    }
+
+    /** NAME:VALUE pairs, split at the first colon, in the order given. */
+    private static Map<String, String> pairs(String option, String label, List<String> values) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String v : values == null ? List.<String>of() : values) {
+            int colon = v.indexOf(':');
+            if (colon <= 0 || colon == v.length() - 1) {
+                // The value is not echoed: it may hold a password.
+                throw new ConfigException(option + " must look like " + label + " (a name, a colon, then a non-empty secret)");
+            }
+            if (map.put(v.substring(0, colon), v.substring(colon + 1)) != null) {
+                throw new ConfigException(option + " names '" + v.substring(0, colon) + "' twice");
+            }
+        }
+        return map;
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    /** A running authorization server: its address, its banner, and how to stop it. */
+    static final class Running {
+        private final Undertow undertow;
+        private final AuthorizationServer as;
+        private final int port;
+        private final String signing;
+        private final Set<String> users;
+        private final List<AuthServerConfig.PreconfiguredClient> clients;
+        private final AtomicBoolean stopped = new AtomicBoolean();
+
+        Running(Undertow undertow, AuthorizationServer as, int port, String signing, Set<String> users,
+                List<AuthServerConfig.PreconfiguredClient> clients) {
+            this.undertow = undertow;
+            this.as = as;
+            this.port = port;
+            this.signing = signing;
+            this.users = Set.copyOf(users);
+            this.clients = clients;
+        }
+
+        int port() {
+            return port;
+        }
+
+        String issuer() {
+            return as.issuer();
+        }
+
+        /** RFC 8414 metadata names {@code jwks_uri} as the issuer plus {@code /oauth/jwks}. */
+        String jwksUrl() {
+            return as.issuer() + "/oauth/jwks";
+        }
+
+        /** Never a secret or password: only names, URLs and the key id. */
+        String banner() {
+            StringBuilder b = new StringBuilder();
+            b.append("mcp-auth ").append(VersionProvider.version()).append(" authorization server ").append(as.issuer()).append('\n');
+            b.append("  metadata: ").append(as.metadataUrl()).append('\n');
+            b.append("  jwks: ").append(jwksUrl()).append('\n');
+            b.append("  signing: ").append(signing).append('\n');
+            b.append("  issues tokens for: ").append(String.join(", ", as.config().resources())).append('\n');
+            b.append("  sign-in: ").append(as.config().autoApprove()
+                    ? "auto-approve as " + as.config().autoApproveUser()
+                    : "consent page, users " + String.join(", ", new TreeSet<>(users))).append('\n');
+            if (!clients.isEmpty()) {
+                b.append("  pre-configured clients: ")
+                        .append(String.join(", ", clients.stream().map(AuthServerConfig.PreconfiguredClient::clientId).toList())).append('\n');
+            }
+            b.append("  resource servers: mcp-auth serve --issuer ").append(as.issuer())
+                    .append(as.config().sharedSecret() != null ? " --secret <the same secret>" : "");
+            return b.toString();
+        }
+
+        /** Idempotent: the shutdown hook may run after an explicit stop. */
+        void stop() {
+            if (stopped.compareAndSet(false, true)) {
+                undertow.stop();
+            }
+        }
+    }
+
+    /** The root handler, set once the server is built (the issuer needs the bound port). */
+    private static final class Delegate implements HttpHandler {
+        volatile HttpHandler next;
+
+        @Override
+        public void handleRequest(HttpServerExchange exchange) throws Exception {
+            HttpHandler h = next;
+            if (h == null) {
+                JsonErrors.send(exchange, 503, "starting", "the server is starting; try again");
+                return;
+            }
+            h.handleRequest(exchange);
+        }
+    }
+
+    private static final class NotFound implements HttpHandler {
+        @Override
+        public void handleRequest(HttpServerExchange exchange) {
+            JsonErrors.send(exchange, 404, "not_found", "no resource at " + exchange.getRequestPath());
+        }
+    }
+}
