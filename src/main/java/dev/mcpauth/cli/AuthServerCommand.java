@@ -7,20 +7,16 @@ import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.Durations;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.AccessLog;
+import dev.mcpauth.http.BoundServer;
 import dev.mcpauth.http.AllowedOrigins;
 import dev.mcpauth.http.CorsHandler;
 import dev.mcpauth.http.HealthHandler;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.RequestLimits;
 import dev.mcpauth.token.Keys;
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.PathHandler;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,13 +106,12 @@ public final class AuthServerCommand implements Callable<Integer> {
         JWK signingKey = signingKey();
         List<String> served = resources == null || resources.isEmpty() ? List.of(DEFAULT_RESOURCE) : resources;
         served.forEach(r -> GatewayConfig.uri("--resource", r));
-        boolean loopback = isLoopback(host);
+        boolean loopback = BoundServer.isLoopback(host);
         if (issuer == null && !loopback) {
             throw new ConfigException("--issuer is required when binding to " + host + ": give the https URL clients reach this server at");
         }
-        Delegate root = new Delegate();
-        Undertow undertow = listen(root);
-        int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        BoundServer server = BoundServer.listen(host, port);
+        int bound = server.port();
         try {
             String issuerUrl = issuer != null ? issuer : "http://" + hostForUrl(host) + ":" + bound;
             AuthServerConfig.Builder config = AuthServerConfig.builder(issuerUrl)
@@ -130,33 +125,17 @@ public final class AuthServerCommand implements Callable<Integer> {
                     .stateDirectory(stateDir);
             preconfigured.forEach(config::client);
             AuthorizationServer as = new AuthorizationServer(config.build());
-            root.next = chain(as, loopback);
-            return new Running(undertow, as, bound, describeSigning(as), userMap.keySet(), preconfigured);
+            server.serve(chain(as, loopback));
+            return new Running(server, as, bound, describeSigning(as), userMap.keySet(), preconfigured);
         } catch (RuntimeException e) {
-            undertow.stop();
+            server.stop();
             throw e;
         }
     }
 
-    private Undertow listen(HttpHandler root) throws IOException {
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(port, host)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setWorkerThreads(8)
-                .setHandler(root)
-                .build();
-        try {
-            undertow.start();
-        } catch (RuntimeException e) {
-            throw new IOException("cannot listen on " + host + ":" + port + ": " + rootMessage(e));
-        }
-        return undertow;
-    }
-
     // The same edge as the gateway: access log outermost, limits, CORS for browser clients on allowed origins.
     private static HttpHandler chain(AuthorizationServer as, boolean loopback) {
-        PathHandler routes = new PathHandler(new NotFound());
+        PathHandler routes = new PathHandler(BoundServer.notFound());
         routes.addExactPath("/health", new HealthHandler(() -> Map.of("issuer", as.issuer())));
         AllowedOrigins origins = AllowedOrigins.defaults(URI.create(as.issuer()), loopback);
         return new AccessLog(new RequestLimits(new CorsHandler(origins, as.routes(routes))));
@@ -196,28 +175,13 @@ public final class AuthServerCommand implements Callable<Integer> {
         return map;
     }
 
-    private static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
     private static String hostForUrl(String host) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    private static String rootMessage(Throwable t) {
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
-    }
-
     /** A running authorization server: its address, its banner, and how to stop it. */
     static final class Running {
-        private final Undertow undertow;
+        private final BoundServer server;
         private final AuthorizationServer as;
         private final int port;
         private final String signing;
@@ -225,9 +189,9 @@ public final class AuthServerCommand implements Callable<Integer> {
         private final List<AuthServerConfig.PreconfiguredClient> clients;
         private final AtomicBoolean stopped = new AtomicBoolean();
 
-        Running(Undertow undertow, AuthorizationServer as, int port, String signing, Set<String> users,
+        Running(BoundServer server, AuthorizationServer as, int port, String signing, Set<String> users,
                 List<AuthServerConfig.PreconfiguredClient> clients) {
-            this.undertow = undertow;
+            this.server = server;
             this.as = as;
             this.port = port;
             this.signing = signing;
@@ -271,30 +235,8 @@ public final class AuthServerCommand implements Callable<Integer> {
         /** Idempotent: the shutdown hook may run after an explicit stop. */
         void stop() {
             if (stopped.compareAndSet(false, true)) {
-                undertow.stop();
+                server.stop();
             }
-        }
-    }
-
-    /** The root handler, set once the server is built (the issuer needs the bound port). */
-    private static final class Delegate implements HttpHandler {
-        volatile HttpHandler next;
-
-        @Override
-        public void handleRequest(HttpServerExchange exchange) throws Exception {
-            HttpHandler h = next;
-            if (h == null) {
-                JsonErrors.send(exchange, 503, "starting", "the server is starting; try again");
-                return;
-            }
-            h.handleRequest(exchange);
-        }
-    }
-
-    private static final class NotFound implements HttpHandler {
-        @Override
-        public void handleRequest(HttpServerExchange exchange) {
-            JsonErrors.send(exchange, 404, "not_found", "no resource at " + exchange.getRequestPath());
         }
     }
 }

@@ -17,13 +17,9 @@ import dev.mcpauth.resource.ProtectedResourceMetadata;
 import dev.mcpauth.resource.ProtectedResourceMetadataHandler;
 import dev.mcpauth.resource.ToolPolicyHandler;
 import dev.mcpauth.token.TokenVerifier;
-import io.undertow.Undertow;
-import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.PathHandler;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +43,7 @@ public final class GatewayServer {
     public static final String SERVER_NAME = "mcp-auth";
     public static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18");
 
-    private final Undertow undertow;
+    private final BoundServer server;
     private final GatewayConfig config;
     private final int port;
     private final String baseUrl;
@@ -58,10 +54,10 @@ public final class GatewayServer {
     private final TokenVerifier verifier;
     private final ProtectedResourceMetadata metadata;
 
-    private GatewayServer(GatewayConfig config, Undertow undertow, int port, Delegate root) throws IOException {
+    private GatewayServer(GatewayConfig config, BoundServer server) throws IOException {
         this.config = config;
-        this.undertow = undertow;
-        this.port = port;
+        this.server = server;
+        this.port = server.port();
         GatewayConfig.Listener listener = config.listener();
         this.baseUrl = listener.baseUrl(port);
         this.resourceUrl = listener.resourceUrl(port);
@@ -92,43 +88,29 @@ public final class GatewayServer {
             transport = streamable;
         }
         Challenge challenge = new Challenge("mcp", metadata.metadataUrl(), Set.of(), upgradeEndpoint == null ? null : URI.create(upgradeEndpoint));
-        root.next = chain(transport, policy, challenge);
+        server.serve(chain(transport, policy, challenge));
     }
 
     /** Binds, then builds the chain with the bound port (so that port 0 yields correct URLs), then serves. */
     public static GatewayServer start(GatewayConfig config) throws IOException {
-        Delegate root = new Delegate();
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(config.listener().port(), config.listener().host())
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
-                .setWorkerThreads(8)
-                .setHandler(root)
-                .build();
+        BoundServer bound = BoundServer.listen(config.listener().host(), config.listener().port());
         try {
-            undertow.start();
-        } catch (RuntimeException e) {
-            throw new IOException("cannot listen on " + config.listener().host() + ":" + config.listener().port() + ": " + rootMessage(e));
-        }
-        int bound = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
-        try {
-            return new GatewayServer(config, undertow, bound, root);
+            return new GatewayServer(config, bound);
         } catch (IOException | RuntimeException e) {
-            undertow.stop();
+            bound.stop();
             throw e;
         }
     }
 
     private HttpHandler chain(HttpHandler transport, ScopePolicy policy, Challenge challenge) {
         AuditLog audit = new AuditLog();
-        AllowedOrigins origins = AllowedOrigins.defaults(URI.create(baseUrl), isLoopback(config.listener().host()))
+        AllowedOrigins origins = AllowedOrigins.defaults(URI.create(baseUrl), BoundServer.isLoopback(config.listener().host()))
                 .plus(config.edge().allowedOrigins());
         HttpHandler mcp = new OriginCheck(origins, new VirtualThreadDispatch(
                 new BearerAuthHandler(verifier, challenge, audit,
                         new JsonRpcBodyReader(config.edge().maxBodyBytes(),
                                 new ToolPolicyHandler(policy, challenge, audit, transport)))));
-        PathHandler routes = new PathHandler(new NotFound());
+        PathHandler routes = new PathHandler(BoundServer.notFound());
         routes.addExactPath("/health", new HealthHandler(this::health));
         ProtectedResourceMetadataHandler prm = new ProtectedResourceMetadataHandler(metadata);
         metadata.paths().forEach(p -> routes.addExactPath(p, prm));
@@ -188,21 +170,6 @@ public final class GatewayServer {
         return health;
     }
 
-    private static boolean isLoopback(String host) {
-        try {
-            return InetAddress.getByName(host).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
-    private static String rootMessage(Throwable t) {
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t.getMessage() != null ? t.getMessage() : t.toString();
-    }
-
     public String banner() {
         StringBuilder b = new StringBuilder();
         b.append("mcp-auth ").append(VersionProvider.version()).append(" serving MCP at ").append(resourceUrl)
@@ -244,30 +211,8 @@ public final class GatewayServer {
         try {
             mcpServer.close();
         } finally {
-            undertow.stop();
+            server.stop();
             tools.close();
-        }
-    }
-
-    /** The root handler, set once the chain is built (it needs the bound port). */
-    private static final class Delegate implements HttpHandler {
-        volatile HttpHandler next;
-
-        @Override
-        public void handleRequest(io.undertow.server.HttpServerExchange exchange) throws Exception {
-            HttpHandler h = next;
-            if (h == null) {
-                JsonErrors.send(exchange, 503, "starting", "the server is starting; try again");
-                return;
-            }
-            h.handleRequest(exchange);
-        }
-    }
-
-    private static final class NotFound implements HttpHandler {
-        @Override
-        public void handleRequest(io.undertow.server.HttpServerExchange exchange) {
-            JsonErrors.send(exchange, 404, "not_found", "no resource at " + exchange.getRequestPath());
         }
     }
 }
