@@ -270,6 +270,11 @@ public final class GatewayServer {
         return catalog;
     }
 
+    /** The MCP 2026-07-28 (stateless) side of the endpoint. */
+    public ModernServer modernServer() {
+        return modernServer;
+    }
+
     public void stop() {
         try {
             modernServer.close();

@@ -44,6 +44,17 @@ final class ModernNodeClient {
         return JSON.readTree(last);
     }
 
+    /** The node executable, once the scripts' packages are installed (skips the calling test without Node). */
+    static String node() throws Exception {
+        ensureInstalled();
+        return executable("node");
+    }
+
+    /** The absolute path of a script in the interop-modern directory. */
+    static String script(String name) {
+        return DIR.resolve(name).toString();
+    }
+
     private static synchronized void ensureInstalled() throws Exception {
         if (installed) {
             return;
