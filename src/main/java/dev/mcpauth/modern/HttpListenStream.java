@@ -76,8 +76,8 @@ final class HttpListenStream implements ToolListSubscriptions.Subscriber {
         } catch (IOException e) {
             log.debug("listen stream {} ended: {}", subscriptionId, e.toString());
         } finally {
-            unsubscribe.run();
             finish();
+            unsubscribe.run();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.mcpauth.modern;
 
 import dev.mcpauth.mcp.ToolCatalog;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,6 +21,8 @@ public final class ToolListSubscriptions implements AutoCloseable {
         void serverClosing();
     }
 
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
     private final ToolCatalog catalog;
     private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
     private final Runnable listener = this::catalogChanged;
@@ -36,7 +39,12 @@ public final class ToolListSubscriptions implements AutoCloseable {
         if (closed) {
             subscriber.serverClosing();
         }
-        return () -> subscribers.remove(subscriber);
+        return () -> {
+            subscribers.remove(subscriber);
+            synchronized (this) {
+                notifyAll();
+            }
+        };
     }
 
     /** How many subscriptions are open (tests wait on it before changing the catalog). */
@@ -48,10 +56,25 @@ public final class ToolListSubscriptions implements AutoCloseable {
         subscribers.forEach(Subscriber::catalogChanged);
     }
 
+    /**
+     * Tells every subscriber to end, then waits (at most {@code CLOSE_WAIT}) until each has written its last message,
+     * so the server's shutdown does not cut the streams before their graceful end reaches the client.
+     */
     @Override
     public void close() {
         closed = true;
         catalog.removeListener(listener);
         subscribers.forEach(Subscriber::serverClosing);
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        synchronized (this) {
+            while (!subscribers.isEmpty() && System.nanoTime() < deadline) {
+                try {
+                    wait(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 }
