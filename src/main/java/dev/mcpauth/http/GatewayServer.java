@@ -13,7 +13,6 @@ import dev.mcpauth.modern.EraRouter;
 import dev.mcpauth.modern.ModernHeaderValidator;
 import dev.mcpauth.modern.ModernMcpHandler;
 import dev.mcpauth.modern.ModernMethodGate;
-import dev.mcpauth.modern.ModernProtocol;
 import dev.mcpauth.modern.ModernServer;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.resource.AuditLog;
@@ -57,7 +56,8 @@ import java.util.TreeSet;
 public final class GatewayServer {
 
     public static final String SERVER_NAME = "mcp-auth";
-    public static final List<String> PROTOCOL_VERSIONS = ModernProtocol.SUPPORTED_VERSIONS;
+    /** Versions get_server_info names; the catalog is shared with stdio, which speaks the legacy eras only. */
+    public static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18");
     /** How long a modern client may cache tools/list and server/discover (list changes also reach listeners at once). */
     private static final Duration LIST_TTL = Duration.ofSeconds(60);
 
