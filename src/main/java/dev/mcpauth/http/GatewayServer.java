@@ -9,6 +9,11 @@ import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.mcp.UndertowStatelessTransport;
 import dev.mcpauth.mcp.UndertowStreamableTransport;
+import dev.mcpauth.modern.EraRouter;
+import dev.mcpauth.modern.ModernHeaderValidator;
+import dev.mcpauth.modern.ModernMcpHandler;
+import dev.mcpauth.modern.ModernMethodGate;
+import dev.mcpauth.modern.ModernServer;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.resource.AuditLog;
 import dev.mcpauth.resource.BearerAuthHandler;
@@ -21,6 +26,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.PathHandler;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,13 +41,18 @@ import java.util.TreeSet;
  * AccessLog → RequestLimits → Cors (browser clients on allowed origins) → routes
  *   /health, RFC 9728 metadata                          public
  *   /.well-known/oauth-authorization-server, /oauth/*   embedded AS (when on)
- *   /mcp  → OriginCheck → VirtualThreadDispatch → BearerAuth → JsonRpcBodyReader → ToolPolicy → MCP transport
+ *   /mcp  → OriginCheck → VirtualThreadDispatch → BearerAuth → ModernMethodGate → JsonRpcBodyReader → EraRouter
+ *           legacy (initialize, sessions):  → ToolPolicy → MCP transport (SDK)
+ *           modern (2026-07-28, stateless): → ModernHeaderValidator → ToolPolicy → ModernMcpHandler
  * </pre>
  */
 public final class GatewayServer {
 
     public static final String SERVER_NAME = "mcp-auth";
+    /** Versions get_server_info names; the catalog is shared with stdio, which speaks the legacy eras only. */
     public static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18");
+    /** How long a modern client may cache tools/list and server/discover (list changes also reach listeners at once). */
+    private static final Duration LIST_TTL = Duration.ofSeconds(60);
 
     private final BoundServer server;
     private final GatewayConfig config;
@@ -51,6 +62,7 @@ public final class GatewayServer {
     private final AuthorizationServer authServer;
     private final GatewayMcpServer mcpServer;
     private final ToolSources tools;
+    private final ModernServer modernServer;
     private final TokenVerifier verifier;
     private final ProtectedResourceMetadata metadata;
 
@@ -87,6 +99,7 @@ public final class GatewayServer {
             this.mcpServer = factory.streamable(streamable);
             transport = streamable;
         }
+        this.modernServer = new ModernServer(catalog, policy, SERVER_NAME, VersionProvider.version(), upgradeEndpoint, LIST_TTL);
         Challenge challenge = new Challenge("mcp", metadata.metadataUrl(), Set.of(), upgradeEndpoint == null ? null : URI.create(upgradeEndpoint));
         server.serve(chain(transport, policy, challenge));
     }
@@ -106,10 +119,16 @@ public final class GatewayServer {
         AuditLog audit = new AuditLog();
         AllowedOrigins origins = AllowedOrigins.defaults(URI.create(baseUrl), BoundServer.isLoopback(config.listener().host()))
                 .plus(config.edge().allowedOrigins());
+        // Both eras share authentication (401 first) and the per-tool policy (403, the same challenge); the modern
+        // header rules (400) sit between them, so nothing about tools is told to an unauthenticated caller.
+        HttpHandler legacy = new ToolPolicyHandler(policy, challenge, audit, transport);
+        HttpHandler modern = new ModernHeaderValidator(tools.catalog(),
+                new ToolPolicyHandler(policy, challenge, audit, new ModernMcpHandler(modernServer)));
         HttpHandler mcp = new OriginCheck(origins, new VirtualThreadDispatch(
                 new BearerAuthHandler(verifier, challenge, audit,
-                        new JsonRpcBodyReader(config.edge().maxBodyBytes(),
-                                new ToolPolicyHandler(policy, challenge, audit, transport)))));
+                        new ModernMethodGate(
+                                new JsonRpcBodyReader(config.edge().maxBodyBytes(),
+                                        new EraRouter(legacy, modern))))));
         PathHandler routes = new PathHandler(BoundServer.notFound());
         routes.addExactPath("/health", new HealthHandler(this::health));
         ProtectedResourceMetadataHandler prm = new ProtectedResourceMetadataHandler(metadata);
@@ -207,8 +226,14 @@ public final class GatewayServer {
         return tools.catalog();
     }
 
+    /** The MCP 2026-07-28 (stateless) side of the endpoint. */
+    public ModernServer modernServer() {
+        return modernServer;
+    }
+
     public void stop() {
         try {
+            modernServer.close();
             mcpServer.close();
         } finally {
             server.stop();

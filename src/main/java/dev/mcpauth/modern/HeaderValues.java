@@ -1,0 +1,44 @@
+package dev.mcpauth.modern;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Header values as MCP 2026-07-28 writes them (streamable-http, "Value Encoding"): plain visible ASCII, or
+ * {@code =?base64?...?=} around the Base64 of UTF-8 text that a plain header cannot carry.
+ */
+final class HeaderValues {
+
+    private static final String PREFIX = "=?base64?";
+    private static final String SUFFIX = "?=";
+
+    private HeaderValues() {
+    }
+
+    /** The value a header stands for, or null when it holds characters no header may carry or bad Base64. */
+    static String decode(String header) {
+        if (!isFieldValue(header)) {
+            return null;
+        }
+        if (header.startsWith(PREFIX) && header.endsWith(SUFFIX) && header.length() >= PREFIX.length() + SUFFIX.length()) {
+            try {
+                return new String(Base64.getDecoder().decode(header.substring(PREFIX.length(), header.length() - SUFFIX.length())),
+                        StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return header;
+    }
+
+    /** RFC 9110 section 5.5 field value, as the spec narrows it: visible ASCII, space and tab. */
+    static boolean isFieldValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c != '\t' && (c < 0x20 || c > 0x7e)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

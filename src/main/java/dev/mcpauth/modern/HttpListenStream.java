@@ -1,0 +1,160 @@
+package dev.mcpauth.modern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code subscriptions/listen} request on Streamable HTTP: its response is an SSE stream that stays open
+ * (streamable-http, "Receiving Messages"). First {@code notifications/subscriptions/acknowledged}, then
+ * {@code notifications/tools/list_changed} whenever the tools this caller may see change, each tagged with the
+ * subscription id (the listen request's id). It ends when the client goes away (closing the stream cancels it), or,
+ * on shutdown, with the empty listen result. Runs on the request's virtual thread, which alone writes the response.
+ */
+final class HttpListenStream implements ToolListSubscriptions.Subscriber {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpListenStream.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpString X_ACCEL_BUFFERING = HttpString.tryFromString("X-Accel-Buffering");
+
+    private enum Event { CATALOG_CHANGED, SERVER_CLOSING, CLIENT_GONE }
+
+    private final HttpServerExchange exchange;
+    private final ModernServer server;
+    private final McpTransportContext context;
+    private final JsonNode subscriptionId;
+    private final boolean toolsListChanged;
+    private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    private OutputStream out;
+    private List<McpSchema.Tool> lastSeen;
+
+    HttpListenStream(HttpServerExchange exchange, ModernServer server, McpTransportContext context, JsonNode subscriptionId,
+            boolean toolsListChanged) {
+        this.exchange = exchange;
+        this.server = server;
+        this.context = context;
+        this.subscriptionId = subscriptionId;
+        this.toolsListChanged = toolsListChanged;
+    }
+
+    @Override
+    public void catalogChanged() {
+        events.offer(Event.CATALOG_CHANGED);
+    }
+
+    @Override
+    public void serverClosing() {
+        events.offer(Event.SERVER_CLOSING);
+    }
+
+    /** Acknowledges, then streams until the client or the server ends the subscription. */
+    void run(ObjectNode honored, Duration heartbeat) {
+        exchange.getConnection().addCloseListener(connection -> events.offer(Event.CLIENT_GONE));
+        lastSeen = server.visibleTools(context);
+        Runnable unsubscribe = server.subscriptions().subscribe(this);
+        try {
+            open();
+            ObjectNode params = JSON.createObjectNode();
+            params.set("notifications", honored);
+            send(notification(ModernProtocol.SUBSCRIPTIONS_ACKNOWLEDGED, params));
+            loop(heartbeat);
+        } catch (IOException e) {
+            log.debug("listen stream {} ended: {}", subscriptionId, e.toString());
+        } finally {
+            finish();
+            unsubscribe.run();
+        }
+    }
+
+    private void loop(Duration heartbeat) throws IOException {
+        while (true) {
+            Event event;
+            try {
+                event = events.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (event == null) {
+                write(": keep-alive\n\n");
+            } else if (event == Event.CLIENT_GONE) {
+                return;
+            } else if (event == Event.SERVER_CLOSING) {
+                send(closedResult());
+                return;
+            } else if (toolsListChanged && changed()) {
+                send(notification(ModernProtocol.TOOLS_LIST_CHANGED, JSON.createObjectNode()));
+            }
+        }
+    }
+
+    /** Whether the tools this caller may see differ from what it saw last (a handler-only swap is no change). */
+    private boolean changed() {
+        List<McpSchema.Tool> now = server.visibleTools(context);
+        if (now.equals(lastSeen)) {
+            return false;
+        }
+        lastSeen = now;
+        return true;
+    }
+
+    private ObjectNode notification(String method, ObjectNode params) {
+        params.with("_meta").set(ModernProtocol.SUBSCRIPTION_ID_META, subscriptionId);
+        ObjectNode message = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", method);
+        message.set("params", params);
+        return message;
+    }
+
+    /** The listen result, sent only when the server ends the subscription deliberately (schema: SubscriptionsListenResult). */
+    private ObjectNode closedResult() {
+        ObjectNode result = JSON.createObjectNode().put("resultType", "complete");
+        result.putObject("_meta").set(ModernProtocol.SUBSCRIPTION_ID_META, subscriptionId);
+        return ModernReply.result(subscriptionId, result).message();
+    }
+
+    private void open() throws IOException {
+        exchange.setStatusCode(200);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache, no-store");
+        exchange.getResponseHeaders().put(X_ACCEL_BUFFERING, "no");
+        out = exchange.getOutputStream();
+        out.flush();
+    }
+
+    /** One message event; Jackson escapes newlines inside strings, so the JSON is a single data line. */
+    private void send(ObjectNode message) throws IOException {
+        write("event: message\ndata: " + JSON.writeValueAsString(message) + "\n\n");
+    }
+
+    private void write(String text) throws IOException {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+
+    private void finish() {
+        try {
+            if (out != null) {
+                out.close();
+            }
+        } catch (IOException e) {
+            log.debug("listen stream already gone: {}", e.toString());
+        } finally {
+            exchange.endExchange();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.mcpauth.modern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.Exchanges;
+import dev.mcpauth.http.JsonErrors;
+import dev.mcpauth.http.JsonRpcBody;
+import dev.mcpauth.mcp.ExchangeContextExtractor;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The end of the modern chain on Streamable HTTP: answers a validated 2026-07-28 request from {@link ModernServer}
+ * with one JSON object, or with a long-lived SSE stream for {@code subscriptions/listen}. A notification gets
+ * {@code 202} and no body. No session: {@code Mcp-Session-Id} is neither read nor minted, and the context a tool sees
+ * holds the caller's token alone. Needs {@link Exchanges#JSON_RPC_BODY} and, when auth is on,
+ * {@link Exchanges#ACCESS_TOKEN}; runs on a virtual thread (a tool may block, a listen stream parks).
+ */
+public final class ModernMcpHandler implements HttpHandler {
+
+    private final ModernServer server;
+    private final Duration heartbeat;
+
+    /** @param heartbeat how often an idle listen stream gets an SSE comment, so a client that left is noticed */
+    public ModernMcpHandler(ModernServer server, Duration heartbeat) {
+        this.server = Objects.requireNonNull(server);
+        this.heartbeat = Objects.requireNonNull(heartbeat);
+    }
+
+    public ModernMcpHandler(ModernServer server) {
+        this(server, Duration.ofSeconds(25));
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        JsonRpcBody body = exchange.getAttachment(Exchanges.JSON_RPC_BODY);
+        if (body == null) {
+            JsonErrors.send(exchange, 500, "server_error", "The server is misconfigured and cannot answer this request");
+            return;
+        }
+        JsonNode message = body.json();
+        if (RequestEnvelope.isNotification(message)) {
+            // Nothing for the server to act on: on HTTP, closing a response stream is itself the cancellation.
+            exchange.setStatusCode(202);
+            exchange.endExchange();
+            return;
+        }
+        McpTransportContext context = ExchangeContextExtractor.forToken(exchange.getAttachment(Exchanges.ACCESS_TOKEN));
+        if (ModernProtocol.SUBSCRIPTIONS_LISTEN.equals(message.path("method").asText())) {
+            listen(exchange, message, context);
+            return;
+        }
+        ModernReply reply = server.handle(message, context);
+        JsonErrors.sendJson(exchange, reply.status(), reply.message());
+    }
+
+    /** subscriptions/listen: the honored filter is the requested types this server has (tools only). */
+    private void listen(HttpServerExchange exchange, JsonNode message, McpTransportContext context) {
+        JsonNode filter = message.path("params").path("notifications");
+        if (!filter.isObject()) {
+            ModernReply bad = ModernReply.error(400, message.path("id"), ModernProtocol.INVALID_PARAMS,
+                    "Invalid params: subscriptions/listen needs params.notifications, e.g. {\"toolsListChanged\": true}", null);
+            JsonErrors.sendJson(exchange, bad.status(), bad.message());
+            return;
+        }
+        boolean tools = filter.path("toolsListChanged").asBoolean(false);
+        ObjectNode honored = JsonNodeFactory.instance.objectNode();
+        if (tools) {
+            honored.put("toolsListChanged", true);
+        }
+        new HttpListenStream(exchange, server, context, message.path("id"), tools).run(honored, heartbeat);
+    }
+}

@@ -1,0 +1,163 @@
+package dev.mcpauth.modern;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.mcp.CatalogTool;
+import dev.mcpauth.mcp.ToolCatalog;
+import dev.mcpauth.mcp.ToolInvoker;
+import dev.mcpauth.policy.ScopePolicy;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The gateway's MCP server for the 2026-07-28 (stateless) revision, serving the {@link ToolCatalog} directly: each
+ * request is answered from itself alone, with no session and no initialize. Methods: {@code server/discover},
+ * {@code tools/list} (filtered by the caller's scopes, in name order, cacheable) and {@code tools/call} (through
+ * {@link ToolInvoker}, which checks the policy again). The catalog has no resources or prompts, so neither is
+ * advertised. Every result carries {@code resultType: "complete"} and the server's identity in {@code _meta}.
+ * Transport-independent: the HTTP front ({@link ModernMcpHandler}) and stdio wrap it.
+ */
+public final class ModernServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {
+    };
+
+    private final ToolCatalog catalog;
+    private final ScopePolicy policy;
+    private final ToolInvoker invoker;
+    private final ObjectNode serverInfo;
+    private final Duration listTtl;
+    private final ToolListSubscriptions subscriptions;
+
+    /**
+     * @param scopeUpgradeEndpoint where a client gets more scopes (named in insufficient-scope errors); may be null
+     * @param listTtl              how long a client may cache {@code tools/list} and {@code server/discover}
+     */
+    public ModernServer(ToolCatalog catalog, ScopePolicy policy, String serverName, String serverVersion, String scopeUpgradeEndpoint,
+            Duration listTtl) {
+        this.catalog = Objects.requireNonNull(catalog);
+        this.policy = Objects.requireNonNull(policy);
+        this.invoker = new ToolInvoker(catalog, policy, scopeUpgradeEndpoint, Clock.systemUTC());
+        this.serverInfo = JsonNodeFactory.instance.objectNode().put("name", serverName).put("version", serverVersion);
+        this.listTtl = Objects.requireNonNull(listTtl);
+        this.subscriptions = new ToolListSubscriptions(catalog);
+    }
+
+    /** Answers one modern request (its envelope already checked by {@link RequestEnvelope}). */
+    public ModernReply handle(JsonNode request, McpTransportContext context) {
+        JsonNode id = request.path("id");
+        String method = request.path("method").asText();
+        return switch (method) {
+            case ModernProtocol.SERVER_DISCOVER -> ModernReply.result(id, discover());
+            case ModernProtocol.TOOLS_LIST -> listTools(id, request.path("params"), context);
+            case ModernProtocol.TOOLS_CALL -> callTool(id, request.path("params"), context);
+            default -> methodNotFound(id, method);
+        };
+    }
+
+    /** Change notifications for {@code subscriptions/listen}. */
+    public ToolListSubscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    /** Ends every open subscription gracefully (server shutdown) and stops following the catalog. */
+    @Override
+    public void close() {
+        subscriptions.close();
+    }
+
+    /** server/discover: versions, capabilities, identity (server/discover). Nothing in it depends on the caller. */
+    ObjectNode discover() {
+        ObjectNode result = complete();
+        ArrayNode versions = result.putArray("supportedVersions");
+        ModernProtocol.SUPPORTED_VERSIONS.forEach(versions::add);
+        result.putObject("capabilities").putObject("tools").put("listChanged", true);
+        result.put("instructions", "An authenticating gateway: each tool needs the OAuth scopes its policy names; "
+                + "a call beyond the token's scopes is refused with 403 insufficient_scope and the scopes to ask for.");
+        cacheable(result, "public");
+        return result;
+    }
+
+    /**
+     * tools/list: only the tools the caller's scopes permit, in name order (deterministic, for client caches).
+     * {@code cacheScope} is private whenever the policy makes the list depend on who asks, so a shared cache never
+     * shows one caller's list to another.
+     */
+    private ModernReply listTools(JsonNode id, JsonNode params, McpTransportContext context) {
+        if (params.has("cursor") && !params.path("cursor").isNull()) {
+            return ModernReply.error(200, id, ModernProtocol.INVALID_PARAMS,
+                    "Invalid params: unknown cursor; this server returns every tool in one page, so list without a cursor", null);
+        }
+        ObjectNode result = complete();
+        ArrayNode tools = result.putArray("tools");
+        boolean dependsOnCaller = false;
+        for (CatalogTool tool : catalog.tools()) {
+            dependsOnCaller |= !policy.requiredScopes(tool.name()).isEmpty();
+            if (invoker.visible(context, tool.tool())) {
+                tools.add(JSON.<JsonNode>valueToTree(tool.tool()));
+            }
+        }
+        cacheable(result, dependsOnCaller ? "private" : "public");
+        return ModernReply.result(id, result);
+    }
+
+    private ModernReply callTool(JsonNode id, JsonNode params, McpTransportContext context) {
+        JsonNode name = params.path("name");
+        JsonNode arguments = params.path("arguments");
+        if (!name.isTextual() || name.asText().isEmpty()) {
+            return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS, "Invalid params: tools/call needs params.name, the tool's name", null);
+        }
+        if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
+            return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS, "Invalid params: params.arguments must be an object", null);
+        }
+        Map<String, Object> args = arguments.isObject() ? JSON.convertValue(arguments, ARGUMENTS) : Map.of();
+        try {
+            McpSchema.CallToolResult result = invoker.call(context, new McpSchema.CallToolRequest(name.asText(), args));
+            ObjectNode body = JSON.valueToTree(result);
+            body.put("resultType", "complete");
+            body.with("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
+            return ModernReply.result(id, body);
+        } catch (McpError e) {
+            McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
+            return ModernReply.error(200, id, error.code(), error.message(), JSON.valueToTree(error.data()));
+        }
+    }
+
+    /** 404 with -32601: what the 2026-07-28 transport requires for a method the server does not implement. */
+    private static ModernReply methodNotFound(JsonNode id, String method) {
+        return ModernReply.error(404, id, ModernProtocol.METHOD_NOT_FOUND, "Method not found: " + method
+                + " (this server offers server/discover, tools/list, tools/call and subscriptions/listen)", null);
+    }
+
+    private ObjectNode complete() {
+        ObjectNode result = JsonNodeFactory.instance.objectNode();
+        result.put("resultType", "complete");
+        result.putObject("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
+        return result;
+    }
+
+    private void cacheable(ObjectNode result, String scope) {
+        result.put("ttlMs", listTtl.toMillis());
+        result.put("cacheScope", scope);
+    }
+
+    /** The identity every result names in {@code _meta}. */
+    ObjectNode serverInfo() {
+        return serverInfo.deepCopy();
+    }
+
+    /** The descriptors of the tools this caller may see, in name order: what a list_changed is about. */
+    java.util.List<McpSchema.Tool> visibleTools(McpTransportContext context) {
+        return catalog.tools().stream().map(CatalogTool::tool).filter(t -> invoker.visible(context, t)).toList();
+    }
+}
