@@ -6,15 +6,8 @@ import static dev.mcpauth.support.TestGateway.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcpauth.mcp.CatalogTool;
+import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.support.TestGateway;
-import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.ServerParameters;
-import io.modelcontextprotocol.client.transport.StdioClientTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,40 +20,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The gateway as an era bridge: a modern (2026-07-28, stateless) client calls a tool of a legacy upstream (TypeScript
- * SDK 1.x on stdio, initialize + one session); the gateway holds that legacy session itself. The upstream is wired in
- * the way {@code dev.mcpauth.upstream} publishes one: a {@link CatalogTool} whose handler calls an SDK client.
+ * SDK 1.x on stdio, initialize + one session), configured as an upstream exactly as an operator would
+ * ({@code dev.mcpauth.upstream}); the gateway holds that legacy session itself.
  */
 class EraBridgeTest {
 
     @TempDir
     static Path root;
     static TestGateway gw;
-    static McpSyncClient upstream;
 
     @BeforeAll
     static void start() throws Exception {
-        String node = ModernNodeClient.node();
-        upstream = McpClient.sync(new StdioClientTransport(ServerParameters.builder(node)
-                        .args(ModernNodeClient.script("legacy-stdio-server.mjs")).build(), new JacksonMcpJsonMapper(new ObjectMapper())))
-                .clientInfo(new McpSchema.Implementation("mcp-auth-gateway", "test"))
-                .requestTimeout(Duration.ofSeconds(20))
-                .build();
-        upstream.initialize();
-        gw = TestGateway.sharedSecret(root, false);
-        McpSchema.Tool shout = McpSchema.Tool.builder().name("upstream__shout").description("shout, from a legacy upstream")
-                .inputSchema(new McpSchema.JsonSchema("object", Map.of("text", Map.of("type", "string")), List.of("text"), null, null, null))
-                .build();
-        gw.server.catalog().replaceSource("upstream", List.of(new CatalogTool(shout,
-                call -> upstream.callTool(new McpSchema.CallToolRequest("shout", call.arguments())))));
+        GatewayConfig base = TestGateway.config(new GatewayConfig.SharedSecret(TestGateway.SECRET.getBytes()), root, false);
+        gw = TestGateway.start(new GatewayConfig(base.listener(), base.auth(), base.jwt(), base.policy(), base.tools(), base.edge(),
+                null, List.of(), List.of(new GatewayConfig.UpstreamConfig("upstream",
+                        List.of(ModernNodeClient.node(), ModernNodeClient.script("legacy-stdio-server.mjs")), null, null, Map.of(),
+                        Duration.ofSeconds(20), 4))));
     }
 
     @AfterAll
     static void stop() {
         if (gw != null) {
             gw.close();
-        }
-        if (upstream != null) {
-            upstream.closeGracefully();
         }
     }
 
@@ -74,7 +55,7 @@ class EraBridgeTest {
         JsonNode one = json(first.body()).get("result");
         JsonNode two = json(second.body()).get("result");
         assertThat(one.get("resultType").asText()).isEqualTo("complete");
-        assertThat(one.at("/content/0/text").asText()).startsWith("HELLO").contains("initialized by mcp-auth-gateway");
+        assertThat(one.at("/content/0/text").asText()).startsWith("HELLO").contains("initialized by ");
         assertThat(two.at("/content/0/text").asText()).startsWith("AGAIN");
         int n1 = callNumber(one.at("/content/0/text").asText());
         assertThat(callNumber(two.at("/content/0/text").asText())).as("the same upstream session served both").isEqualTo(n1 + 1);
@@ -85,7 +66,7 @@ class EraBridgeTest {
         JsonNode m = ModernNodeClient.run("modern-client.mjs", gw.mcpUrl(), gw.token(), "upstream__shout", "{\"text\":\"bridged\"}", "add_numbers");
 
         assertThat(m.get("era").asText()).isEqualTo("modern");
-        assertThat(m.at("/call/content/0/text").asText()).startsWith("BRIDGED").contains("initialized by mcp-auth-gateway");
+        assertThat(m.at("/call/content/0/text").asText()).startsWith("BRIDGED").contains("initialized by ");
     }
 
     private static int callNumber(String text) {
