@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the self-contained archive mcp-auth-<version>-linux-x86_64.tar.gz from a built jar:
+# a jlink runtime with only the modules the jar needs (found by jdeps), the jar, an AOT cache trained on a
+# real stdio session, the man pages, the shell completions, the launcher and install.sh.
+# Called by the Maven profile `dist` (mvn -B package); usable alone: dist/build-archive.sh JAR VERSION OUTDIR
+set -euo pipefail
+
+jar="$(readlink -f "$1")"
+version="$2"
+out="$(mkdir -p "$3" && cd "$3" && pwd)"
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+jdk="${JAVA_HOME:?JAVA_HOME must point at the JDK whose runtime the archive ships}"
+name="mcp-auth-$version-linux-x86_64"
+stage="$out/$name"
+
+say() { echo "build-archive: $*" >&2; }
+
+# Modules the program cannot run without although jdeps does not see them: ECDSA keys on JDK 21 live in
+# jdk.crypto.ec; Undertow/xnio reach sun.misc.Unsafe through jdk.unsupported; DNS lookups by name need jdk.naming.dns
+# only with JNDI, so it stays out; java.net.http is what the verifiers use to fetch JWKS and introspect.
+extra_modules="jdk.crypto.ec,jdk.unsupported,java.net.http,java.management,java.naming"
+
+rm -rf "$stage" "$out/$name.tar.gz"
+mkdir -p "$stage/bin" "$stage/lib" "$stage/share/man/man1" "$stage/share/bash-completion/completions" "$stage/share/zsh/site-functions"
+
+major="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | cut -d. -f1)"
+modules="$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release "$major" "$jar")"
+modules="$(printf '%s,%s' "$modules" "$extra_modules" | tr ',' '\n' | sort -u | paste -sd, -)"
+say "jlink $modules"
+"$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
+  --output "$stage/runtime"
+
+cp -p "$jar" "$stage/lib/mcp-auth.jar"
+cp -p "$root/dist/mcp-auth" "$stage/bin/mcp-auth"
+cp -p "$root/dist/install.sh" "$stage/install.sh"
+cp -p "$root"/man/*.1 "$stage/share/man/man1/"
+cp -p "$root/completions/mcp-auth.bash" "$stage/share/bash-completion/completions/mcp-auth"
+cp -p "$root/completions/_mcp-auth" "$stage/share/zsh/site-functions/_mcp-auth"
+chmod 755 "$stage/bin/mcp-auth" "$stage/install.sh"
+
+train_aot() {
+  # A training run that exercises what serve does on every start and call: config, token verification, the MCP
+  # SDK and a tool call, over stdio so that it ends on its own at end of input (no port, no signal). It goes through
+  # bin/mcp-auth (no cache yet), so the cache is trained with exactly the JVM options the launcher runs with.
+  local secret token
+  secret="aot-training-secret-$(date +%s)-0123456789abcdef"
+  token="$("$stage/bin/mcp-auth" token mint --secret "$secret" --scope "math:calculate")"
+  printf '%s\n' \
+    '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"aot-training","version":"1"}}}' \
+    '{"jsonrpc":"2.0","method":"notifications/initialized"}' \
+    '{"jsonrpc":"2.0","id":2,"method":"tools/list"}' \
+    '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"add_numbers","arguments":{"a":2,"b":3}}}' \
+  | MCP_AUTH_TOKEN="$token" MCP_AUTH_JAVA_OPTS="-XX:AOTCacheOutput=$stage/lib/mcp-auth.aot -Xlog:all=error:stderr" \
+      "$stage/bin/mcp-auth" serve --stdio --secret "$secret" >/dev/null
+}
+
+if [ "$major" -ge 25 ]; then
+  say "training the AOT cache (JEP 483/514)"
+  train_aot || { say "AOT training failed; the archive works without the cache, only starts slower"; rm -f "$stage/lib/mcp-auth.aot"; }
+fi
+
+tar -C "$out" -czf "$out/$name.tar.gz" "$name"
+say "wrote $out/$name.tar.gz ($(du -h "$out/$name.tar.gz" | cut -f1))"
