@@ -158,6 +158,7 @@ function _complete_mcp-auth() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} token" ];    then _picocli_mcp-auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} scopes" ];    then _picocli_mcp-auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} flow" ];    then _picocli_mcp-auth; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_mcp-auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_mcp-auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} token mint" ];    then _picocli_mcp-auth_token; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} token inspect" ];    then _picocli_mcp-auth_token; return $?; fi
@@ -168,15 +169,17 @@ function _complete_mcp-auth() {
   local cmds1=(token)
   local cmds2=(scopes)
   local cmds3=(flow)
-  local cmds4=(help)
-  local cmds5=(token mint)
-  local cmds6=(token inspect)
-  local cmds7=(token verify)
+  local cmds4=(doctor)
+  local cmds5=(help)
+  local cmds6=(token mint)
+  local cmds7=(token inspect)
+  local cmds8=(token verify)
 
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_mcp-auth_token_verify; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_mcp-auth_token_inspect; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_mcp-auth_token_mint; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_mcp-auth_help; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_mcp-auth_token_verify; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_mcp-auth_token_inspect; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_mcp-auth_token_mint; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_mcp-auth_help; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_mcp-auth_doctor; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_mcp-auth_flow; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_mcp-auth_scopes; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_mcp-auth_token; return $?; fi
@@ -191,7 +194,7 @@ function _picocli_mcp-auth() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve token scopes flow help"
+  local commands="serve token scopes flow doctor help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -417,12 +420,87 @@ function _picocli_mcp-auth_flow() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `doctor` subcommand.
+function _picocli_mcp-auth_doctor() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--client-id-as-audience' '--json' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--clock-skew' '--host' '--port' '--mcp-path' '--public-url' '--token' '--timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--secret')
+      return
+      ;;
+    '--secret-file')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--jwks-uri')
+      return
+      ;;
+    '--issuer')
+      return
+      ;;
+    '--audience')
+      return
+      ;;
+    '--introspection-uri')
+      return
+      ;;
+    '--introspection-client-id')
+      return
+      ;;
+    '--introspection-client-secret')
+      return
+      ;;
+    '--introspection-cache-ttl')
+      return
+      ;;
+    '--clock-skew')
+      return
+      ;;
+    '--host')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--mcp-path')
+      return
+      ;;
+    '--public-url')
+      return
+      ;;
+    '--token')
+      return
+      ;;
+    '--timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `help` subcommand.
 function _picocli_mcp-auth_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve token scopes flow"
+  local commands="serve token scopes flow doctor"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             ConnectCommand.class,
             AuthServerCommand.class,
             KeysCommand.class,
+            DoctorCommand.class,
             CommandLine.HelpCommand.class
         },
         exitCodeListHeading = "%nExit codes:%n",
