@@ -428,11 +428,17 @@ function _picocli_mcp-auth_doctor() {
 
   local commands=""
   local flag_opts="'--client-id-as-audience' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--clock-skew' '--host' '--port' '--mcp-path' '--public-url' '--token' '--timeout'"
+  local arg_opts="'--config' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--clock-skew' '--host' '--port' '--mcp-path' '--public-url' '--token' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--secret')
       return
       ;;

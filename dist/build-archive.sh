@@ -15,9 +15,9 @@ stage="$out/$name"
 
 say() { echo "build-archive: $*" >&2; }
 
-# Modules the program cannot run without although jdeps does not see them: ECDSA keys on JDK 21 live in
-# jdk.crypto.ec; Undertow/xnio reach sun.misc.Unsafe through jdk.unsupported; DNS lookups by name need jdk.naming.dns
-# only with JNDI, so it stays out; java.net.http is what the verifiers use to fetch JWKS and introspect.
+# Modules added to what jdeps finds, because they are reached reflectively or only on some JDKs: ECDSA keys live in
+# jdk.crypto.ec on JDK 21; Undertow/xnio reach sun.misc.Unsafe through jdk.unsupported; java.net.http fetches JWKS
+# and calls introspection; logback's JMX and JNDI support want java.management and java.naming.
 extra_modules="jdk.crypto.ec,jdk.unsupported,java.net.http,java.management,java.naming"
 
 rm -rf "$stage" "$out/$name.tar.gz"

@@ -67,6 +67,10 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Read before parsing by {@link EnvDefaultProvider}, which feeds its settings to every option below. */
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML) to check. Default: ./mcp-auth.yaml when present. Env: MCP_AUTH_CONFIG.")
+    java.nio.file.Path config;
+
     @Mixin
     VerifierOptions verifier;
 

@@ -132,6 +132,15 @@ class DoctorCommandTest {
         assertThat(check(conflict, "config").path("detail").asText()).contains("choose one way to validate tokens");
     }
 
+    @Test
+    void settingsComeFromTheConfigFileLikeServe(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path yaml = dir.resolve("mcp-auth.yaml");
+        java.nio.file.Files.writeString(yaml, "issuer: " + issuer + "\nport: 0\n");
+        Run run = doctor("--config", yaml.toString(), "--json");
+        assertThat(run.exit).as(run.out).isZero();
+        assertThat(statuses(run)).containsExactly("config=PASS", "issuer=PASS", "jwks=PASS", "token=SKIP", "port=PASS");
+    }
+
     private record Run(int exit, String out) {
         JsonNode json() throws Exception {
             return JSON.readTree(out);
