@@ -158,28 +158,43 @@ function _complete_mcp-auth() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} token" ];    then _picocli_mcp-auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} scopes" ];    then _picocli_mcp-auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} flow" ];    then _picocli_mcp-auth; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} connect" ];    then _picocli_mcp-auth; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} authserver" ];    then _picocli_mcp-auth; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} keys" ];    then _picocli_mcp-auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} doctor" ];    then _picocli_mcp-auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_mcp-auth; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} token mint" ];    then _picocli_mcp-auth_token; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} token inspect" ];    then _picocli_mcp-auth_token; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} token verify" ];    then _picocli_mcp-auth_token; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} keys generate" ];    then _picocli_mcp-auth_keys; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} keys show" ];    then _picocli_mcp-auth_keys; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(serve)
   local cmds1=(token)
   local cmds2=(scopes)
   local cmds3=(flow)
-  local cmds4=(doctor)
-  local cmds5=(help)
-  local cmds6=(token mint)
-  local cmds7=(token inspect)
-  local cmds8=(token verify)
+  local cmds4=(connect)
+  local cmds5=(authserver)
+  local cmds6=(keys)
+  local cmds7=(doctor)
+  local cmds8=(help)
+  local cmds9=(token mint)
+  local cmds10=(token inspect)
+  local cmds11=(token verify)
+  local cmds12=(keys generate)
+  local cmds13=(keys show)
 
-  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_mcp-auth_token_verify; return $?; fi
-  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_mcp-auth_token_inspect; return $?; fi
-  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_mcp-auth_token_mint; return $?; fi
-  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_mcp-auth_help; return $?; fi
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_mcp-auth_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds13[@]}"; then _picocli_mcp-auth_keys_show; return $?; fi
+  if CompWordsContainsArray "${cmds12[@]}"; then _picocli_mcp-auth_keys_generate; return $?; fi
+  if CompWordsContainsArray "${cmds11[@]}"; then _picocli_mcp-auth_token_verify; return $?; fi
+  if CompWordsContainsArray "${cmds10[@]}"; then _picocli_mcp-auth_token_inspect; return $?; fi
+  if CompWordsContainsArray "${cmds9[@]}"; then _picocli_mcp-auth_token_mint; return $?; fi
+  if CompWordsContainsArray "${cmds8[@]}"; then _picocli_mcp-auth_help; return $?; fi
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_mcp-auth_doctor; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_mcp-auth_keys; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_mcp-auth_authserver; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_mcp-auth_connect; return $?; fi
   if CompWordsContainsArray "${cmds3[@]}"; then _picocli_mcp-auth_flow; return $?; fi
   if CompWordsContainsArray "${cmds2[@]}"; then _picocli_mcp-auth_scopes; return $?; fi
   if CompWordsContainsArray "${cmds1[@]}"; then _picocli_mcp-auth_token; return $?; fi
@@ -194,7 +209,7 @@ function _picocli_mcp-auth() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve token scopes flow doctor help"
+  local commands="serve token scopes flow connect authserver keys doctor help"
   local flag_opts="'-h' '--help' '-V' '--version'"
   local arg_opts=""
 
@@ -215,7 +230,7 @@ function _picocli_mcp-auth_serve() {
 
   local commands=""
   local flag_opts="'--stateless' '--stdio' '--client-id-as-audience' '--no-builtin-tools' '--embedded-as' '--auto-approve' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--clock-skew' '--tool-scope' '--default-scope' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--max-body' '--max-concurrent' '--scope-upgrade-endpoint' '--authorization-server' '--state-dir'"
+  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--clock-skew' '--tool-scope' '--default-scope' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--max-body' '--max-concurrent' '--scope-upgrade-endpoint' '--authorization-server' '--state-dir'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -281,6 +296,9 @@ function _picocli_mcp-auth_serve() {
       return
       ;;
     '--default-scope')
+      return
+      ;;
+    '--upstream')
       return
       ;;
     '--files-root')
@@ -420,6 +438,132 @@ function _picocli_mcp-auth_flow() {
   fi
 }
 
+# Generates completions for the options and subcommands of the `connect` subcommand.
+function _picocli_mcp-auth_connect() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--no-browser' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--scope' '--client-id' '--client-secret' '--redirect-port' '--token-store' '--login-timeout' '--call-timeout'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--scope')
+      return
+      ;;
+    '--client-id')
+      return
+      ;;
+    '--client-secret')
+      return
+      ;;
+    '--redirect-port')
+      return
+      ;;
+    '--token-store')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--login-timeout')
+      return
+      ;;
+    '--call-timeout')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `authserver` subcommand.
+function _picocli_mcp-auth_authserver() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--auto-approve' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--host' '--port' '--issuer' '--resource' '--state-dir' '--key' '--secret' '--client' '--user' '--access-token-ttl'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--host')
+      return
+      ;;
+    '--port')
+      return
+      ;;
+    '--issuer')
+      return
+      ;;
+    '--resource')
+      return
+      ;;
+    '--state-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--key')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--secret')
+      return
+      ;;
+    '--client')
+      return
+      ;;
+    '--user')
+      return
+      ;;
+    '--access-token-ttl')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `keys` subcommand.
+function _picocli_mcp-auth_keys() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands="generate show"
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
 # Generates completions for the options and subcommands of the `doctor` subcommand.
 function _picocli_mcp-auth_doctor() {
   # Get completion data
@@ -506,7 +650,7 @@ function _picocli_mcp-auth_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
 
-  local commands="serve token scopes flow doctor"
+  local commands="serve token scopes flow connect authserver keys doctor"
   local flag_opts="'-h' '--help'"
   local arg_opts=""
 
@@ -658,6 +802,67 @@ function _picocli_mcp-auth_token_verify() {
     COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
   else
     local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `generate` subcommand.
+function _picocli_mcp-auth_keys_generate() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--force' '-h' '--help' '-V' '--version'"
+  local arg_opts="'--alg' '--out-dir' '--kid'"
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--alg')
+      return
+      ;;
+    '--out-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--kid')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `show` subcommand.
+function _picocli_mcp-auth_keys_show() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+
+  local commands=""
+  local flag_opts="'-h' '--help' '-V' '--version'"
+  local arg_opts=""
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local currIndex
+    currIndex=$(currentPositionalIndex "show" "${arg_opts}" "${flag_opts}")
+    if (( currIndex >= 0 && currIndex <= 0 )); then
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      positionals=$( compgen -f -- "${curr_word}" ) # files
+    fi
     local IFS=$'\n'
     COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
   fi
