@@ -20,6 +20,12 @@ say() { echo "build-archive: $*" >&2; }
 # and calls introspection; logback's JMX and JNDI support want java.management and java.naming.
 extra_modules="jdk.crypto.ec,jdk.unsupported,java.net.http,java.management,java.naming"
 
+# The jar must be the shaded one (all dependencies inside): the archive has no other class path.
+if ! "$jdk/bin/jar" tf "$jar" | grep -q '^picocli/CommandLine.class$'; then
+  say "$jar has no dependencies inside: build-archive must run after the shade plugin"
+  exit 1
+fi
+
 rm -rf "$stage" "$out/$name.tar.gz"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/share/man/man1" "$stage/share/bash-completion/completions" "$stage/share/zsh/site-functions"
 
