@@ -35,14 +35,7 @@ public final class Regenerate {
             write(readme, updated);
         } else {
             System.err.println("README.md has no " + Docs.BEGIN_CONFIG + " ... " + Docs.END_CONFIG
-                    + " block: configuration reference not written (docs-for-readme.md shows where it goes)");
-        }
-        Path snippet = root.resolve("docs-for-readme.md");
-        if (Files.isRegularFile(snippet)) {
-            String withBlock = Docs.readmeWithConfigReference(Docs.read(snippet));
-            if (withBlock != null) {
-                write(snippet, withBlock);
-            }
+                    + " block: configuration reference not written");
         }
         System.err.println("regenerated " + pages.size() + " man pages, 2 completion scripts" + (updated != null ? " and README.md's configuration reference" : ""));
     }
