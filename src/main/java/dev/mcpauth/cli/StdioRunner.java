@@ -7,6 +7,8 @@ import dev.mcpauth.http.ToolSources;
 import dev.mcpauth.http.Verifiers;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
+import dev.mcpauth.modern.ModernServer;
+import dev.mcpauth.modern.StdioModernLane;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.resource.ProtectedResourceMetadata;
 import dev.mcpauth.token.TokenRejected;
@@ -16,15 +18,22 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
 /**
  * {@code serve --stdio}: the same tools and policy over stdin/stdout. The token comes from the environment
  * ({@code MCP_AUTH_TOKEN}) or {@code --token-file}; it is verified before serving and again (cheaply, from the
- * cache) on every call, so an expired or revoked token stops working mid-session.
+ * cache) on every call, so an expired or revoked token stops working mid-session. Dual-era, per message: an
+ * {@code initialize} starts a legacy session (2025-06-18, 2025-11-25); a request carrying MCP 2026-07-28 {@code _meta}
+ * is answered statelessly by a {@link ModernServer} over the same catalog and policy, as on HTTP.
  */
 final class StdioRunner {
+
+    /** How long, after stdin ends, replies still owed may take before the process exits anyway. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     private StdioRunner() {
     }
@@ -44,10 +53,13 @@ final class StdioRunner {
         ScopePolicy policy = ToolSources.policy(config);
         ProtectedResourceMetadata metadata = new ProtectedResourceMetadata(URI.create(resourceUrl),
                 config.jwt().issuer() == null ? List.of() : List.of(URI.create(config.jwt().issuer())), Set.of(), "mcp-auth gateway", null);
-        try (ToolSources tools = ToolSources.start(config, policy, resourceUrl, metadata)) {
+        try (ToolSources tools = ToolSources.start(config, policy, resourceUrl, metadata);
+                ModernServer modern = new ModernServer(tools.catalog(), policy, GatewayServer.SERVER_NAME, VersionProvider.version(),
+                        config.scopeUpgradeEndpoint(), GatewayServer.LIST_TTL)) {
             McpServerFactory factory = new McpServerFactory(tools.catalog(), policy, GatewayServer.SERVER_NAME, VersionProvider.version(),
                     config.scopeUpgradeEndpoint());
-            new StdioFront(factory, () -> verifier.verify(token), System.in, System.out).run();
+            new StdioFront(factory, () -> verifier.verify(token), System.in, System.out, Clock.systemUTC(), DRAIN_TIMEOUT,
+                    admission -> new StdioModernLane(modern, admission)).run();
             System.out.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

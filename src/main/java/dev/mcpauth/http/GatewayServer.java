@@ -52,7 +52,7 @@ public final class GatewayServer {
     /** Versions get_server_info names; the catalog is shared with stdio, which speaks the legacy eras only. */
     public static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18");
     /** How long a modern client may cache tools/list and server/discover (list changes also reach listeners at once). */
-    private static final Duration LIST_TTL = Duration.ofSeconds(60);
+    public static final Duration LIST_TTL = Duration.ofSeconds(60);
 
     private final BoundServer server;
     private final GatewayConfig config;

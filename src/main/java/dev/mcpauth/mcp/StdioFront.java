@@ -11,13 +11,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * Serves the gateway's MCP server over stdin/stdout, for a local client that spawns the process. The caller's
  * token is verified once at start and checked again on every request: an expired or rejected token makes each
  * request fail with a JSON-RPC error (code {@value ToolInvoker#INVALID_TOKEN}) that says what to do, never a crash.
  * {@code initialize}, {@code ping} and notifications still work, so the client connects and shows that error on its first call.
- * Only protocol goes to the output stream; logs belong on stderr.
+ * Only protocol goes to the output stream; logs belong on stderr. Optionally a {@link StdioServerTransport.Lane}
+ * answers MCP 2026-07-28's stateless requests beside the session, admitted by the same credential check.
  */
 public final class StdioFront {
 
@@ -25,6 +27,19 @@ public final class StdioFront {
     @FunctionalInterface
     public interface Credential {
         AccessToken current() throws TokenRejected;
+    }
+
+    /** The credential check every request runs through, for a lane that answers requests beside the session. */
+    @FunctionalInterface
+    public interface Admission {
+        /**
+         * The context a request runs with (the current token), or an {@link McpError} (code
+         * {@value ToolInvoker#INVALID_TOKEN}) when the token expired or was rejected.
+         *
+         * @param lifecycle whether the request only brings the connection up (initialize, ping, server/discover):
+         *                  those pass even with a bad token, so the client connects and shows the error on its first call
+         */
+        McpTransportContext admit(boolean lifecycle);
     }
 
     private final StdioServerTransport transport;
@@ -38,9 +53,15 @@ public final class StdioFront {
 
     public StdioFront(McpServerFactory factory, Credential credential, InputStream in, OutputStream out, Clock clock,
             Duration drainTimeout) {
+        this(factory, credential, in, out, clock, drainTimeout, admission -> StdioServerTransport.Lane.NONE);
+    }
+
+    /** @param lane builds the lane for messages answered beside the session, given this front's credential check */
+    public StdioFront(McpServerFactory factory, Credential credential, InputStream in, OutputStream out, Clock clock,
+            Duration drainTimeout, Function<Admission, StdioServerTransport.Lane> lane) {
         this.credential = Objects.requireNonNull(credential);
         this.clock = Objects.requireNonNull(clock);
-        this.transport = new StdioServerTransport(in, out, this::admit, drainTimeout);
+        this.transport = new StdioServerTransport(in, out, this::admit, drainTimeout, lane.apply(this::admit));
         this.server = factory.singleSession(transport);
     }
 
@@ -58,6 +79,10 @@ public final class StdioFront {
         // Lifecycle traffic passes, so the session comes up; every other request needs a good token.
         boolean exempt = !(message instanceof McpSchema.JSONRPCRequest request)
                 || McpSchema.METHOD_INITIALIZE.equals(request.method()) || McpSchema.METHOD_PING.equals(request.method());
+        return admit(exempt);
+    }
+
+    private McpTransportContext admit(boolean exempt) {
         AccessToken token;
         try {
             token = credential.current();

@@ -1,5 +1,7 @@
 package dev.mcpauth.mcp;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.JsonErrors;
@@ -20,10 +22,12 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,17 +36,51 @@ import reactor.core.publisher.Mono;
 /**
  * MCP's stdio transport (spec basic/transports): newline-delimited JSON-RPC on an input and an output stream, for
  * one client. Unlike the SDK's provider, {@link #run()} returns once the input ends and every reply to what was
- * read has been written and flushed, and it leaves no thread behind (requests run on virtual threads).
+ * read has been written and flushed, and it leaves no thread behind (requests run on virtual threads). A {@link Lane}
+ * may answer some messages itself, beside the SDK session, on the same output (MCP 2026-07-28's stateless requests).
  */
 public final class StdioServerTransport implements McpServerTransportProvider {
 
+    /**
+     * Messages answered outside the SDK session. A dual-era server decides per message (basic/versioning, "Backward
+     * Compatibility"); whatever the lane does not claim goes to the session exactly as without it.
+     */
+    public interface Lane {
+        /** Claims nothing: every message goes to the SDK session. */
+        Lane NONE = new Lane() {
+            @Override
+            public Runnable claim(JsonNode message, Consumer<JsonNode> out) {
+                return null;
+            }
+
+            @Override
+            public void inputEnded() {
+            }
+        };
+
+        /**
+         * Called on the reading thread, in input order, so bookkeeping done here (e.g. which requests are in flight)
+         * is in place before the next message is read. Returns null to leave the message to the SDK session, or the
+         * work that answers it, which the transport runs concurrently and waits for when the input ends.
+         *
+         * @param out writes one message as one line, serialized with the session's replies
+         */
+        Runnable claim(JsonNode message, Consumer<JsonNode> out);
+
+        /** The input ended: end any work that would otherwise wait for more input, so the drain can finish. */
+        void inputEnded();
+    }
+
     private static final Logger log = LoggerFactory.getLogger(StdioServerTransport.class);
+    /** Strict: a line is one JSON value and nothing after it, or it is not the lane's (the session reports it). */
+    private static final ObjectMapper TREE = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final InputStream in;
     private final OutputStream out;
     private final McpJsonMapper mapper;
     private final Function<McpSchema.JSONRPCMessage, McpTransportContext> admission;
     private final Duration drainTimeout;
+    private final Lane lane;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final SessionTransport transport = new SessionTransport();
     private volatile McpServerSession session;
@@ -57,11 +95,18 @@ public final class StdioServerTransport implements McpServerTransportProvider {
      */
     public StdioServerTransport(InputStream in, OutputStream out, Function<McpSchema.JSONRPCMessage, McpTransportContext> admission,
             Duration drainTimeout) {
+        this(in, out, admission, drainTimeout, Lane.NONE);
+    }
+
+    /** @param lane answers the messages it claims beside the SDK session, on the same output */
+    public StdioServerTransport(InputStream in, OutputStream out, Function<McpSchema.JSONRPCMessage, McpTransportContext> admission,
+            Duration drainTimeout, Lane lane) {
         this.in = in;
         this.out = out;
         this.mapper = new JacksonMcpJsonMapper(new ObjectMapper());
         this.admission = admission;
         this.drainTimeout = drainTimeout;
+        this.lane = Objects.requireNonNull(lane);
     }
 
     @Override
@@ -94,6 +139,7 @@ public final class StdioServerTransport implements McpServerTransportProvider {
         } catch (IOException e) {
             log.warn("stdin could not be read: {}", e.toString());
         } finally {
+            endLane();
             drain(requests);
             try {
                 session.closeGracefully().block(Duration.ofSeconds(5));
@@ -104,6 +150,11 @@ public final class StdioServerTransport implements McpServerTransportProvider {
     }
 
     private void accept(String line, ExecutorService requests) {
+        Runnable claimed = claim(line);
+        if (claimed != null) {
+            requests.execute(claimed);
+            return;
+        }
         McpSchema.JSONRPCMessage message;
         try {
             message = McpSchema.deserializeJsonRpcMessage(mapper, line);
@@ -140,6 +191,28 @@ public final class StdioServerTransport implements McpServerTransportProvider {
             if (message instanceof McpSchema.JSONRPCRequest request) {
                 writeError(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
             }
+        }
+    }
+
+    /** The lane's work for a line, or null when the line is the session's (including lines that are not JSON). */
+    private Runnable claim(String line) {
+        if (lane == Lane.NONE) {
+            return null;
+        }
+        JsonNode tree;
+        try {
+            tree = TREE.readTree(line);
+        } catch (IOException e) {
+            return null;
+        }
+        return tree == null ? null : lane.claim(tree, reply -> writeLine(JsonRpcHttp.toJson(mapper, reply)));
+    }
+
+    private void endLane() {
+        try {
+            lane.inputEnded();
+        } catch (RuntimeException e) {
+            log.warn("ending the stdio lane failed: {}", e.toString());
         }
     }
 

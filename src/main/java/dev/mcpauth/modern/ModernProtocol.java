@@ -42,6 +42,7 @@ public final class ModernProtocol {
     public static final String PROMPTS_GET = "prompts/get";
     public static final String TOOLS_LIST_CHANGED = "notifications/tools/list_changed";
     public static final String SUBSCRIPTIONS_ACKNOWLEDGED = "notifications/subscriptions/acknowledged";
+    public static final String CANCELLED = "notifications/cancelled";
 
     private static final Pattern REVISION = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
