@@ -13,6 +13,7 @@ import dev.mcpauth.modern.EraRouter;
 import dev.mcpauth.modern.ModernHeaderValidator;
 import dev.mcpauth.modern.ModernMcpHandler;
 import dev.mcpauth.modern.ModernMethodGate;
+import dev.mcpauth.modern.ModernProtocol;
 import dev.mcpauth.modern.ModernServer;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.resource.AuditLog;
@@ -49,8 +50,8 @@ import java.util.TreeSet;
 public final class GatewayServer {
 
     public static final String SERVER_NAME = "mcp-auth";
-    /** Versions get_server_info names; the catalog is shared with stdio, which speaks the legacy eras only. */
-    public static final List<String> PROTOCOL_VERSIONS = List.of("2025-11-25", "2025-06-18");
+    /** Every MCP version both fronts (HTTP and stdio) speak, newest first: what get_server_info names. */
+    public static final List<String> PROTOCOL_VERSIONS = ModernProtocol.SUPPORTED_VERSIONS;
     /** How long a modern client may cache tools/list and server/discover (list changes also reach listeners at once). */
     public static final Duration LIST_TTL = Duration.ofSeconds(60);
 
