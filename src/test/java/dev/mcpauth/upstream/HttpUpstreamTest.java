@@ -103,7 +103,8 @@ class HttpUpstreamTest {
         upstream.acceptedTokens.add("t");
         // The status may still read UP from before the loss was noticed: wait for a call that really goes through.
         await("reconnected", Duration.ofSeconds(20), () -> "back".equals(echo("back")));
-        assertThat(connection.status()).isEqualTo(UpstreamStatus.UP);
+        await("status up again", Duration.ofSeconds(20), () -> connection.status() == UpstreamStatus.UP);
+        assertThat(echo("still")).isEqualTo("still");
     }
 
     private String echo(String value) {
