@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
@@ -12,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +39,7 @@ final class HttpListenStream implements ToolListSubscriptions.Subscriber {
     private final boolean toolsListChanged;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private OutputStream out;
-    private List<McpSchema.Tool> lastSeen;
+    private ListenMessages messages;
 
     HttpListenStream(HttpServerExchange exchange, ModernServer server, McpTransportContext context, JsonNode subscriptionId,
             boolean toolsListChanged) {
@@ -65,13 +63,11 @@ final class HttpListenStream implements ToolListSubscriptions.Subscriber {
     /** Acknowledges, then streams until the client or the server ends the subscription. */
     void run(ObjectNode honored, Duration heartbeat) {
         exchange.getConnection().addCloseListener(connection -> events.offer(Event.CLIENT_GONE));
-        lastSeen = server.visibleTools(context);
+        messages = new ListenMessages(server, context, subscriptionId);
         Runnable unsubscribe = server.subscriptions().subscribe(this);
         try {
             open();
-            ObjectNode params = JSON.createObjectNode();
-            params.set("notifications", honored);
-            send(notification(ModernProtocol.SUBSCRIPTIONS_ACKNOWLEDGED, params));
+            send(messages.acknowledged(honored));
             loop(heartbeat);
         } catch (IOException e) {
             log.debug("listen stream {} ended: {}", subscriptionId, e.toString());
@@ -95,36 +91,12 @@ final class HttpListenStream implements ToolListSubscriptions.Subscriber {
             } else if (event == Event.CLIENT_GONE) {
                 return;
             } else if (event == Event.SERVER_CLOSING) {
-                send(closedResult());
+                send(messages.closedResult());
                 return;
-            } else if (toolsListChanged && changed()) {
-                send(notification(ModernProtocol.TOOLS_LIST_CHANGED, JSON.createObjectNode()));
+            } else if (toolsListChanged && messages.changed()) {
+                send(messages.toolsListChanged());
             }
         }
-    }
-
-    /** Whether the tools this caller may see differ from what it saw last (a handler-only swap is no change). */
-    private boolean changed() {
-        List<McpSchema.Tool> now = server.visibleTools(context);
-        if (now.equals(lastSeen)) {
-            return false;
-        }
-        lastSeen = now;
-        return true;
-    }
-
-    private ObjectNode notification(String method, ObjectNode params) {
-        params.with("_meta").set(ModernProtocol.SUBSCRIPTION_ID_META, subscriptionId);
-        ObjectNode message = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", method);
-        message.set("params", params);
-        return message;
-    }
-
-    /** The listen result, sent only when the server ends the subscription deliberately (schema: SubscriptionsListenResult). */
-    private ObjectNode closedResult() {
-        ObjectNode result = JSON.createObjectNode().put("resultType", "complete");
-        result.putObject("_meta").set(ModernProtocol.SUBSCRIPTION_ID_META, subscriptionId);
-        return ModernReply.result(subscriptionId, result).message();
     }
 
     private void open() throws IOException {

@@ -1,12 +1,9 @@
 package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Predicate;
@@ -24,7 +21,6 @@ import org.slf4j.LoggerFactory;
 final class StdioListenStream implements ToolListSubscriptions.Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(StdioListenStream.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private enum Event { CATALOG_CHANGED, SERVER_CLOSING, CANCELLED }
 
@@ -34,7 +30,7 @@ final class StdioListenStream implements ToolListSubscriptions.Subscriber {
     private final boolean toolsListChanged;
     private final Predicate<JsonNode> out;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    private List<McpSchema.Tool> lastSeen;
+    private ListenMessages messages;
 
     /** @param out writes one message for this request; false once the request was cancelled */
     StdioListenStream(ModernServer server, McpTransportContext context, JsonNode subscriptionId, boolean toolsListChanged,
@@ -63,12 +59,10 @@ final class StdioListenStream implements ToolListSubscriptions.Subscriber {
 
     /** Acknowledges, then relays changes until stdin ends, the server closes or the client cancels. */
     void run(ObjectNode honored) {
-        lastSeen = server.visibleTools(context);
+        messages = new ListenMessages(server, context, subscriptionId);
         Runnable unsubscribe = server.subscriptions().subscribe(this);
         try {
-            ObjectNode params = JSON.createObjectNode();
-            params.set("notifications", honored);
-            if (out.test(notification(ModernProtocol.SUBSCRIPTIONS_ACKNOWLEDGED, params))) {
+            if (out.test(messages.acknowledged(honored))) {
                 loop();
             }
         } catch (UncheckedIOException e) {
@@ -91,36 +85,13 @@ final class StdioListenStream implements ToolListSubscriptions.Subscriber {
                 return;
             }
             if (event == Event.SERVER_CLOSING) {
-                out.test(closedResult());
+                out.test(messages.closedResult());
                 return;
             }
-            if (toolsListChanged && changed() && !out.test(notification(ModernProtocol.TOOLS_LIST_CHANGED, JSON.createObjectNode()))) {
+            if (toolsListChanged && messages.changed() && !out.test(messages.toolsListChanged())) {
                 return;
             }
         }
     }
 
-    /** Whether the tools this caller may see differ from what it saw last (a handler-only swap is no change). */
-    private boolean changed() {
-        List<McpSchema.Tool> now = server.visibleTools(context);
-        if (now.equals(lastSeen)) {
-            return false;
-        }
-        lastSeen = now;
-        return true;
-    }
-
-    private ObjectNode notification(String method, ObjectNode params) {
-        params.with("_meta").set(ModernProtocol.SUBSCRIPTION_ID_META, subscriptionId);
-        ObjectNode message = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", method);
-        message.set("params", params);
-        return message;
-    }
-
-    /** The listen result, sent only when the server ends the subscription deliberately (schema: SubscriptionsListenResult). */
-    private ObjectNode closedResult() {
-        ObjectNode result = JSON.createObjectNode().put("resultType", "complete");
-        result.putObject("_meta").set(ModernProtocol.SUBSCRIPTION_ID_META, subscriptionId);
-        return ModernReply.result(subscriptionId, result).message();
-    }
 }
