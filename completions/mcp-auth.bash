@@ -404,15 +404,12 @@ function _picocli_mcp-auth_flow() {
 
   local commands=""
   local flag_opts="'--no-browser' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--scope' '--resource' '--client-id' '--client-secret' '--redirect-port' '--timeout'"
+  local arg_opts="'--scope' '--client-id' '--client-secret' '--redirect-port' '--resource' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
     '--scope')
-      return
-      ;;
-    '--resource')
       return
       ;;
     '--client-id')
@@ -422,6 +419,9 @@ function _picocli_mcp-auth_flow() {
       return
       ;;
     '--redirect-port')
+      return
+      ;;
+    '--resource')
       return
       ;;
     '--timeout')

@@ -24,12 +24,12 @@ import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -49,20 +49,8 @@ public final class ConnectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "URL", description = "The remote MCP endpoint, e.g. https://mcp.example.com/mcp.")
     String url;
 
-    @Option(names = "--scope", paramLabel = "SCOPES", split = "[ ,]", description = "Scopes to ask for. Default: those the server advertises.")
-    List<String> scopes = List.of();
-
-    @Option(names = "--client-id", paramLabel = "ID", description = "A pre-registered client instead of dynamic registration.")
-    String clientId;
-
-    @Option(names = "--client-secret", paramLabel = "SECRET", description = "Secret of the pre-registered client.")
-    String clientSecret;
-
-    @Option(names = "--redirect-port", paramLabel = "PORT", defaultValue = "0", description = "Loopback port for the login redirect (0: any). Default: ${DEFAULT-VALUE}.")
-    int redirectPort;
-
-    @Option(names = "--no-browser", description = "Print the login URL instead of opening a browser.")
-    boolean noBrowser;
+    @Mixin
+    LoginOptions login;
 
     @Option(names = "--token-store", paramLabel = "FILE", description = "Where tokens are kept (mode 600). Default: $XDG_CONFIG_HOME/mcp-auth/tokens.json or ~/.config/mcp-auth/tokens.json. Env: MCP_AUTH_TOKEN_STORE.")
     Path tokenStore;
@@ -88,15 +76,8 @@ public final class ConnectCommand implements Callable<Integer> {
         SessionCredentials credentials;
         try {
             AuthorizationTarget target = new Discovery(http, progress).discover(remote);
-            LoginFlow flow = new LoginFlow(http, progress, loginUrl -> {
-                err.println("connect: log in at " + loginUrl);
-                err.flush();
-                if (!noBrowser) {
-                    Browsers.open(loginUrl);
-                }
-            });
-            credentials = new SessionCredentials(target, flow, new LoginFlow.Options(new LinkedHashSet<>(scopes), null, clientId, clientSecret,
-                    redirectPort, Durations.parse("--login-timeout", loginTimeout)),
+            LoginFlow flow = new LoginFlow(http, progress, login.browser(err, "connect: "));
+            credentials = new SessionCredentials(target, flow, login.options(null, Durations.parse("--login-timeout", loginTimeout)),
                     new TokenStore(tokenStore != null ? tokenStore : TokenStore.defaultFile()), progress);
             credentials.accessToken();
         } catch (IOException e) {

@@ -13,10 +13,9 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -35,23 +34,11 @@ public final class FlowCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "URL", description = "The MCP endpoint (e.g. http://127.0.0.1:8001/mcp) or an issuer URL.")
     String url;
 
-    @Option(names = "--scope", paramLabel = "SCOPES", split = "[ ,]", description = "Scopes to ask for. Default: those the resource advertises.")
-    List<String> scopes = List.of();
+    @Mixin
+    LoginOptions login;
 
     @Option(names = "--resource", paramLabel = "URI", description = "Resource indicator (RFC 8707). Default: the discovered resource.")
     String resource;
-
-    @Option(names = "--client-id", paramLabel = "ID", description = "Use this pre-registered client instead of registering one.")
-    String clientId;
-
-    @Option(names = "--client-secret", paramLabel = "SECRET", description = "Secret of the pre-registered client (confidential clients).")
-    String clientSecret;
-
-    @Option(names = "--redirect-port", paramLabel = "PORT", defaultValue = "0", description = "Loopback port for the redirect (0: any free port). Default: ${DEFAULT-VALUE}.")
-    int redirectPort;
-
-    @Option(names = "--no-browser", description = "Do not open a browser: print the authorization URL and wait for the redirect.")
-    boolean noBrowser;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "5m", description = "How long to wait for the login. Default: ${DEFAULT-VALUE}.")
     String timeout;
@@ -73,9 +60,8 @@ public final class FlowCommand implements Callable<Integer> {
         };
         try {
             AuthorizationTarget found = new Discovery(http, progress).discover(target);
-            LoginFlow flow = new LoginFlow(http, progress, authorizationUrl -> openBrowser(authorizationUrl, err));
-            TokenSet tokens = flow.run(found, new LoginFlow.Options(new LinkedHashSet<>(scopes),
-                    resource == null ? null : GatewayConfig.uri("--resource", resource), clientId, clientSecret, redirectPort,
+            LoginFlow flow = new LoginFlow(http, progress, login.browser(err, "flow: "));
+            TokenSet tokens = flow.run(found, login.options(resource == null ? null : GatewayConfig.uri("--resource", resource),
                     Durations.parse("--timeout", timeout)));
             PrintWriter out = spec.commandLine().getOut();
             out.println(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tokens.toJson()) : tokens.accessToken());
@@ -83,15 +69,6 @@ public final class FlowCommand implements Callable<Integer> {
             return 0;
         } catch (java.io.IOException e) {
             throw new CliFailure("flow failed: " + e.getMessage());
-        }
-    }
-
-    private void openBrowser(URI url, PrintWriter err) {
-        err.println("flow: open this URL to log in:");
-        err.println("  " + url);
-        err.flush();
-        if (!noBrowser) {
-            Browsers.open(url);
         }
     }
 }

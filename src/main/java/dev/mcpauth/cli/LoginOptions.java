@@ -1,0 +1,44 @@
+package dev.mcpauth.cli;
+
+import dev.mcpauth.client.LoginFlow;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** How to log in to an authorization server from the terminal: shared by {@code flow} and {@code connect}. */
+public final class LoginOptions {
+
+    @Option(names = "--scope", paramLabel = "SCOPES", split = "[ ,]", description = "Scopes to ask for. Default: those the resource advertises.")
+    List<String> scopes = List.of();
+
+    @Option(names = "--client-id", paramLabel = "ID", description = "Use this pre-registered client instead of registering one.")
+    String clientId;
+
+    @Option(names = "--client-secret", paramLabel = "SECRET", description = "Secret of the pre-registered client (confidential clients).")
+    String clientSecret;
+
+    @Option(names = "--redirect-port", paramLabel = "PORT", defaultValue = "0", description = "Loopback port for the redirect (0: any free port). Default: ${DEFAULT-VALUE}.")
+    int redirectPort;
+
+    @Option(names = "--no-browser", description = "Do not open a browser: print the authorization URL and wait for the redirect.")
+    boolean noBrowser;
+
+    LoginFlow.Options options(URI resource, Duration timeout) {
+        return new LoginFlow.Options(new LinkedHashSet<>(scopes), resource, clientId, clientSecret, redirectPort, timeout);
+    }
+
+    /** Shows the login URL on stderr (never stdout: it may carry a protocol) and opens a browser unless told not to. */
+    LoginFlow.Browser browser(PrintWriter err, String prefix) {
+        return url -> {
+            err.println(prefix + "open this URL to log in:");
+            err.println("  " + url);
+            err.flush();
+            if (!noBrowser) {
+                Browsers.open(url);
+            }
+        };
+    }
+}
