@@ -83,6 +83,7 @@ public final class AuthOffGateway {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(8)
+                .setByteBufferPool(VirtualThreadDispatch.byteBufferPool())
                 .setHandler(root)
                 .build()
                 .start();

@@ -35,6 +35,7 @@ public final class CeilingServer {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(8)
+                .setByteBufferPool(VirtualThreadDispatch.byteBufferPool())
                 .setHandler(dispatch ? new VirtualThreadDispatch(blocking(response)) : exchange -> exchange.getRequestReceiver()
                         // Reads the whole request body, as the gateway must, then answers from the IO thread.
                         .receiveFullBytes((ex, bytes) -> {
