@@ -122,11 +122,16 @@ gateway() {  # gateway NAME FLAGS...: `serve` through the launcher, as users run
 run_wrk() {
   local key="$1" script="$2"; shift 2
   env "$@" wrk -t"$threads" -c"$conns" -d"${warm}s" --timeout 5s -s "$bench/wrk/$script" "$mcp" >/dev/null
+  local t0 t1; t0="$(cpu_ticks "$started_pid")"
   env "$@" wrk -t"$threads" -c"$conns" -d"${dur}s" --timeout 5s -s "$bench/wrk/$script" "$mcp" >"$work/$key.wrk"
+  t1="$(cpu_ticks "$started_pid")"
   local line; line="$(grep '^RESULT' "$work/$key.wrk")" || { log "wrk gave no result for $key"; cat "$work/$key.wrk" >&2; exit 1; }
+  line="$line server_cpu_ms=$(( (t1 - t0) * 1000 / $(getconf CLK_TCK) ))"
   echo "$key $line" >>"$work/results"
   log "$key: $line"
 }
+# CPU time (user + system) the server under test used: per request, it is far steadier than req/s on a shared machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 check_call() {  # the benchmarked call must succeed before it is timed
   local token="$1" out
@@ -162,6 +167,7 @@ counts() { curl -s "http://$host:$keys_port/counts"; }
 count_of() { counts | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
 
 log "stateless JWKS (ES256, RS256) and rejection floods"
+jwks_before="$(count_of jwks_fetches)"; jwks_start=$(date +%s)
 gateway jwks --stateless --jwks-uri "http://$host:$keys_port/jwks.json"
 check_call "$(cat "$T/es256.token")" >/dev/null
 run_wrk es256 stateless.lua BENCH_TOKEN_FILE="$T/es256.token"
@@ -173,7 +179,13 @@ run_wrk bad_signature tokens.lua BENCH_TOKENS_FILE="$T/bad-signature.tokens"
 run_wrk unknown_kid tokens.lua BENCH_TOKENS_FILE="$T/unknown-kid.tokens"
 flood_secs=$(( $(date +%s) - flood_start ))
 fetch1="$(count_of jwks_fetches)"
+status_of() {
+  curl -s -o /dev/null -w '%{http_code}' -X POST "$mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -H 'MCP-Protocol-Version: 2025-11-25' -H "Authorization: Bearer $1" --data '{"jsonrpc":"2.0","id":2,"method":"tools/list"}'
+}
+flood_status="bad signature $(status_of "$(head -n1 "$T/bad-signature.tokens")"), unknown kid $(status_of "$(tail -n1 "$T/unknown-kid.tokens")")"
 stop
+jwks_total=$(( $(count_of jwks_fetches) - jwks_before )); jwks_secs=$(( $(date +%s) - jwks_start ))
 
 log "stateless introspection"
 gateway introspection --stateless --introspection-uri "http://$host:$keys_port/introspect" \
@@ -229,6 +241,6 @@ log "JMH ${jmh_args[*]}"
 
 # --- The table ---
 BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm \
-BENCH_FETCHES=$(( fetch1 - fetch0 )) BENCH_FLOOD_SECS=$flood_secs BENCH_INTRO=$(( intro1 - intro0 )) \
+BENCH_FETCHES=$(( fetch1 - fetch0 )) BENCH_FLOOD_SECS=$flood_secs BENCH_JWKS_TOTAL=$jwks_total BENCH_JWKS_SECS=$jwks_secs BENCH_FLOOD_STATUS="$flood_status" BENCH_INTRO=$(( intro1 - intro0 )) \
 BENCH_RSS="$rss_idle $rss_round1 $rss_round2" BENCH_MEM_ROUND=$mem_round BENCH_AOT="$aot_state" BENCH_FLOOD_N=$flood_n \
   awk -f "$bench/table.awk" "$work/results" "$work/startup" "$work/jmh.csv"

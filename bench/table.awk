@@ -6,8 +6,8 @@ function field(line, name,    re, m) {
 }
 function verdict(ok) { return ok ? "PASS" : "FAIL" }
 function row(n, key, label, target, ok) {
-  printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8d  %-28s %s\n", n, label, rps[key], 100 * rps[key] / rps["ceiling"],
-    p50[key] / 1000, p99[key] / 1000, bad[key], target, ok == "" ? "" : ok
+  printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8d %6.0f  %-28s %s\n", n, label, rps[key], 100 * rps[key] / rps["ceiling"],
+    p50[key] / 1000, p99[key] / 1000, bad[key], cpu[key], target, ok == "" ? "" : ok
 }
 function stateless(n, key, label, min,    ok) {
   ok = rps[key] >= min * rps["ceiling"] && p99[key] < 10000 && bad[key] == 0
@@ -19,6 +19,7 @@ FILENAME ~ /results$/ {
   rps[key] = field($0, "requests") / dur
   p50[key] = field($0, "p50_us"); p99[key] = field($0, "p99_us")
   bad[key] = field($0, "non2xx") + field($0, "socket_errors")
+  cpu[key] = field($0, "server_cpu_ms") * 1000 / field($0, "requests")
   next
 }
 FILENAME ~ /startup$/ { start_med[$1] = $2; start_min[$1] = $3; start_max[$1] = $4; next }
@@ -32,7 +33,7 @@ END {
   printf "mcp-auth benchmark%s: nproc=%s, %s\n", ENVIRON["BENCH_QUICK"] == 1 ? " (--quick)" : "", ENVIRON["BENCH_NPROC"], ENVIRON["BENCH_JAVA"]
   printf "wrk -t2 -c32 on 127.0.0.1, %s s measured after %s s warm-up per row; tools/call add_numbers; %% is of row 1 in this run\n\n",
     ENVIRON["BENCH_DUR"], ENVIRON["BENCH_WARM"]
-  printf "%-3s %-46s %8s %7s %7s %7s %8s  %-28s %s\n", "#", "load", "req/s", "ceil", "p50 ms", "p99 ms", "non-2xx", "target", ""
+  printf "%-3s %-46s %8s %7s %7s %7s %8s %6s  %-28s %s\n", "#", "load", "req/s", "ceil", "p50 ms", "p99 ms", "non-2xx", "cpu us", "target", ""
   row("1", "ceiling", "bare Undertow, same response bytes", "ceiling", "")
   stateless("2", "hs256", "stateless JSON, HS256", 0.5)
   stateless("2", "es256", "stateless JSON, ES256 (JWKS, local key)", 0.5)
@@ -54,12 +55,17 @@ END {
   fl[2] = "flood: unknown kid, " ENVIRON["BENCH_FLOOD_N"] " distinct tokens"
   for (i = 1; i <= 2; i++) {
     k = fk[i]
-    printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8s  %-28s %s\n", "5", fl[i], rps[k], 100 * rps[k] / rps["ceiling"], p50[k] / 1000, p99[k] / 1000,
-      "all 401", ">= accepted req/s (-5%)", verdict(rps[k] >= 0.95 * rps["accepted_dyn"])
+    printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8s %6.0f  %-28s %s\n", "5", fl[i], rps[k], 100 * rps[k] / rps["ceiling"], p50[k] / 1000, p99[k] / 1000,
+      "all", cpu[k], "cpu/req <= accepted +5%", verdict(cpu[k] <= 1.05 * cpu["accepted_dyn"])
   }
-  allowed = 1 + int(ENVIRON["BENCH_FLOOD_SECS"] / 30)
-  printf "%-3s %-46s %8d  in %d s; rate limit 1 refetch/30 s allows <= %d      %s\n", "5", "JWKS fetches during both floods", ENVIRON["BENCH_FETCHES"],
+  printf "    (non-2xx = every flood request; one of each afterwards answered: %s)\n", ENVIRON["BENCH_FLOOD_STATUS"]
+  # nimbus RateLimitedJWKSetSource: a window of 30 s opens on a fetch and admits one more fetch inside it.
+  allowed = 2 * (1 + int(ENVIRON["BENCH_FLOOD_SECS"] / 30))
+  printf "%-3s %-46s %8d  in %d s of floods; limit <= 2 per 30 s window: <= %d          %s\n", "5", "JWKS fetches during both floods", ENVIRON["BENCH_FETCHES"],
     ENVIRON["BENCH_FLOOD_SECS"], allowed, verdict(ENVIRON["BENCH_FETCHES"] <= allowed)
+  allowed = 2 * (1 + int(ENVIRON["BENCH_JWKS_SECS"] / 30))
+  printf "%-3s %-46s %8d  in %d s (start to stop); <= %d allowed                    %s\n", "5", "JWKS fetches by that gateway in all", ENVIRON["BENCH_JWKS_TOTAL"],
+    ENVIRON["BENCH_JWKS_SECS"], allowed, verdict(ENVIRON["BENCH_JWKS_TOTAL"] <= allowed)
   printf "\nJMH (verifiers alone, average time)\n"
   printf "    %-40s %10.0f ns/op (+- %.0f)\n", "HS256 verify (SharedSecretVerifier)", jmh["hs256Verify"], jmh_err["hs256Verify"]
   printf "    %-40s %10.0f ns/op (+- %.0f)\n", "ES256 verify (JwksVerifier, local key)", jmh["es256Verify"], jmh_err["es256Verify"]
