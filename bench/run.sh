@@ -28,9 +28,9 @@ keys_port="${BENCH_KEYS_PORT:-18402}"
 
 # --- Budget: every load is bounded in time (wrk -d) and connections. ---
 if [ "$quick" = 1 ]; then
-  warm=2 dur=6 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
+  warm=4 dur=6 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
 else
-  warm=5 dur=15 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
+  warm=10 dur=15 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
 fi
 threads=2 conns=32 startup_runs=10
 secret="bench-shared-secret-at-least-32-bytes-long"
