@@ -32,6 +32,7 @@ public final class BoundServer {
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
                 .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
                 .setWorkerThreads(8)
+                .setByteBufferPool(VirtualThreadDispatch.byteBufferPool())
                 .setHandler(root)
                 .build();
         try {

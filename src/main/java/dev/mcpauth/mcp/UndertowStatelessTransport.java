@@ -1,6 +1,7 @@
 package dev.mcpauth.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.http.IoThreadSend;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.mcp.JsonRpcHttp.BadMessage;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -122,7 +123,7 @@ public final class UndertowStatelessTransport implements McpStatelessServerTrans
         exchange.setStatusCode(StatusCodes.OK);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JsonRpcHttp.APPLICATION_JSON);
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-        exchange.getResponseSender().send(ByteBuffer.wrap(JsonRpcHttp.toJson(mapper, response)));
+        IoThreadSend.send(exchange, ByteBuffer.wrap(JsonRpcHttp.toJson(mapper, response)));
     }
 
     private static <T> Mono<T> withContext(Mono<T> mono, McpTransportContext context) {

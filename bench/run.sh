@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# mcp-auth benchmark suite: bench/run.sh [--quick] [--no-build]
+# Builds what it needs, starts every server on loopback, runs bounded wrk loads, JMH, start-up and memory
+# probes, stops everything it started, and prints one table. Never part of `mvn verify` or CI.
+set -euo pipefail
+
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+bench="$root/bench"
+quick=0 build=1
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    --no-build) build=0 ;;
+    -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench: unknown argument $arg (use --quick, --no-build)" >&2; exit 2 ;;
+  esac
+done
+
+# --- Targets: loopback only, refuse anything else. ---
+host="${BENCH_HOST:-127.0.0.1}"
+case "$host" in
+  127.*|localhost|::1|'[::1]') ;;
+  *) echo "bench: refusing target $host: the suite only loads servers on loopback (127.0.0.0/8, ::1)" >&2; exit 2 ;;
+esac
+[ "$host" = localhost ] && host=127.0.0.1
+port="${BENCH_PORT:-18401}"        # the server under test (one at a time)
+keys_port="${BENCH_KEYS_PORT:-18402}"
+
+# --- Budget: every load is bounded in time (wrk -d) and connections. ---
+if [ "$quick" = 1 ]; then
+  warm=4 dur=6 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
+else
+  warm=10 dur=15 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
+fi
+threads=2 conns=32 startup_runs=10
+secret="bench-shared-secret-at-least-32-bytes-long"
+
+log() { echo "bench: $*" >&2; }
+
+# --- Tools: wrk from Debian if missing; a JDK 21+. ---
+if ! command -v wrk >/dev/null 2>&1; then
+  log "installing wrk (apt-get)"
+  apt-get update >&2 && apt-get install -y wrk >&2 || { log "could not install wrk"; exit 2; }
+fi
+pick_java_home() {
+  local best="" best_v=0 d v
+  for d in ${JAVA_HOME:-} /usr/lib/jvm/*; do
+    [ -x "$d/bin/java" ] && [ -r "$d/release" ] || continue
+    v="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$d/release")"
+    [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ] && { best="$d"; best_v="$v"; }
+  done
+  echo "$best"
+}
+JAVA_HOME="$(pick_java_home)"
+[ -n "$JAVA_HOME" ] || { log "no JDK 21+ found"; exit 2; }
+export JAVA_HOME
+java="$JAVA_HOME/bin/java"
+
+for p in "$port" "$keys_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then log "port $p is in use; set BENCH_PORT / BENCH_KEYS_PORT"; exit 2; fi
+done
+
+# --- Build: the jar (and, on JDK 25, its AOT cache), test classes (bench harness) and JMH. ---
+cd "$root"
+if [ "$build" = 1 ]; then
+  log "building (mvn -Pbench package -DskipTests)"
+  mvn -B -q -Pbench package -DskipTests >&2
+fi
+mvn -B -q -o -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
+jar="$root/target/mcp-auth.jar"
+cp="$jar:$root/target/test-classes:$(cat target/bench-classpath.txt)"
+launcher="$root/dist/mcp-auth"
+# The launcher's own JVM flags, so that the bench-only servers run with the same settings as `serve`.
+eval "$(sed -n 's/^jvm_opts=/launcher_jvm_opts=/p' "$launcher")"
+
+work="$(mktemp -d /tmp/mcp-auth-bench.XXXXXX)"
+export BENCH_LUA_DIR="$bench/wrk"
+pids=()
+cleanup() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+base="http://$host:$port"
+mcp="$base/mcp"
+"$java" -cp "$cp" dev.mcpauth.bench.BenchTokens "$work/tokens" "$mcp" "$secret" "$flood_n"
+
+# start NAME COMMAND...: runs a server in the background, waits until it answers on $port (or keys port).
+started_pid=""
+start() {
+  local name="$1" wait_port="$2"; shift 2
+  "$@" >"$work/$name.out" 2>"$work/$name.err" &
+  started_pid=$!
+  pids+=("$started_pid")
+  local i
+  for i in $(seq 1 200); do
+    if [ -n "${ready_url:-}" ]; then
+      [ "$(curl -s -o /dev/null -w '%{http_code}' "$ready_url")" = 200 ] && return 0
+    elif (exec 3<>"/dev/tcp/127.0.0.1/$wait_port") 2>/dev/null; then return 0; fi
+    kill -0 "$started_pid" 2>/dev/null || { log "$name exited: $(tail -n 5 "$work/$name.err")"; exit 1; }
+    sleep 0.05
+  done
+  log "$name did not start listening on $wait_port"; exit 1
+}
+stop() {
+  kill "$started_pid" 2>/dev/null || true
+  wait "$started_pid" 2>/dev/null || true
+  local i
+  for i in $(seq 1 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || return 0; sleep 0.05; done
+}
+gateway() {  # gateway NAME FLAGS...: `serve` through the launcher, as users run it; its logs go to /dev/null
+  local name="$1"; shift
+  ready_url="$base/health" start "$name" "$port" env MCP_AUTH_LOG_LEVEL="${BENCH_LOG_LEVEL:-INFO}" "$launcher" serve --host "$host" --port "$port" \
+    --files-root "$work" "$@"
+}
+
+# run_wrk KEY SCRIPT [ENV=VALUE...]: one warm-up and one measured load; results go to $work/results.
+run_wrk() {
+  local key="$1" script="$2"; shift 2
+  env "$@" wrk -t"$threads" -c"$conns" -d"${warm}s" --timeout 5s -s "$bench/wrk/$script" "$mcp" >/dev/null
+  local t0 t1; t0="$(cpu_ticks "$started_pid")"
+  env "$@" wrk -t"$threads" -c"$conns" -d"${dur}s" --timeout 5s -s "$bench/wrk/$script" "$mcp" >"$work/$key.wrk"
+  t1="$(cpu_ticks "$started_pid")"
+  local line; line="$(grep '^RESULT' "$work/$key.wrk")" || { log "wrk gave no result for $key"; cat "$work/$key.wrk" >&2; exit 1; }
+  line="$line server_cpu_ms=$(( (t1 - t0) * 1000 / $(getconf CLK_TCK) ))"
+  echo "$key $line" >>"$work/results"
+  log "$key: $line"
+}
+# CPU time (user + system) the server under test used: per request, it is far steadier than req/s on a shared machine.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+check_call() {  # the benchmarked call must succeed before it is timed
+  local token="$1" out
+  out="$(curl -s -X POST "$mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -H 'MCP-Protocol-Version: 2025-11-25' ${token:+-H "Authorization: Bearer $token"} \
+    --data '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add_numbers","arguments":{"a":2,"b":3}}}')"
+  [[ "$out" == *'"result"'* ]] || { log "the benchmarked call failed: $out"; exit 1; }
+  printf '%s' "$out"
+}
+T="$work/tokens"
+
+# 1. The ceiling answers the exact bytes the gateway answers (captured from a real call).
+log "stateless HS256"
+gateway hs256 --stateless --secret "$secret"
+check_call "$(cat "$T/hs256.token")" >"$work/response.json"
+run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
+stop
+
+log "ceiling (bare Undertow)"
+start ceiling "$port" "$java" "${launcher_jvm_opts[@]}" -cp "$cp" dev.mcpauth.bench.CeilingServer "$port" "$work/response.json"
+run_wrk ceiling stateless.lua
+stop
+
+log "auth off (bench-only chain without BearerAuth)"
+start authoff "$port" "$java" "${launcher_jvm_opts[@]}" -cp "$cp" dev.mcpauth.bench.AuthOffGateway "$port"
+check_call "" >/dev/null
+run_wrk authoff stateless.lua
+stop
+
+start keys "$keys_port" "$java" "${launcher_jvm_opts[@]}" -cp "$cp" dev.mcpauth.bench.KeyServer "$keys_port" "$T/jwks.json" "$T/opaque.token" "$mcp"
+keys_pid="$started_pid"
+counts() { curl -s "http://$host:$keys_port/counts"; }
+count_of() { counts | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+
+log "stateless JWKS (ES256, RS256) and rejection floods"
+jwks_before="$(count_of jwks_fetches)"; jwks_start=$(date +%s)
+gateway jwks --stateless --jwks-uri "http://$host:$keys_port/jwks.json"
+check_call "$(cat "$T/es256.token")" >/dev/null
+run_wrk es256 stateless.lua BENCH_TOKEN_FILE="$T/es256.token"
+run_wrk rs256 stateless.lua BENCH_TOKEN_FILE="$T/rs256.token"
+# Floods: the accepted token through the same per-request script, then distinct invalid tokens.
+run_wrk accepted_dyn tokens.lua BENCH_TOKENS_FILE="$T/es256.token"
+fetch0="$(count_of jwks_fetches)"; flood_start=$(date +%s)
+run_wrk bad_signature tokens.lua BENCH_TOKENS_FILE="$T/bad-signature.tokens"
+run_wrk unknown_kid tokens.lua BENCH_TOKENS_FILE="$T/unknown-kid.tokens"
+flood_secs=$(( $(date +%s) - flood_start ))
+fetch1="$(count_of jwks_fetches)"
+status_of() {
+  curl -s -o /dev/null -w '%{http_code}' -X POST "$mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+    -H 'MCP-Protocol-Version: 2025-11-25' -H "Authorization: Bearer $1" --data '{"jsonrpc":"2.0","id":2,"method":"tools/list"}'
+}
+flood_status="bad signature $(status_of "$(head -n1 "$T/bad-signature.tokens")"), unknown kid $(status_of "$(tail -n1 "$T/unknown-kid.tokens")")"
+stop
+jwks_total=$(( $(count_of jwks_fetches) - jwks_before )); jwks_secs=$(( $(date +%s) - jwks_start ))
+
+log "stateless introspection"
+gateway introspection --stateless --introspection-uri "http://$host:$keys_port/introspect" \
+  --introspection-client-id bench --introspection-client-secret bench-introspection-secret
+check_call "$(cat "$T/opaque.token")" >/dev/null
+intro0="$(count_of introspections)"
+run_wrk introspection stateless.lua BENCH_TOKEN_FILE="$T/opaque.token"
+intro1="$(count_of introspections)"
+stop
+
+log "sessions (SSE)"
+export BENCH_SESSIONS_PER_THREAD=$(( conns / threads ))
+gateway s_hs256 --secret "$secret"
+run_wrk s_hs256 session.lua BENCH_TOKEN_FILE="$T/hs256.token"
+stop
+gateway s_jwks --jwks-uri "http://$host:$keys_port/jwks.json"
+run_wrk s_es256 session.lua BENCH_TOKEN_FILE="$T/es256.token"
+run_wrk s_rs256 session.lua BENCH_TOKEN_FILE="$T/rs256.token"
+stop
+gateway s_introspection --introspection-uri "http://$host:$keys_port/introspect" \
+  --introspection-client-id bench --introspection-client-secret bench-introspection-secret
+run_wrk s_introspection session.lua BENCH_TOKEN_FILE="$T/opaque.token"
+stop
+kill "$keys_pid" 2>/dev/null || true
+
+# Memory: serve (stateless HS256) idle, then after two equal rounds of the same load.
+log "memory (2 rounds of ${mem_round}s)"
+gateway memory --stateless --secret "$secret"
+mem_pid="$started_pid"
+check_call "$(cat "$T/hs256.token")" >/dev/null
+sleep 2
+rss_idle="$(rss_mb "$mem_pid")"
+BENCH_TOKEN_FILE="$T/hs256.token" wrk -t"$threads" -c"$conns" -d"${mem_round}s" --timeout 5s -s "$bench/wrk/stateless.lua" "$mcp" >/dev/null
+rss_round1="$(rss_mb "$mem_pid")"
+BENCH_TOKEN_FILE="$T/hs256.token" wrk -t"$threads" -c"$conns" -d"${mem_round}s" --timeout 5s -s "$bench/wrk/stateless.lua" "$mcp" >/dev/null
+rss_round2="$(rss_mb "$mem_pid")"
+stop
+
+# Start-up: local clients spawn `serve --stdio` per session; median of N runs, with and without the cache.
+log "start-up (median of $startup_runs)"
+stdio_token="$(cat "$T/hs256.token")"
+probe() { "$java" -cp "$cp" dev.mcpauth.bench.StartupProbe "$@" | sed -n 's/^STARTUP //p' >>"$work/startup"; }
+(cd "$work" && MCP_AUTH_TOKEN="$stdio_token" MCP_AUTH_LOG_LEVEL=WARN probe initialize "$startup_runs" stdio_aot "$launcher" serve --stdio --port "$port" --secret "$secret")
+(cd "$work" && MCP_AUTH_AOT=off MCP_AUTH_TOKEN="$stdio_token" MCP_AUTH_LOG_LEVEL=WARN probe initialize "$startup_runs" stdio_noaot "$launcher" serve --stdio --port "$port" --secret "$secret")
+probe exit "$startup_runs" help_aot "$launcher" --help
+MCP_AUTH_AOT=off probe exit "$startup_runs" help_noaot "$launcher" --help
+aot_state="$( [ -f "${jar%.jar}.aot" ] && [ "${jar%.jar}.aot" -nt "$jar" ] && echo "AOT cache ${jar%.jar}.aot" || echo "no AOT cache (JDK < 25: AppCDS archive)")"
+
+# JMH: the verifiers alone.
+log "JMH ${jmh_args[*]}"
+"$java" -cp "$cp" org.openjdk.jmh.Main "${jmh_args[@]}" -rf csv -rff "$work/jmh.csv" 'dev.mcpauth.bench.jmh.VerifierBenchmark' >"$work/jmh.out" 2>&1 \
+  || { log "JMH failed: $(tail -n 20 "$work/jmh.out")"; exit 1; }
+
+# --- The table ---
+BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm \
+BENCH_FETCHES=$(( fetch1 - fetch0 )) BENCH_FLOOD_SECS=$flood_secs BENCH_JWKS_TOTAL=$jwks_total BENCH_JWKS_SECS=$jwks_secs BENCH_FLOOD_STATUS="$flood_status" BENCH_INTRO=$(( intro1 - intro0 )) \
+BENCH_RSS="$rss_idle $rss_round1 $rss_round2" BENCH_MEM_ROUND=$mem_round BENCH_AOT="$aot_state" BENCH_FLOOD_N=$flood_n \
+  awk -f "$bench/table.awk" "$work/results" "$work/startup" "$work/jmh.csv"

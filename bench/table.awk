@@ -1,0 +1,84 @@
+# Prints the benchmark table from run.sh's result files: wrk RESULT lines, STARTUP lines, JMH CSV.
+function field(line, name,    re, m) {
+  re = name "=[0-9]+"
+  if (match(line, re)) { m = substr(line, RSTART, RLENGTH); sub(/.*=/, "", m); return m + 0 }
+  return -1
+}
+function verdict(ok) { return ok ? "PASS" : "FAIL" }
+function row(n, key, label, target, ok) {
+  printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8d %6.0f  %-28s %s\n", n, label, rps[key], 100 * rps[key] / rps["ceiling"],
+    p50[key] / 1000, p99[key] / 1000, bad[key], cpu[key], target, ok == "" ? "" : ok
+}
+function stateless(n, key, label, min,    ok) {
+  ok = rps[key] >= min * rps["ceiling"] && p99[key] < 10000 && bad[key] == 0
+  row(n, key, label, sprintf(">=%d%%, p99<10ms, 0 non-2xx", min * 100), verdict(ok))
+}
+FILENAME ~ /results$/ {
+  key = $1
+  dur = field($0, "duration_us") / 1e6
+  rps[key] = field($0, "requests") / dur
+  p50[key] = field($0, "p50_us"); p99[key] = field($0, "p99_us")
+  bad[key] = field($0, "non2xx") + field($0, "socket_errors")
+  cpu[key] = field($0, "server_cpu_ms") * 1000 / field($0, "requests")
+  next
+}
+FILENAME ~ /startup$/ { start_med[$1] = $2; start_min[$1] = $3; start_max[$1] = $4; next }
+FILENAME ~ /jmh.csv$/ && FNR > 1 {
+  gsub(/"/, ""); split($0, c, ",")
+  name = c[1]; sub(/.*\./, "", name)
+  jmh[name] = c[5]; jmh_err[name] = c[6]
+  next
+}
+END {
+  printf "mcp-auth benchmark%s: nproc=%s, %s\n", ENVIRON["BENCH_QUICK"] == 1 ? " (--quick)" : "", ENVIRON["BENCH_NPROC"], ENVIRON["BENCH_JAVA"]
+  printf "wrk -t2 -c32 on 127.0.0.1, %s s measured after %s s warm-up per row; tools/call add_numbers; %% is of row 1 in this run\n\n",
+    ENVIRON["BENCH_DUR"], ENVIRON["BENCH_WARM"]
+  printf "%-3s %-46s %8s %7s %7s %7s %8s %6s  %-28s %s\n", "#", "load", "req/s", "ceil", "p50 ms", "p99 ms", "non-2xx", "cpu us", "target", ""
+  row("1", "ceiling", "bare Undertow, same response bytes", "ceiling", "")
+  stateless("2", "hs256", "stateless JSON, HS256", 0.5)
+  stateless("2", "es256", "stateless JSON, ES256 (JWKS, local key)", 0.5)
+  stateless("2", "rs256", "stateless JSON, RS256 (JWKS)", 0.5)
+  stateless("2", "introspection", "stateless JSON, introspection (cached)", 0.5)
+  printf "    (introspection endpoint called %d times during that load: the cache answers)\n", ENVIRON["BENCH_INTRO"]
+  split("s_hs256 s_es256 s_rs256 s_introspection", sk, " ")
+  split("HS256 ES256 RS256 introspection", sl, " ")
+  for (i = 1; i <= 4; i++) {
+    ok = rps[sk[i]] >= 0.35 * rps["ceiling"] && bad[sk[i]] == 0
+    row("3", sk[i], "sessions, SSE, " sl[i], ">=35%, 0 non-2xx", verdict(ok))
+  }
+  row("4", "authoff", "auth off: same chain without BearerAuth", "", "")
+  cost = 1 - rps["hs256"] / rps["authoff"]
+  printf "%-3s %-46s %7.1f%%  (1 - HS256 req/s / auth-off req/s)              %-28s %s\n", "4", "cost of authentication", 100 * cost, "<=10%", verdict(cost <= 0.10)
+  row("5", "accepted_dyn", "accepted ES256, per-request token script", "", "")
+  split("bad_signature unknown_kid", fk, " ")
+  fl[1] = "flood: bad signature, " ENVIRON["BENCH_FLOOD_N"] " distinct tokens"
+  fl[2] = "flood: unknown kid, " ENVIRON["BENCH_FLOOD_N"] " distinct tokens"
+  for (i = 1; i <= 2; i++) {
+    k = fk[i]
+    printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8s %6.0f  %-28s %s\n", "5", fl[i], rps[k], 100 * rps[k] / rps["ceiling"], p50[k] / 1000, p99[k] / 1000,
+      "all", cpu[k], "cpu/req <= accepted +5%", verdict(cpu[k] <= 1.05 * cpu["accepted_dyn"])
+  }
+  printf "    (non-2xx = every flood request; one of each afterwards answered: %s)\n", ENVIRON["BENCH_FLOOD_STATUS"]
+  # nimbus RateLimitedJWKSetSource: a window of 30 s opens on a fetch and admits one more fetch inside it.
+  allowed = 2 * (1 + int(ENVIRON["BENCH_FLOOD_SECS"] / 30))
+  printf "%-3s %-46s %8d  in %d s of floods; limit <= 2 per 30 s window: <= %d          %s\n", "5", "JWKS fetches during both floods", ENVIRON["BENCH_FETCHES"],
+    ENVIRON["BENCH_FLOOD_SECS"], allowed, verdict(ENVIRON["BENCH_FETCHES"] <= allowed)
+  allowed = 2 * (1 + int(ENVIRON["BENCH_JWKS_SECS"] / 30))
+  printf "%-3s %-46s %8d  in %d s (start to stop); <= %d allowed                    %s\n", "5", "JWKS fetches by that gateway in all", ENVIRON["BENCH_JWKS_TOTAL"],
+    ENVIRON["BENCH_JWKS_SECS"], allowed, verdict(ENVIRON["BENCH_JWKS_TOTAL"] <= allowed)
+  printf "\nJMH (verifiers alone, average time)\n"
+  printf "    %-40s %10.0f ns/op (+- %.0f)\n", "HS256 verify (SharedSecretVerifier)", jmh["hs256Verify"], jmh_err["hs256Verify"]
+  printf "    %-40s %10.0f ns/op (+- %.0f)\n", "ES256 verify (JwksVerifier, local key)", jmh["es256Verify"], jmh_err["es256Verify"]
+  printf "    %-40s %10.0f ns/op (+- %.0f)\n", "cache hit (CachingVerifier)", jmh["cacheHit"], jmh_err["cacheHit"]
+  printf "\nStart-up, median of 10 (min-max), ms; %s\n", ENVIRON["BENCH_AOT"]
+  printf "    %-40s %6d (%d-%d)   cache disabled: %d (%d-%d)   target <300 %s\n", "serve --stdio to initialize response",
+    start_med["stdio_aot"], start_min["stdio_aot"], start_max["stdio_aot"], start_med["stdio_noaot"], start_min["stdio_noaot"], start_max["stdio_noaot"],
+    verdict(start_med["stdio_aot"] < 300)
+  printf "    %-40s %6d (%d-%d)   cache disabled: %d (%d-%d)   target <250 %s\n", "mcp-auth --help",
+    start_med["help_aot"], start_min["help_aot"], start_max["help_aot"], start_med["help_noaot"], start_min["help_noaot"], start_max["help_noaot"],
+    verdict(start_med["help_aot"] < 250)
+  split(ENVIRON["BENCH_RSS"], r, " ")
+  printf "\nMemory: RSS of serve --stateless (HS256), launcher default heap\n"
+  printf "    idle %d MB (target <120 %s); after load round 1 (%s s) %d MB, round 2 %d MB (target <250 %s; growth %+d MB %s)\n",
+    r[1], verdict(r[1] < 120), ENVIRON["BENCH_MEM_ROUND"], r[2], r[3], verdict(r[2] < 250 && r[3] < 250), r[3] - r[2], verdict(r[3] - r[2] <= 5)
+}
