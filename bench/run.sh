@@ -156,7 +156,7 @@ run_wrk ceiling stateless.lua
 stop
 
 log "auth off (bench-only chain without BearerAuth)"
-start authoff "$port" "$java" "${launcher_jvm_opts[@]}" -cp "$cp" dev.mcpauth.bench.AuthOffGateway "$port"
+start authoff "$port" "$java" "${launcher_jvm_opts[@]}" -cp "$cp" dev.mcpauth.http.AuthOffGateway "$port"
 check_call "" >/dev/null
 run_wrk authoff stateless.lua
 stop

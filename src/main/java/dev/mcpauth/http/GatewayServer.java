@@ -67,7 +67,16 @@ public final class GatewayServer {
     private final TokenVerifier verifier;
     private final ProtectedResourceMetadata metadata;
 
-    private GatewayServer(GatewayConfig config, BoundServer server) throws IOException {
+    /** The authentication stage of the /mcp chain; always {@link BearerAuthHandler} but in the benchmark's auth-off variant. */
+    @FunctionalInterface
+    interface AuthenticationStage {
+        HttpHandler wrap(TokenVerifier verifier, Challenge challenge, AuditLog audit, HttpHandler next);
+    }
+
+    private final AuthenticationStage authentication;
+
+    private GatewayServer(GatewayConfig config, BoundServer server, AuthenticationStage authentication) throws IOException {
+        this.authentication = authentication;
         this.config = config;
         this.server = server;
         this.port = server.port();
@@ -107,9 +116,14 @@ public final class GatewayServer {
 
     /** Binds, then builds the chain with the bound port (so that port 0 yields correct URLs), then serves. */
     public static GatewayServer start(GatewayConfig config) throws IOException {
+        return start(config, BearerAuthHandler::new);
+    }
+
+    /** Package-private on purpose: serve has no way to run without authentication, only the benchmark's measurement does. */
+    static GatewayServer start(GatewayConfig config, AuthenticationStage authentication) throws IOException {
         BoundServer bound = BoundServer.listen(config.listener().host(), config.listener().port());
         try {
-            return new GatewayServer(config, bound);
+            return new GatewayServer(config, bound, authentication);
         } catch (IOException | RuntimeException e) {
             bound.stop();
             throw e;
@@ -126,7 +140,7 @@ public final class GatewayServer {
         HttpHandler modern = new ModernHeaderValidator(tools.catalog(),
                 new ToolPolicyHandler(policy, challenge, audit, new ModernMcpHandler(modernServer)));
         HttpHandler mcp = new OriginCheck(origins, new VirtualThreadDispatch(
-                new BearerAuthHandler(verifier, challenge, audit,
+                authentication.wrap(verifier, challenge, audit,
                         new ModernMethodGate(
                                 new JsonRpcBodyReader(config.edge().maxBodyBytes(),
                                         new EraRouter(legacy, modern))))));
