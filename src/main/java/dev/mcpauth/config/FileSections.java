@@ -27,6 +27,9 @@ import java.util.Set;
  *   - name: remote
  *     url: https://mcp.example.com/mcp
  *     bearer-token: ...                   # the gateway's own credential, never the caller's
+ *   - name: billing
+ *     url: https://billing.example.com/mcp
+ *     client-credentials: {token-endpoint: https://as.example.com/token, client-id: gw, client-secret: ..., scope: "billing:read"}
  * </pre>
  */
 public final class FileSections {
@@ -70,12 +73,32 @@ public final class FileSections {
                 throw new ConfigException(where + " (" + name + ") needs exactly one of command or url");
             }
             upstreams.add(new GatewayConfig.UpstreamConfig(name, List.copyOf(command), url,
-                    u.hasNonNull("bearer-token") ? u.get("bearer-token").asText() : null,
+                    auth(where, u),
                     scopeMap(where + ".tools", u.get("tools")),
                     u.hasNonNull("call-timeout") ? Durations.parse(where + ".call-timeout", u.get("call-timeout").asText()) : Duration.ofSeconds(60),
                     u.path("max-concurrent-calls").asInt(16)));
         }
         return upstreams;
+    }
+
+    private static GatewayConfig.UpstreamAuth auth(String where, JsonNode u) {
+        JsonNode cc = u.get("client-credentials");
+        if (u.hasNonNull("bearer-token") && cc != null) {
+            throw new ConfigException(where + " gives both bearer-token and client-credentials; choose one");
+        }
+        if (u.hasNonNull("bearer-token")) {
+            return GatewayConfig.UpstreamAuth.bearer(u.get("bearer-token").asText());
+        }
+        if (cc == null || cc.isNull()) {
+            return null;
+        }
+        for (String key : List.of("token-endpoint", "client-id", "client-secret")) {
+            if (!cc.hasNonNull(key)) {
+                throw new ConfigException(where + ".client-credentials needs " + key);
+            }
+        }
+        return new GatewayConfig.UpstreamAuth(null, GatewayConfig.uri(where + ".client-credentials.token-endpoint", cc.get("token-endpoint").asText()),
+                cc.get("client-id").asText(), cc.get("client-secret").asText(), cc.hasNonNull("scope") ? cc.get("scope").asText() : null);
     }
 
     static Map<String, Set<String>> scopeMap(String where, JsonNode node) {

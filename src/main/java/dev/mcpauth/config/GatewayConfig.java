@@ -102,9 +102,25 @@ public record GatewayConfig(
     public record Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests) {
     }
 
-    /** Where a fronted MCP server is: a command line (stdio) or a Streamable HTTP URL. */
-    public record UpstreamConfig(String name, List<String> command, URI url, String bearerToken,
+    /** Where a fronted MCP server is: a command line (stdio) or a Streamable HTTP URL (with the gateway's own credentials). */
+    public record UpstreamConfig(String name, List<String> command, URI url, UpstreamAuth auth,
             Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls) {
+    }
+
+    /**
+     * The gateway's own credentials for an HTTP upstream: a static bearer token, or the client credentials grant
+     * (RFC 6749 section 4.4) at {@code tokenEndpoint}. Never the caller's token (MCP forbids token passthrough).
+     */
+    public record UpstreamAuth(String bearerToken, URI tokenEndpoint, String clientId, String clientSecret, String scope) {
+
+        public static UpstreamAuth bearer(String token) {
+            return new UpstreamAuth(token, null, null, null, null);
+        }
+
+        @Override
+        public String toString() {
+            return bearerToken != null ? "UpstreamAuth[bearer=***]" : "UpstreamAuth[client_credentials " + clientId + " at " + tokenEndpoint + "]";
+        }
     }
 
     /** Refuses a configuration that cannot work, naming the setting. */

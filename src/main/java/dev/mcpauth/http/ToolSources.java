@@ -68,12 +68,19 @@ public final class ToolSources implements AutoCloseable {
         boolean prefix = UpstreamSpec.prefixNeeded(config.upstreams().size(), config.tools().enabled());
         List<UpstreamSpec> specs = new ArrayList<>();
         for (GatewayConfig.UpstreamConfig u : config.upstreams()) {
-            UpstreamSpec spec = u.url() != null
-                    ? UpstreamSpec.http(u.name(), u.url(), u.bearerToken() == null ? new UpstreamCredentials.None() : new UpstreamCredentials.StaticBearer(u.bearerToken()))
-                    : UpstreamSpec.stdio(u.name(), u.command());
+            UpstreamSpec spec = u.url() != null ? UpstreamSpec.http(u.name(), u.url(), credentials(u.auth())) : UpstreamSpec.stdio(u.name(), u.command());
             specs.add(spec.withCallTimeout(u.callTimeout()).withMaxConcurrentCalls(u.maxConcurrentCalls()).withPrefix(prefix));
         }
         return specs;
+    }
+
+    private static UpstreamCredentials credentials(GatewayConfig.UpstreamAuth auth) {
+        if (auth == null) {
+            return new UpstreamCredentials.None();
+        }
+        return auth.bearerToken() != null
+                ? new UpstreamCredentials.StaticBearer(auth.bearerToken())
+                : new UpstreamCredentials.ClientCredentials(auth.tokenEndpoint(), auth.clientId(), auth.clientSecret(), auth.scope());
     }
 
     public ToolCatalog catalog() {
