@@ -2,6 +2,7 @@ package dev.mcpauth.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.http.Exchanges;
+import dev.mcpauth.http.IoThreadSend;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.mcp.JsonRpcHttp.BadMessage;
 import dev.mcpauth.token.AccessToken;
@@ -21,6 +22,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -215,7 +217,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         }
         // Spec: notifications and responses the server accepts get 202 Accepted with no body.
         exchange.setStatusCode(StatusCodes.ACCEPTED);
-        exchange.endExchange();
+        IoThreadSend.send(exchange, ByteBuffer.allocate(0));
     }
 
     private void initialize(HttpServerExchange exchange, McpSchema.JSONRPCRequest request) throws BadMessage {
@@ -249,13 +251,13 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JsonRpcHttp.APPLICATION_JSON);
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         byte[] body = JsonRpcHttp.toJson(mapper, new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), result, null));
-        exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(body));
+        IoThreadSend.send(exchange, ByteBuffer.wrap(body));
     }
 
     /** Answers a request on its own SSE stream, which the SDK session closes after the response. */
     private void respondWithStream(HttpServerExchange exchange, McpStreamableServerSession session, McpSchema.JSONRPCRequest request,
             McpTransportContext context) {
-        SseStream stream = new SseStream(exchange, mapper);
+        SseStream stream = SseStream.forRequest(exchange, mapper);
         try {
             session.responseStream(stream).handle(request).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
         } catch (RuntimeException e) {
@@ -274,7 +276,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         }
         JsonRpcHttp.requireSupportedProtocolVersion(exchange, PROTOCOL_VERSIONS);
         Entry entry = requireSession(exchange);
-        SseStream stream = new SseStream(exchange, mapper);
+        SseStream stream = SseStream.listening(exchange, mapper);
         SseStream previous = entry.listening().getAndSet(stream);
         if (previous != null) {
             previous.close();
