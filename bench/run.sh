@@ -69,6 +69,9 @@ fi
 mvn -B -q -o -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
 jar="$root/target/mcp-auth.jar"
 cp="$jar:$root/target/test-classes:$(cat target/bench-classpath.txt)"
+# Bench JVMs run from the test classpath, which holds logback-test.xml (audit and access lines at INFO): make them
+# log exactly as `serve` does, or the auth-off comparison measures logging, not authentication.
+main_logging="-Dlogback.configurationFile=$root/src/main/resources/logback.xml"
 launcher="$root/dist/mcp-auth"
 # The launcher's own JVM flags, so that the bench-only servers run with the same settings as `serve`.
 eval "$(sed -n 's/^jvm_opts=/launcher_jvm_opts=/p' "$launcher")"
@@ -151,12 +154,12 @@ run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
 stop
 
 log "ceiling (bare Undertow)"
-start ceiling "$port" "$java" "${launcher_jvm_opts[@]}" -cp "$cp" dev.mcpauth.bench.CeilingServer "$port" "$work/response.json"
+start ceiling "$port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.bench.CeilingServer "$port" "$work/response.json"
 run_wrk ceiling stateless.lua
 stop
 
 log "auth off (bench-only chain without BearerAuth)"
-start authoff "$port" "$java" "${launcher_jvm_opts[@]}" -cp "$cp" dev.mcpauth.http.AuthOffGateway "$port"
+start authoff "$port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.http.AuthOffGateway "$port"
 check_call "" >/dev/null
 run_wrk authoff stateless.lua
 stop
