@@ -60,6 +60,13 @@ public final class Main {
         return cli.execute(args);
     }
 
+    /** The whole command tree, without environment defaults or exit-code handlers (the generated docs use it). */
+    public static CommandLine commandTree() {
+        CommandLine cli = new CommandLine(new Main());
+        SUBCOMMANDS.forEach(cli::addSubcommand);
+        return cli;
+    }
+
     /** The whole command tree. */
     static CommandLine commandLine(EnvDefaultProvider defaults) {
         return commandLine(defaults, null);
@@ -71,12 +78,13 @@ public final class Main {
      * the whole tree otherwise, for {@code --help}, {@code help} and suggestions on a mistyped name.
      */
     static CommandLine commandLine(EnvDefaultProvider defaults, String first) {
-        CommandLine cli = new CommandLine(new Main());
         Class<?> only = first == null || first.equals("help") ? null : SUBCOMMANDS.get(first);
+        CommandLine cli;
         if (only != null) {
+            cli = new CommandLine(new Main());
             cli.addSubcommand(first, only);
         } else {
-            SUBCOMMANDS.forEach(cli::addSubcommand);
+            cli = commandTree();
         }
         cli.setDefaultValueProvider(defaults);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
