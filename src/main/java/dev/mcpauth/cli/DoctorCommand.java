@@ -65,7 +65,10 @@ public final class DoctorCommand implements Callable<Integer> {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Created on first use, not when picocli builds the command tree: Jackson's set-up delayed every {@code --help}. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
 
     /** Read before parsing by {@link EnvDefaultProvider}, which feeds its settings to every option below. */
     @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML) to check. Default: ./mcp-auth.yaml when present. Env: MCP_AUTH_CONFIG.")
@@ -211,7 +214,7 @@ public final class DoctorCommand implements Callable<Integer> {
             if (res.statusCode() != 200) {
                 return Check.fail("introspection", config.endpoint() + " answered HTTP " + res.statusCode(), hint);
             }
-            JsonNode body = JSON.readTree(res.body());
+            JsonNode body = Json.MAPPER.readTree(res.body());
             if (body == null || !body.has("active")) {
                 return Check.fail("introspection", config.endpoint() + " answered without an `active` member (not RFC 7662)", hint);
             }
@@ -282,7 +285,7 @@ public final class DoctorCommand implements Callable<Integer> {
                 }
                 return m;
             }).toList());
-            out.println(JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            out.println(Json.MAPPER.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
         } else {
             for (Check c : checks) {
                 out.printf("%-4s  %-13s %s%n", c.status(), c.name(), c.detail());

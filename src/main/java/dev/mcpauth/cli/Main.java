@@ -3,23 +3,14 @@ package dev.mcpauth.cli;
 import dev.mcpauth.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The {@code mcp-auth} command: parses, dispatches to a subcommand, and maps failures to exit codes. */
 @Command(name = "mcp-auth",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Authentication and authorization gateway for MCP (Model Context Protocol) tools.",
-        subcommands = {
-            ServeCommand.class,
-            TokenCommand.class,
-            ScopesCommand.class,
-            FlowCommand.class,
-            ConnectCommand.class,
-            AuthServerCommand.class,
-            KeysCommand.class,
-            DoctorCommand.class,
-            CommandLine.HelpCommand.class
-        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -30,6 +21,23 @@ public final class Main {
 
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
+
+    /** The subcommands by name, in the order {@code --help} lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("serve", ServeCommand.class);
+        m.put("token", TokenCommand.class);
+        m.put("scopes", ScopesCommand.class);
+        m.put("flow", FlowCommand.class);
+        m.put("connect", ConnectCommand.class);
+        m.put("authserver", AuthServerCommand.class);
+        m.put("keys", KeysCommand.class);
+        m.put("doctor", DoctorCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return m;
+    }
 
     public static void main(String[] args) {
         int code = run(args);
@@ -44,7 +52,7 @@ public final class Main {
         try {
             EnvDefaultProvider defaults = EnvDefaultProvider.forArgs(java.util.Arrays.asList(args));
             defaults.sources();
-            cli = commandLine(defaults);
+            cli = commandLine(defaults, args.length > 0 ? args[0] : null);
         } catch (ConfigException e) {
             System.err.println("mcp-auth: " + e.getMessage());
             return EXIT_USAGE;
@@ -52,8 +60,32 @@ public final class Main {
         return cli.execute(args);
     }
 
-    static CommandLine commandLine(EnvDefaultProvider defaults) {
+    /** The whole command tree, without environment defaults or exit-code handlers (the generated docs use it). */
+    public static CommandLine commandTree() {
         CommandLine cli = new CommandLine(new Main());
+        SUBCOMMANDS.forEach(cli::addSubcommand);
+        return cli;
+    }
+
+    /** The whole command tree. */
+    static CommandLine commandLine(EnvDefaultProvider defaults) {
+        return commandLine(defaults, null);
+    }
+
+    /**
+     * The command tree for a command line starting with {@code first}: only that subcommand when it names one, as
+     * picocli reflects over every registered command at start-up (~40 ms of each {@code serve --stdio} start);
+     * the whole tree otherwise, for {@code --help}, {@code help} and suggestions on a mistyped name.
+     */
+    static CommandLine commandLine(EnvDefaultProvider defaults, String first) {
+        Class<?> only = first == null || first.equals("help") ? null : SUBCOMMANDS.get(first);
+        CommandLine cli;
+        if (only != null) {
+            cli = new CommandLine(new Main());
+            cli.addSubcommand(first, only);
+        } else {
+            cli = commandTree();
+        }
         cli.setDefaultValueProvider(defaults);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable t = ex;

@@ -41,7 +41,7 @@ public final class Docs {
      * them), and a version without the git commit (else every commit would make them stale).
      */
     public static CommandLine model() {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = Main.commandTree();
         cli.getCommandSpec().versionProvider(() -> new String[] {"mcp-auth " + VersionProvider.version()});
         return cli;
     }

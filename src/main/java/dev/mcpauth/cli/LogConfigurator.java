@@ -1,0 +1,56 @@
+package dev.mcpauth.cli;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.Configurator;
+import ch.qos.logback.classic.spi.ConfiguratorRank;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.ConsoleAppender;
+import ch.qos.logback.core.spi.ContextAwareBase;
+
+/**
+ * The logging set-up in code rather than logback.xml: parsing XML (SAX, Joran) cost ~40 ms of every start, and
+ * local MCP clients start one process per session. An explicit {@code -Dlogback.configurationFile} or a
+ * {@code logback-test.xml} on the class path still wins. Every line goes to stderr: stdout belongs to the stdio
+ * protocol and to command output. Levels: {@code MCP_AUTH_LOG_LEVEL} (default INFO) and
+ * {@code MCP_AUTH_ACCESS_LOG_LEVEL} for the {@code access} logger (default WARN).
+ */
+@ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
+public final class LogConfigurator extends ContextAwareBase implements Configurator {
+
+    private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
+    private static final String[] QUIET_LIBRARIES = {"io.undertow", "org.xnio", "org.jboss", "io.modelcontextprotocol", "reactor"};
+
+    @Override
+    public ExecutionStatus configure(LoggerContext context) {
+        if (System.getProperty("logback.configurationFile") != null
+                || LogConfigurator.class.getClassLoader().getResource("logback-test.xml") != null) {
+            return ExecutionStatus.INVOKE_NEXT_IF_ANY;
+        }
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern(PATTERN);
+        encoder.start();
+        ConsoleAppender<ILoggingEvent> stderr = new ConsoleAppender<>();
+        stderr.setContext(context);
+        stderr.setName("STDERR");
+        stderr.setTarget("System.err");
+        stderr.setEncoder(encoder);
+        stderr.start();
+        for (String library : QUIET_LIBRARIES) {
+            context.getLogger(library).setLevel(Level.WARN);
+        }
+        context.getLogger("access").setLevel(level("MCP_AUTH_ACCESS_LOG_LEVEL", Level.WARN));
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(level("MCP_AUTH_LOG_LEVEL", Level.INFO));
+        root.addAppender(stderr);
+        return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
+    }
+
+    /** The level an environment variable names (as logback.xml's {@code ${VAR:-default}} did), else the default. */
+    private static Level level(String variable, Level fallback) {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? fallback : Level.toLevel(value.trim(), fallback);
+    }
+}
