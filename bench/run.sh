@@ -71,7 +71,7 @@ jar="$root/target/mcp-auth.jar"
 cp="$jar:$root/target/test-classes:$(cat target/bench-classpath.txt)"
 # Bench JVMs run from the test classpath, which holds logback-test.xml (audit and access lines at INFO): make them
 # log exactly as `serve` does, or the auth-off comparison measures logging, not authentication.
-main_logging="-Dlogback.configurationFile=$root/src/main/resources/logback.xml"
+main_logging="-Dlogback.configurationFile=$root/bench/logback-as-serve.xml"
 launcher="$root/dist/mcp-auth"
 # The launcher's own JVM flags, so that the bench-only servers run with the same settings as `serve`.
 eval "$(sed -n 's/^jvm_opts=/launcher_jvm_opts=/p' "$launcher")"
