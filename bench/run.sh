@@ -159,7 +159,7 @@ run_wrk ceiling stateless.lua
 stop
 
 log "auth off (bench-only chain without BearerAuth)"
-start authoff "$port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.http.AuthOffGateway "$port"
+ready_url="$base/health" start authoff "$port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.http.AuthOffGateway "$port"
 check_call "" >/dev/null
 run_wrk authoff stateless.lua
 stop
