@@ -1,6 +1,7 @@
 package dev.mcpauth.mcp;
 
 import static dev.mcpauth.mcp.TestFixtures.ALICE;
+import static dev.mcpauth.mcp.TestFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,8 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -222,7 +221,7 @@ class StdioDualEraTest {
     void listenAcknowledgesRelaysToolListChangesAndEndsWithItsResultOnEof() throws Exception {
         ToolCatalog catalog = TestFixtures.catalog();
         PipedOutputStream stdin = new PipedOutputStream();
-        LineSink stdout = new LineSink();
+        TestFixtures.LineSink stdout = new TestFixtures.LineSink();
         try (ModernServer modern = modernServer(catalog)) {
             StdioFront front = front(catalog, modern, () -> ALICE, new PipedInputStream(stdin, 1 << 16), stdout, Clock.systemUTC());
             Thread runner = Thread.ofPlatform().name("stdio-run").start(front::run);
@@ -256,7 +255,7 @@ class StdioDualEraTest {
     void cancelledListenSendsNothingMore() throws Exception {
         ToolCatalog catalog = TestFixtures.catalog();
         PipedOutputStream stdin = new PipedOutputStream();
-        LineSink stdout = new LineSink();
+        TestFixtures.LineSink stdout = new TestFixtures.LineSink();
         try (ModernServer modern = modernServer(catalog)) {
             StdioFront front = front(catalog, modern, () -> ALICE, new PipedInputStream(stdin, 1 << 16), stdout, Clock.systemUTC());
             Thread runner = Thread.ofPlatform().name("stdio-run").start(front::run);
@@ -279,32 +278,5 @@ class StdioDualEraTest {
 
     private static Set<Thread> liveNonDaemonThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.isAlive() && !t.isDaemon()).collect(Collectors.toSet());
-    }
-
-    private static void write(OutputStream stdin, String line) throws Exception {
-        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        stdin.flush();
-    }
-
-    /** A stdout that hands each written line to the test as it is flushed. */
-    private static final class LineSink extends OutputStream {
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
-
-        @Override
-        public synchronized void write(int b) {
-            if (b == '\n') {
-                lines.add(current.toString(StandardCharsets.UTF_8));
-                current.reset();
-            } else {
-                current.write(b);
-            }
-        }
-
-        JsonNode next() throws Exception {
-            String line = lines.poll(10, TimeUnit.SECONDS);
-            assertThat(line).as("a line on stdout").isNotNull();
-            return JSON.readTree(line);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.mcpauth.mcp;
 
 import static dev.mcpauth.mcp.TestFixtures.ALICE;
+import static dev.mcpauth.mcp.TestFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,8 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +43,7 @@ class StdioFrontTest {
     void initializeListAndCallOneByOneThenEofEndsRun() throws Exception {
         PipedOutputStream stdin = new PipedOutputStream();
         PipedInputStream serverIn = new PipedInputStream(stdin, 1 << 16);
-        LineSink stdout = new LineSink();
+        TestFixtures.LineSink stdout = new TestFixtures.LineSink();
         ToolCatalog catalog = TestFixtures.catalog();
         StdioFront front = new StdioFront(TestFixtures.factory(catalog), () -> ALICE, serverIn, stdout);
         Thread runner = Thread.ofPlatform().name("stdio-run").start(front::run);
@@ -173,7 +172,7 @@ class StdioFrontTest {
         return byId;
     }
 
-    private static JsonNode exchange(OutputStream stdin, LineSink stdout, String line) throws Exception {
+    private static JsonNode exchange(OutputStream stdin, TestFixtures.LineSink stdout, String line) throws Exception {
         write(stdin, line);
         while (true) {
             String reply = stdout.lines.poll(10, TimeUnit.SECONDS);
@@ -181,27 +180,6 @@ class StdioFrontTest {
             JsonNode node = JSON.readTree(reply);
             if (node.has("id")) {
                 return node;
-            }
-        }
-    }
-
-    private static void write(OutputStream stdin, String line) throws Exception {
-        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-        stdin.flush();
-    }
-
-    /** A stdout that hands each written line to the test as it is flushed. */
-    private static final class LineSink extends OutputStream {
-        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
-
-        @Override
-        public synchronized void write(int b) {
-            if (b == '\n') {
-                lines.add(current.toString(StandardCharsets.UTF_8));
-                current.reset();
-            } else {
-                current.write(b);
             }
         }
     }

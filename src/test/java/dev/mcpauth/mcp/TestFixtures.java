@@ -1,5 +1,9 @@
 package dev.mcpauth.mcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.token.AccessToken;
@@ -11,13 +15,19 @@ import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.BlockingHandler;
 import io.undertow.util.Headers;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /** Real parts for the MCP tests: a catalog of small tools, a policy, tokens, and an Undertow server on loopback. */
@@ -128,5 +138,34 @@ final class TestFixtures {
 
     static String firstText(McpSchema.CallToolResult result) {
         return ((McpSchema.TextContent) result.content().get(0)).text();
+    }
+
+    static void write(OutputStream stdin, String line) throws Exception {
+        stdin.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    /** A stdout that hands each written line to the test as it is flushed. */
+    static final class LineSink extends OutputStream {
+        private static final ObjectMapper JSON = new ObjectMapper();
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final ByteArrayOutputStream current = new ByteArrayOutputStream();
+
+        @Override
+        public synchronized void write(int b) {
+            if (b == '\n') {
+                lines.add(current.toString(StandardCharsets.UTF_8));
+                current.reset();
+            } else {
+                current.write(b);
+            }
+        }
+
+        /** The next line written, as JSON; fails the test when none comes within 10 s. */
+        JsonNode next() throws Exception {
+            String line = lines.poll(10, TimeUnit.SECONDS);
+            assertThat(line).as("a line on stdout").isNotNull();
+            return JSON.readTree(line);
+        }
     }
 }
