@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a catalog tool for one {@code tools/call}: checks the caller's token against the {@link ScopePolicy} again
  * (defence in depth over the HTTP layer, and the only guard on stdio), then the tool's handler. Denials are JSON-RPC
- * errors carrying the same fields as the HTTP 403 body; a tool that throws becomes a generic {@code isError} result.
+ * errors carrying the same fields as the HTTP 403 body; arguments that do not match the tool's input schema, and a tool
+ * that throws, become {@code isError} results (SEP-1303: the model can read them and correct its call).
  */
 public final class ToolInvoker {
 
@@ -32,12 +33,18 @@ public final class ToolInvoker {
     private final ScopePolicy policy;
     private final String scopeUpgradeEndpoint;
     private final Clock clock;
+    private final ToolSchemas schemas;
 
     public ToolInvoker(ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint, Clock clock) {
+        this(catalog, policy, scopeUpgradeEndpoint, clock, new ToolSchemas());
+    }
+
+    public ToolInvoker(ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint, Clock clock, ToolSchemas schemas) {
         this.catalog = catalog;
         this.policy = policy;
         this.scopeUpgradeEndpoint = scopeUpgradeEndpoint;
         this.clock = clock;
+        this.schemas = schemas;
     }
 
     /**
@@ -67,6 +74,12 @@ public final class ToolInvoker {
         }
         CatalogTool tool = catalog.find(name).orElseThrow(() -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
                 .message("Unknown tool: " + name).build());
+        // Arguments are checked here, not by the SDK, so that every front (both protocol eras, HTTP and stdio) checks
+        // them alike, and against a schema compiled once (ToolSchemas).
+        String invalid = schemas.checkArguments(tool.tool(), request.arguments());
+        if (invalid != null) {
+            return McpSchema.CallToolResult.builder().addTextContent(invalid).isError(true).build();
+        }
         try {
             McpSchema.CallToolResult result = tool.handler().call(new ToolCall(token, name, request.arguments()));
             if (result == null) {

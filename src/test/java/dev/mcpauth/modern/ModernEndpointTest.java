@@ -71,6 +71,21 @@ class ModernEndpointTest {
     }
 
     @Test
+    void argumentsThatBreakTheInputSchemaAreAToolErrorTheModelCanReadInBothEras() throws Exception {
+        String token = gw.token("math:calculate");
+        JsonNode modern = json(gw.send(post(gw, token, "tools/call", "add_numbers",
+                toolCall(9, "add_numbers", "{\"a\":\"two\",\"b\":3}"))).body()).get("result");
+        String session = gw.initialize(token);
+        JsonNode legacy = message(gw.send(gw.post(token, TestGateway.toolCall(9, "add_numbers", "{\"a\":\"two\",\"b\":3}"))
+                .header("Mcp-Session-Id", session))).get("result");
+
+        for (JsonNode result : List.of(modern, legacy)) {
+            assertThat(result.get("isError").asBoolean()).isTrue();
+            assertThat(result.at("/content/0/text").asText()).startsWith("Invalid arguments for tool 'add_numbers'").contains("/a");
+        }
+    }
+
+    @Test
     void toolsCallRunsTheToolStatelesslyAndIgnoresAnySessionId() throws Exception {
         HttpResponse<String> res = gw.send(post(gw, gw.token("read:files"), "tools/call", "list_files",
                 toolCall(3, "list_files", "{\"path\":\".\"}")).header("Mcp-Session-Id", "no-such-session"));
