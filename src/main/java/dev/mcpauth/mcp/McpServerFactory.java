@@ -1,10 +1,9 @@
 package dev.mcpauth.mcp;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.http.Json;
 import dev.mcpauth.policy.ScopePolicy;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpStatelessServerFeatures;
@@ -24,6 +23,8 @@ import java.util.Objects;
  * tool spec per catalog tool (each guarded by {@link ToolInvoker}), {@code tools/list} filtered to what the caller's
  * scopes permit, and the tool set kept in step with the catalog ({@code notifications/tools/list_changed}).
  * Tools run on the thread that delivers the request (immediate execution): the transports deliver on virtual threads.
+ * Arguments are checked by {@link ToolInvoker} (as on the 2026-07-28 front), structured results by the SDK through
+ * {@link ToolSchemas}, both against schemas compiled once.
  */
 public final class McpServerFactory {
 
@@ -31,7 +32,8 @@ public final class McpServerFactory {
     private final String serverName;
     private final String serverVersion;
     private final ToolInvoker invoker;
-    private final McpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+    private final ToolSchemas schemas = new ToolSchemas();
+    private final McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
 
     /**
      * @param scopeUpgradeEndpoint where a client can obtain more scopes (named in insufficient-scope errors); may be null
@@ -46,7 +48,7 @@ public final class McpServerFactory {
         this.catalog = Objects.requireNonNull(catalog);
         this.serverName = Objects.requireNonNull(serverName);
         this.serverVersion = Objects.requireNonNull(serverVersion);
-        this.invoker = new ToolInvoker(catalog, Objects.requireNonNull(policy), scopeUpgradeEndpoint, clock);
+        this.invoker = new ToolInvoker(catalog, Objects.requireNonNull(policy), scopeUpgradeEndpoint, clock, schemas);
     }
 
     /** A server with sessions over Streamable HTTP (e.g. {@link UndertowStreamableTransport}). */
@@ -66,7 +68,8 @@ public final class McpServerFactory {
                 .serverInfo(serverName, serverVersion)
                 .capabilities(capabilities())
                 .jsonMapper(mapper)
-                .jsonSchemaValidator(new DefaultJsonSchemaValidator())
+                .jsonSchemaValidator(schemas)
+                .validateToolInputs(false)
                 .strictToolNameValidation(false)
                 .immediateExecution(true)
                 .addToolFilter(invoker::visible)
@@ -82,7 +85,8 @@ public final class McpServerFactory {
                 .serverInfo(serverName, serverVersion)
                 .capabilities(capabilities())
                 .jsonMapper(mapper)
-                .jsonSchemaValidator(new DefaultJsonSchemaValidator())
+                .jsonSchemaValidator(schemas)
+                .validateToolInputs(false)
                 .strictToolNameValidation(false)
                 .immediateExecution(true)
                 .addToolFilter(invoker::visible)
