@@ -5,6 +5,7 @@ import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.HttpHeaders;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.undertow.server.HttpHandler;
@@ -13,7 +14,6 @@ import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
@@ -114,19 +114,32 @@ final class JsonRpcHttp {
                     "Content-Type must be application/json");
         }
         JsonRpcBody body = exchange.getAttachment(Exchanges.JSON_RPC_BODY);
-        byte[] bytes = body != null ? body.bytes() : readBounded(exchange, maxBodyBytes);
-        JsonNode json = body != null ? body.json() : parseJson(bytes);
+        JsonNode json = body != null ? body.json() : parseJson(readBounded(exchange, maxBodyBytes));
         if (json == null || !json.isObject()) {
             throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST, json != null && json.isArray()
                     ? "JSON-RPC batches are not supported: send one message per POST"
                     : "The body must be one JSON-RPC message (a JSON object)");
         }
+        Class<? extends McpSchema.JSONRPCMessage> type = messageType(json);
         try {
-            return McpSchema.deserializeJsonRpcMessage(mapper, new String(bytes, StandardCharsets.UTF_8));
+            if (type != null) {
+                // From the tree the chain already parsed: the SDK's own reader would parse the bytes twice more.
+                return mapper instanceof JacksonMcpJsonMapper jackson ? jackson.getObjectMapper().treeToValue(json, type)
+                        : mapper.convertValue(json, type);
+            }
         } catch (IOException | RuntimeException e) {
-            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST,
-                    "The body is not a valid JSON-RPC 2.0 request, notification or response");
+            // falls through to the error below
         }
+        throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST,
+                "The body is not a valid JSON-RPC 2.0 request, notification or response");
+    }
+
+    /** What {@link McpSchema#deserializeJsonRpcMessage} decides by the same members; null for none of the three. */
+    private static Class<? extends McpSchema.JSONRPCMessage> messageType(JsonNode json) {
+        if (json.has("method")) {
+            return json.has("id") ? McpSchema.JSONRPCRequest.class : McpSchema.JSONRPCNotification.class;
+        }
+        return json.has("result") || json.has("error") ? McpSchema.JSONRPCResponse.class : null;
     }
 
     /** A JSON-RPC error body (id null: the transport answers before any request id is known). */
