@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class JsonErrors {
 
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    public static final ObjectMapper MAPPER = Json.mapper();
 
     private JsonErrors() {
     }

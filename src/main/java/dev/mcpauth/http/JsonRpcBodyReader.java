@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
@@ -38,7 +37,7 @@ public final class JsonRpcBodyReader implements HttpHandler {
     static final String APPLICATION_JSON = "application/json";
     static final String TEXT_EVENT_STREAM = "text/event-stream";
 
-    private static final ObjectReader JSON = JsonMapper.builder()
+    private static final ObjectReader JSON = Json.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build()
@@ -108,11 +107,15 @@ public final class JsonRpcBodyReader implements HttpHandler {
             throw new IllegalStateException("JsonRpcBodyReader blocks: put it after VirtualThreadDispatch");
         }
         long declared = exchange.getRequestContentLength();
-        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(declared, 256), maxBodyBytes));
-        byte[] buffer = new byte[8192];
-        long total = 0;
         try {
             InputStream in = exchange.getInputStream();
+            if (declared >= 0 && declared <= maxBodyBytes) {
+                // The usual case: one array of exactly the declared size (Undertow ends the stream at Content-Length).
+                return in.readNBytes((int) declared);
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+            byte[] buffer = new byte[8192];
+            long total = 0;
             for (int n; (n = in.read(buffer)) != -1; ) {
                 total += n;
                 if (total > maxBodyBytes) {
@@ -121,11 +124,11 @@ public final class JsonRpcBodyReader implements HttpHandler {
                 }
                 out.write(buffer, 0, n);
             }
+            return out.toByteArray();
         } catch (RequestTooBigException e) {
             RequestLimits.tooLarge(exchange, maxBodyBytes);
             return null;
         }
-        return out.toByteArray();
     }
 
     private static boolean isMessageOrBatch(JsonNode json) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.Json;
 import dev.mcpauth.http.JsonErrors;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -73,7 +74,7 @@ public final class StdioServerTransport implements McpServerTransportProvider {
 
     private static final Logger log = LoggerFactory.getLogger(StdioServerTransport.class);
     /** Strict: a line is one JSON value and nothing after it, or it is not the lane's (the session reports it). */
-    private static final ObjectMapper TREE = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectMapper TREE = Json.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final InputStream in;
     private final OutputStream out;
@@ -103,7 +104,7 @@ public final class StdioServerTransport implements McpServerTransportProvider {
             Duration drainTimeout, Lane lane) {
         this.in = in;
         this.out = out;
-        this.mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+        this.mapper = new JacksonMcpJsonMapper(Json.mapper());
         this.admission = admission;
         this.drainTimeout = drainTimeout;
         this.lane = Objects.requireNonNull(lane);

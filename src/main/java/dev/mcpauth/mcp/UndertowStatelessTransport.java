@@ -1,7 +1,7 @@
 package dev.mcpauth.mcp;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.http.IoThreadSend;
+import dev.mcpauth.http.Json;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.mcp.JsonRpcHttp.BadMessage;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -40,7 +40,7 @@ public final class UndertowStatelessTransport implements McpStatelessServerTrans
 
     /** Defaults: Jackson 2 mapper, {@link ExchangeContextExtractor}, 4 MiB bodies. */
     public UndertowStatelessTransport() {
-        this(new JacksonMcpJsonMapper(new ObjectMapper()), new ExchangeContextExtractor(), JsonRpcHttp.DEFAULT_MAX_BODY_BYTES);
+        this(new JacksonMcpJsonMapper(Json.mapper()), new ExchangeContextExtractor(), JsonRpcHttp.DEFAULT_MAX_BODY_BYTES);
     }
 
     public UndertowStatelessTransport(McpJsonMapper mapper, McpTransportContextExtractor<HttpServerExchange> contextExtractor,

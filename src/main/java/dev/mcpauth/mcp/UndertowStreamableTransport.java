@@ -1,8 +1,8 @@
 package dev.mcpauth.mcp;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.IoThreadSend;
+import dev.mcpauth.http.Json;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.mcp.JsonRpcHttp.BadMessage;
 import dev.mcpauth.token.AccessToken;
@@ -93,7 +93,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
 
     /** Settings; every one has a default. */
     public static final class Builder {
-        private McpJsonMapper mapper = new JacksonMcpJsonMapper(new ObjectMapper());
+        private McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
         private McpTransportContextExtractor<HttpServerExchange> contextExtractor = new ExchangeContextExtractor();
         private int maxBodyBytes = JsonRpcHttp.DEFAULT_MAX_BODY_BYTES;
         private Duration sseHeartbeat = Duration.ofSeconds(25);

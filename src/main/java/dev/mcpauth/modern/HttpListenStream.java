@@ -3,6 +3,7 @@ package dev.mcpauth.modern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class HttpListenStream implements ToolListSubscriptions.Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(HttpListenStream.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final HttpString X_ACCEL_BUFFERING = HttpString.tryFromString("X-Accel-Buffering");
 
     private enum Event { CATALOG_CHANGED, SERVER_CLOSING, CLIENT_GONE }

@@ -3,6 +3,7 @@ package dev.mcpauth.modern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  */
 final class ListenMessages {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final ModernServer server;
     private final McpTransportContext context;

@@ -2,6 +2,7 @@ package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.http.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.Optional;
  */
 final class McpParamHeaders {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** One annotated parameter: its header name and the chain of {@code properties} keys that reaches it. */
     record Param(String header, List<String> path) {

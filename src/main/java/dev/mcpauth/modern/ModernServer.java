@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.Json;
 import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.mcp.ToolInvoker;
@@ -28,7 +29,7 @@ import java.util.Objects;
  */
 public final class ModernServer implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {
     };
 

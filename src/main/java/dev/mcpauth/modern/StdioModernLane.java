@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.Json;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.mcp.StdioServerTransport;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class StdioModernLane implements StdioServerTransport.Lane {
 
     private static final Logger log = LoggerFactory.getLogger(StdioModernLane.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final ModernServer server;
     private final StdioFront.Admission admission;

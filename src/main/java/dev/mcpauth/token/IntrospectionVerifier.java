@@ -3,6 +3,7 @@ package dev.mcpauth.token;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.http.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -41,7 +42,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
     }
 
     private static final int MAX_RESPONSE_BYTES = 1024 * 1024;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final URI endpoint;
     private final String clientId;

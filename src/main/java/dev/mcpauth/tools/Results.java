@@ -2,6 +2,7 @@ package dev.mcpauth.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.http.Json;
 import dev.mcpauth.mcp.ToolCall;
 import dev.mcpauth.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -12,7 +13,7 @@ import java.util.Map;
 /** How built-in tools answer: structured content plus the same JSON as text, or an error message. */
 final class Results {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** A tool body that may reject its arguments with {@link BadArgument}. */
     @FunctionalInterface
