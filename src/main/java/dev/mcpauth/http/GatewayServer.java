@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * The gateway: one Undertow server and the one place where its handler chain is composed (STYLE.md §1).
@@ -136,9 +137,10 @@ public final class GatewayServer {
                 .plus(config.edge().allowedOrigins());
         // Both eras share authentication (401 first) and the per-tool policy (403, the same challenge); the modern
         // header rules (400) sit between them, so nothing about tools is told to an unauthenticated caller.
-        HttpHandler legacy = new ToolPolicyHandler(policy, challenge, audit, transport);
+        UnaryOperator<String> resourcePolicyName = tools.catalog().resourceCatalog()::policyName;
+        HttpHandler legacy = new ToolPolicyHandler(policy, challenge, audit, resourcePolicyName, transport);
         HttpHandler modern = new ModernHeaderValidator(tools.catalog(),
-                new ToolPolicyHandler(policy, challenge, audit, new ModernMcpHandler(modernServer)));
+                new ToolPolicyHandler(policy, challenge, audit, resourcePolicyName, new ModernMcpHandler(modernServer)));
         HttpHandler mcp = new OriginCheck(origins, new VirtualThreadDispatch(
                 authentication.wrap(verifier, challenge, audit,
                         new ModernMethodGate(

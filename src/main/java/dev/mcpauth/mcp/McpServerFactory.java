@@ -14,15 +14,14 @@ import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpStatelessServerTransport;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
  * Builds the SDK's MCP server over a transport from the gateway's {@link ToolCatalog} and {@link ScopePolicy}: one
- * tool spec per catalog tool (each guarded by {@link ToolInvoker}), {@code tools/list} filtered to what the caller's
- * scopes permit, and the tool set kept in step with the catalog ({@code notifications/tools/list_changed}).
- * Tools run on the thread that delivers the request (immediate execution): the transports deliver on virtual threads.
+ * spec per catalog tool, prompt, resource and resource template (each guarded by its invoker), every list filtered
+ * to what the caller's scopes permit, and the sets kept in step with the catalog ({@code list_changed}). The SDK
+ * filters {@code tools/list} itself; the other lists are narrowed on the reply path ({@link CallerLists}).
+ * Handlers run on the thread that delivers the request (immediate execution): the transports deliver on virtual threads.
  * Arguments are checked by {@link ToolInvoker} (as on the 2026-07-28 front), structured results by the SDK through
  * {@link ToolSchemas}, both against schemas compiled once.
  */
@@ -32,6 +31,9 @@ public final class McpServerFactory {
     private final String serverName;
     private final String serverVersion;
     private final ToolInvoker invoker;
+    private final PromptInvoker prompts;
+    private final ResourceInvoker resources;
+    private final CallerLists lists;
     private final ToolSchemas schemas = new ToolSchemas();
     private final McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
 
@@ -49,22 +51,29 @@ public final class McpServerFactory {
         this.serverName = Objects.requireNonNull(serverName);
         this.serverVersion = Objects.requireNonNull(serverVersion);
         this.invoker = new ToolInvoker(catalog, Objects.requireNonNull(policy), scopeUpgradeEndpoint, clock, schemas);
+        this.prompts = new PromptInvoker(catalog, policy, scopeUpgradeEndpoint, clock);
+        this.resources = new ResourceInvoker(catalog, policy, scopeUpgradeEndpoint, clock);
+        this.lists = new CallerLists(prompts, resources);
     }
 
-    /** A server with sessions over Streamable HTTP (e.g. {@link UndertowStreamableTransport}). */
+    /** A server with sessions over Streamable HTTP: the gateway's own transport, whose replies the lists are narrowed on. */
     public GatewayMcpServer streamable(McpStreamableServerTransportProvider transport) {
+        if (!(transport instanceof UndertowStreamableTransport own)) {
+            throw new IllegalArgumentException("the gateway serves Streamable HTTP through UndertowStreamableTransport, which filters lists by scope");
+        }
+        own.replyFilter(lists::visibleTo);
         return sessionful(McpServer.sync(transport));
     }
 
     /** A server for one client over one connection (e.g. {@link StdioServerTransport}). */
     public GatewayMcpServer singleSession(McpServerTransportProvider transport) {
-        return sessionful(McpServer.sync(transport));
+        return sessionful(McpServer.sync(CallerFilteredTransports.sessionful(transport, lists::visibleTo)));
     }
 
     /** A server without sessions ({@code --stateless}, e.g. {@link UndertowStatelessTransport}). */
     public GatewayMcpServer stateless(McpStatelessServerTransport transport) {
-        Map<String, McpSchema.Tool> initial = snapshot();
-        McpStatelessSyncServer server = McpServer.sync(transport)
+        GatewayMcpServer.Snapshot initial = GatewayMcpServer.Snapshot.of(catalog);
+        McpStatelessSyncServer server = McpServer.sync(CallerFilteredTransports.stateless(transport, lists::visibleTo))
                 .serverInfo(serverName, serverVersion)
                 .capabilities(capabilities())
                 .jsonMapper(mapper)
@@ -73,14 +82,52 @@ public final class McpServerFactory {
                 .strictToolNameValidation(false)
                 .immediateExecution(true)
                 .addToolFilter(invoker::visible)
-                .tools(initial.values().stream().map(this::statelessSpec).toList())
+                .tools(initial.tools().values().stream().map(this::statelessSpec).toList())
+                .prompts(initial.prompts().values().stream().map(this::statelessSpec).toList())
+                .resources(initial.resources().values().stream().map(this::statelessSpec).toList())
+                .resourceTemplates(initial.templates().values().stream().map(this::statelessSpec).toList())
                 .build();
-        return new GatewayMcpServer(catalog, initial, tool -> server.addTool(statelessSpec(tool)),
-                server::removeTool, server::closeGracefully);
+        return new GatewayMcpServer(catalog, initial, new GatewayMcpServer.SdkFeatures() {
+            public void addTool(McpSchema.Tool tool) {
+                server.addTool(statelessSpec(tool));
+            }
+
+            public void removeTool(String name) {
+                server.removeTool(name);
+            }
+
+            public void addPrompt(McpSchema.Prompt prompt) {
+                server.addPrompt(statelessSpec(prompt));
+            }
+
+            public void removePrompt(String name) {
+                server.removePrompt(name);
+            }
+
+            public void addResource(McpSchema.Resource resource) {
+                server.addResource(statelessSpec(resource));
+            }
+
+            public void removeResource(String uri) {
+                server.removeResource(uri);
+            }
+
+            public void addResourceTemplate(McpSchema.ResourceTemplate template) {
+                server.addResourceTemplate(statelessSpec(template));
+            }
+
+            public void removeResourceTemplate(String uriTemplate) {
+                server.removeResourceTemplate(uriTemplate);
+            }
+
+            public void close() {
+                server.closeGracefully();
+            }
+        });
     }
 
     private GatewayMcpServer sessionful(McpServer.SyncSpecification<?> spec) {
-        Map<String, McpSchema.Tool> initial = snapshot();
+        GatewayMcpServer.Snapshot initial = GatewayMcpServer.Snapshot.of(catalog);
         McpSyncServer server = spec
                 .serverInfo(serverName, serverVersion)
                 .capabilities(capabilities())
@@ -90,30 +137,91 @@ public final class McpServerFactory {
                 .strictToolNameValidation(false)
                 .immediateExecution(true)
                 .addToolFilter(invoker::visible)
-                .tools(initial.values().stream().map(this::sessionSpec).toList())
+                .tools(initial.tools().values().stream().map(this::sessionSpec).toList())
+                .prompts(initial.prompts().values().stream().map(this::sessionSpec).toList())
+                .resources(initial.resources().values().stream().map(this::sessionSpec).toList())
+                .resourceTemplates(initial.templates().values().stream().map(this::sessionSpec).toList())
                 .build();
-        return new GatewayMcpServer(catalog, initial, tool -> server.addTool(sessionSpec(tool)), server::removeTool,
-                server::closeGracefully);
+        return new GatewayMcpServer(catalog, initial, new GatewayMcpServer.SdkFeatures() {
+            public void addTool(McpSchema.Tool tool) {
+                server.addTool(sessionSpec(tool));
+            }
+
+            public void removeTool(String name) {
+                server.removeTool(name);
+            }
+
+            public void addPrompt(McpSchema.Prompt prompt) {
+                server.addPrompt(sessionSpec(prompt));
+            }
+
+            public void removePrompt(String name) {
+                server.removePrompt(name);
+            }
+
+            public void addResource(McpSchema.Resource resource) {
+                server.addResource(sessionSpec(resource));
+            }
+
+            public void removeResource(String uri) {
+                server.removeResource(uri);
+            }
+
+            public void addResourceTemplate(McpSchema.ResourceTemplate template) {
+                server.addResourceTemplate(sessionSpec(template));
+            }
+
+            public void removeResourceTemplate(String uriTemplate) {
+                server.removeResourceTemplate(uriTemplate);
+            }
+
+            public void close() {
+                server.closeGracefully();
+            }
+        });
     }
 
-    /** The tools the server starts with are given to the builder, so no list_changed precedes any session. */
-    private Map<String, McpSchema.Tool> snapshot() {
-        Map<String, McpSchema.Tool> tools = new LinkedHashMap<>();
-        catalog.tools().forEach(t -> tools.put(t.name(), t.tool()));
-        return tools;
-    }
+    // Each spec only names its entry: the handler is found in the catalog at call time (a read of any URI the
+    // template matches is routed by the catalog, whichever spec the SDK picked).
 
-    /** Each spec only names its tool: the handler is found in the catalog at call time. */
     private McpServerFeatures.SyncToolSpecification sessionSpec(McpSchema.Tool tool) {
         return new McpServerFeatures.SyncToolSpecification(tool, (exchange, request) -> invoker.call(exchange.transportContext(), request));
+    }
+
+    private McpServerFeatures.SyncPromptSpecification sessionSpec(McpSchema.Prompt prompt) {
+        return new McpServerFeatures.SyncPromptSpecification(prompt, (exchange, request) -> prompts.get(exchange.transportContext(), request));
+    }
+
+    private McpServerFeatures.SyncResourceSpecification sessionSpec(McpSchema.Resource resource) {
+        return new McpServerFeatures.SyncResourceSpecification(resource, (exchange, request) -> resources.read(exchange.transportContext(), request));
+    }
+
+    private McpServerFeatures.SyncResourceTemplateSpecification sessionSpec(McpSchema.ResourceTemplate template) {
+        return new McpServerFeatures.SyncResourceTemplateSpecification(template,
+                (exchange, request) -> resources.read(exchange.transportContext(), request));
     }
 
     private McpStatelessServerFeatures.SyncToolSpecification statelessSpec(McpSchema.Tool tool) {
         return new McpStatelessServerFeatures.SyncToolSpecification(tool, invoker::call);
     }
 
-    /** Tools that can change at run time (upstreams come and go), and log messages to the client. */
+    private McpStatelessServerFeatures.SyncPromptSpecification statelessSpec(McpSchema.Prompt prompt) {
+        return new McpStatelessServerFeatures.SyncPromptSpecification(prompt, prompts::get);
+    }
+
+    private McpStatelessServerFeatures.SyncResourceSpecification statelessSpec(McpSchema.Resource resource) {
+        return new McpStatelessServerFeatures.SyncResourceSpecification(resource, resources::read);
+    }
+
+    private McpStatelessServerFeatures.SyncResourceTemplateSpecification statelessSpec(McpSchema.ResourceTemplate template) {
+        return new McpStatelessServerFeatures.SyncResourceTemplateSpecification(template, resources::read);
+    }
+
+    /**
+     * Tools, prompts and resources that can change at run time (upstreams come and go), and log messages to the
+     * client. No resource subscriptions: the gateway does not relay upstream {@code notifications/resources/updated}.
+     */
     private static McpSchema.ServerCapabilities capabilities() {
-        return McpSchema.ServerCapabilities.builder().tools(true).logging().build();
+        return McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(false, true).logging().build();
     }
 }

@@ -13,13 +13,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Every tool the gateway exposes, from every source (built-in tools, upstream servers), by name.
  * Sources replace their own tools as a group ({@link #replaceSource}), e.g. when an upstream reconnects or
  * says its list changed; listeners hear about every change (to send {@code notifications/tools/list_changed}).
- * Thread-safe: readers see an immutable snapshot.
+ * Thread-safe: readers see an immutable snapshot. The same sources' prompts and resources live beside the tools, in
+ * {@link #promptCatalog()} and {@link #resourceCatalog()}, each with its own listeners.
  */
 public final class ToolCatalog {
 
     private final Map<String, List<CatalogTool>> bySource = new LinkedHashMap<>();
     private volatile Map<String, CatalogTool> byName = Map.of();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final PromptCatalog prompts = new PromptCatalog();
+    private final ResourceCatalog resources = new ResourceCatalog();
 
     /** Sets the tools of one source, replacing what that source had. A name already taken by another source is refused. */
     public synchronized void replaceSource(String source, Collection<CatalogTool> tools) {
@@ -48,6 +51,16 @@ public final class ToolCatalog {
         List<CatalogTool> all = new ArrayList<>(byName.values());
         all.sort(Comparator.comparing(CatalogTool::name));
         return all;
+    }
+
+    /** The prompts of the same sources. */
+    public PromptCatalog promptCatalog() {
+        return prompts;
+    }
+
+    /** The resources and resource templates of the same sources. */
+    public ResourceCatalog resourceCatalog() {
+        return resources;
     }
 
     public void addListener(Runnable onChange) {

@@ -1,16 +1,11 @@
 package dev.mcpauth.mcp;
 
-import dev.mcpauth.policy.Decision;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +25,7 @@ public final class ToolInvoker {
     private static final Logger log = LoggerFactory.getLogger(ToolInvoker.class);
 
     private final ToolCatalog catalog;
-    private final ScopePolicy policy;
-    private final String scopeUpgradeEndpoint;
-    private final Clock clock;
+    private final ScopeGuard guard;
     private final ToolSchemas schemas;
 
     public ToolInvoker(ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint, Clock clock) {
@@ -41,9 +34,7 @@ public final class ToolInvoker {
 
     public ToolInvoker(ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint, Clock clock, ToolSchemas schemas) {
         this.catalog = catalog;
-        this.policy = policy;
-        this.scopeUpgradeEndpoint = scopeUpgradeEndpoint;
-        this.clock = clock;
+        this.guard = new ScopeGuard(policy, scopeUpgradeEndpoint, clock);
         this.schemas = schemas;
     }
 
@@ -52,26 +43,12 @@ public final class ToolInvoker {
      * token (no-auth mode) holds no scopes, so it sees the tools the policy lets anyone call.
      */
     public boolean visible(McpTransportContext context, McpSchema.Tool tool) {
-        AccessToken token = ExchangeContextExtractor.accessToken(context);
-        if (token != null && token.isExpired(clock.instant())) {
-            return false;
-        }
-        return policy.permits(tool.name(), token == null ? Set.of() : token.scopes());
+        return guard.permits(context, tool.name());
     }
 
     public McpSchema.CallToolResult call(McpTransportContext context, McpSchema.CallToolRequest request) {
         String name = request.name();
-        AccessToken token = ExchangeContextExtractor.accessToken(context);
-        if (token != null && token.isExpired(clock.instant())) {
-            throw expired(token);
-        }
-        Set<String> granted = token == null ? Set.of() : token.scopes();
-        Decision decision = policy.decide(name, granted);
-        if (!decision.allowed()) {
-            log.info("tool call denied: principal={} client={} tool={} reason={}", principal(token),
-                    token == null ? null : token.clientId(), name, decision.reason());
-            throw insufficientScope(decision, granted);
-        }
+        AccessToken token = guard.authorize(context, "tool", name);
         CatalogTool tool = catalog.find(name).orElseThrow(() -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
                 .message("Unknown tool: " + name).build());
         // Arguments are checked here, not by the SDK, so that every front (both protocol eras, HTTP and stdio) checks
@@ -98,30 +75,7 @@ public final class ToolInvoker {
         }
     }
 
-    private McpError insufficientScope(Decision decision, Set<String> granted) {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("error", "insufficient_scope");
-        data.put("required_scope", String.join(" ", decision.required()));
-        data.put("token_scopes", String.join(" ", new TreeSet<>(granted)));
-        if (scopeUpgradeEndpoint != null) {
-            data.put("scope_upgrade_endpoint", scopeUpgradeEndpoint);
-        }
-        return McpError.builder(INSUFFICIENT_SCOPE)
-                .message("Insufficient scope: tool '" + decision.tool() + "' requires scope " + String.join(" ", decision.missing())
-                        + ", which the token does not grant")
-                .data(data)
-                .build();
-    }
-
-    private static McpError expired(AccessToken token) {
-        String description = "The access token expired at " + token.expiresAt() + "; obtain a new token and reconnect";
-        return McpError.builder(INVALID_TOKEN)
-                .message(description)
-                .data(Map.of("error", "invalid_token", "error_description", description))
-                .build();
-    }
-
     private static String principal(AccessToken token) {
-        return token == null ? "anonymous" : token.principal();
+        return ScopeGuard.principal(token);
     }
 }

@@ -71,6 +71,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     private final int maxSessions;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private volatile McpStreamableServerSession.Factory sessionFactory;
+    private volatile CallerFilteredTransports.ReplyFilter replyFilter = (context, message) -> message;
     private volatile boolean closing;
 
     /** With the defaults of {@link Builder}. */
@@ -145,6 +146,11 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     @Override
     public List<String> protocolVersions() {
         return PROTOCOL_VERSIONS;
+    }
+
+    /** How replies are narrowed to the caller of the request they answer (set by {@link McpServerFactory}). */
+    void replyFilter(CallerFilteredTransports.ReplyFilter filter) {
+        this.replyFilter = Objects.requireNonNull(filter);
     }
 
     @Override
@@ -259,7 +265,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             McpTransportContext context) {
         SseStream stream = SseStream.forRequest(exchange, mapper);
         try {
-            session.responseStream(stream).handle(request).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
+            session.responseStream(CallerFilteredTransports.responseStream(stream, context, replyFilter)).handle(request).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
         } catch (RuntimeException e) {
             log.warn("request {} in session {} failed", request.method(), session.getId(), e);
             var error = new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null);

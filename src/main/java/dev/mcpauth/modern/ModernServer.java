@@ -23,8 +23,9 @@ import java.util.Objects;
  * The gateway's MCP server for the 2026-07-28 (stateless) revision, serving the {@link ToolCatalog} directly: each
  * request is answered from itself alone, with no session and no initialize. Methods: {@code server/discover},
  * {@code tools/list} (filtered by the caller's scopes, in name order, cacheable) and {@code tools/call} (through
- * {@link ToolInvoker}, which checks the policy again). The catalog has no resources or prompts, so neither is
- * advertised. Every result carries {@code resultType: "complete"} and the server's identity in {@code _meta}.
+ * {@link ToolInvoker}, which checks the policy again); {@code prompts/list}, {@code prompts/get},
+ * {@code resources/list}, {@code resources/templates/list} and {@code resources/read} likewise (through
+ * {@link ModernFeatures}). Every result carries {@code resultType: "complete"} and the server's identity in {@code _meta}.
  * Transport-independent: the HTTP front ({@link ModernMcpHandler}) and stdio wrap it.
  */
 public final class ModernServer implements AutoCloseable {
@@ -36,6 +37,7 @@ public final class ModernServer implements AutoCloseable {
     private final ToolCatalog catalog;
     private final ScopePolicy policy;
     private final ToolInvoker invoker;
+    private final ModernFeatures features;
     private final ObjectNode serverInfo;
     private final Duration listTtl;
     private final ToolListSubscriptions subscriptions;
@@ -52,6 +54,7 @@ public final class ModernServer implements AutoCloseable {
         this.serverInfo = JsonNodeFactory.instance.objectNode().put("name", serverName).put("version", serverVersion);
         this.listTtl = Objects.requireNonNull(listTtl);
         this.subscriptions = new ToolListSubscriptions(catalog);
+        this.features = new ModernFeatures(this, catalog, policy, scopeUpgradeEndpoint);
     }
 
     /** Answers one modern request (its envelope already checked by {@link RequestEnvelope}). */
@@ -62,6 +65,10 @@ public final class ModernServer implements AutoCloseable {
             case ModernProtocol.SERVER_DISCOVER -> ModernReply.result(id, discover());
             case ModernProtocol.TOOLS_LIST -> listTools(id, request.path("params"), context);
             case ModernProtocol.TOOLS_CALL -> callTool(id, request.path("params"), context);
+            case ModernProtocol.PROMPTS_LIST, ModernProtocol.RESOURCES_LIST, ModernProtocol.RESOURCES_TEMPLATES_LIST ->
+                    features.list(id, method, request.path("params"), context);
+            case ModernProtocol.PROMPTS_GET -> features.getPrompt(id, request.path("params"), context);
+            case ModernProtocol.RESOURCES_READ -> features.readResource(id, request.path("params"), context);
             default -> methodNotFound(id, method);
         };
     }
@@ -82,7 +89,11 @@ public final class ModernServer implements AutoCloseable {
         ObjectNode result = complete();
         ArrayNode versions = result.putArray("supportedVersions");
         ModernProtocol.SUPPORTED_VERSIONS.forEach(versions::add);
-        result.putObject("capabilities").putObject("tools").put("listChanged", true);
+        ObjectNode capabilities = result.putObject("capabilities");
+        capabilities.putObject("tools").put("listChanged", true);
+        // subscriptions/listen relays tool list changes only, so prompts and resources claim no listChanged.
+        capabilities.putObject("prompts");
+        capabilities.putObject("resources");
         result.put("instructions", "An authenticating gateway: each tool needs the OAuth scopes its policy names; "
                 + "a call beyond the token's scopes is refused with 403 insufficient_scope and the scopes to ask for.");
         cacheable(result, "public");
@@ -137,17 +148,18 @@ public final class ModernServer implements AutoCloseable {
     /** 404 with -32601: what the 2026-07-28 transport requires for a method the server does not implement. */
     private static ModernReply methodNotFound(JsonNode id, String method) {
         return ModernReply.error(404, id, ModernProtocol.METHOD_NOT_FOUND, "Method not found: " + method
-                + " (this server offers server/discover, tools/list, tools/call and subscriptions/listen)", null);
+                + " (this server offers server/discover, tools/list, tools/call, prompts/list, prompts/get, resources/list,"
+                + " resources/templates/list, resources/read and subscriptions/listen)", null);
     }
 
-    private ObjectNode complete() {
+    ObjectNode complete() {
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.put("resultType", "complete");
         result.putObject("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
         return result;
     }
 
-    private void cacheable(ObjectNode result, String scope) {
+    void cacheable(ObjectNode result, String scope) {
         result.put("ttlMs", listTtl.toMillis());
         result.put("cacheScope", scope);
     }

@@ -18,12 +18,14 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-tool authorization at the HTTP edge, before the MCP SDK sees the request: every {@code tools/call} in a
- * POSTed body (each message of a batch) is checked against the {@link ScopePolicy}. A denial answers
+ * Per-tool authorization at the HTTP edge, before the MCP SDK sees the request: every {@code tools/call},
+ * {@code prompts/get} and {@code resources/read} in a POSTed body (each message of a batch) is checked against the
+ * {@link ScopePolicy}, a prompt under its name and a resource under its policy name (which the catalog knows). A denial answers
  * {@code 403} with {@code error="insufficient_scope"} and the scopes to re-authorize with, so standard MCP clients
  * run step-up authorization (MCP authorization, "Scope Challenge Handling"). Every decision is audited.
  * Needs {@link Exchanges#ACCESS_TOKEN} and {@link Exchanges#JSON_RPC_BODY} from the handlers before it.
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class ToolPolicyHandler implements HttpHandler {
 
     static final String TOOLS_CALL = "tools/call";
+    static final String PROMPTS_GET = "prompts/get";
+    static final String RESOURCES_READ = "resources/read";
     /** MCP 2026-07-28: refresh tokens are not a resource requirement, so never challenge for them. */
     private static final String OFFLINE_ACCESS = "offline_access";
     private static final Logger LOG = LoggerFactory.getLogger(ToolPolicyHandler.class);
@@ -38,9 +42,21 @@ public final class ToolPolicyHandler implements HttpHandler {
     private final ScopePolicy policy;
     private final Challenge challenge;
     private final AuditLog audit;
+    private final UnaryOperator<String> resourcePolicyName;
     private final HttpHandler next;
 
+    /** One guarded request: what it uses ("tool", "prompt", "resource") and the name the policy knows that by. */
+    private record Use(String kind, String policyName, String shown) {
+    }
+
+    /** Resources are checked under their bare URI (no upstream renames them). */
     public ToolPolicyHandler(ScopePolicy policy, Challenge challenge, AuditLog audit, HttpHandler next) {
+        this(policy, challenge, audit, UnaryOperator.identity(), next);
+    }
+
+    /** @param resourcePolicyName the policy name of a resource URI (e.g. {@code fs__file:///x} for a prefixed upstream) */
+    public ToolPolicyHandler(ScopePolicy policy, Challenge challenge, AuditLog audit, UnaryOperator<String> resourcePolicyName, HttpHandler next) {
+        this.resourcePolicyName = Objects.requireNonNull(resourcePolicyName);
         this.policy = Objects.requireNonNull(policy);
         this.challenge = Objects.requireNonNull(challenge);
         this.audit = Objects.requireNonNull(audit);
@@ -64,30 +80,37 @@ public final class ToolPolicyHandler implements HttpHandler {
         if (!RequestMetadataHeaders.matchBody(exchange, body.json())) {
             return;
         }
-        List<JsonNode> calls = new ArrayList<>();
+        List<Use> uses = new ArrayList<>();
         for (JsonNode message : messages(body.json())) {
-            if (TOOLS_CALL.equals(message.path("method").asText(null))) {
-                JsonNode name = message.path("params").path("name");
-                if (!name.isTextual() || name.asText().isEmpty()) {
-                    JsonErrors.sendJsonRpc(exchange, 400, idOf(message), -32602,
-                            "Invalid params: tools/call needs params.name, the tool's name as a string", null);
-                    return;
-                }
-                calls.add(message);
+            String method = message.path("method").asText("");
+            boolean resource = RESOURCES_READ.equals(method);
+            if (!resource && !TOOLS_CALL.equals(method) && !PROMPTS_GET.equals(method)) {
+                continue;
             }
+            String field = resource ? "uri" : "name";
+            JsonNode name = message.path("params").path(field);
+            if (!name.isTextual() || name.asText().isEmpty()) {
+                JsonErrors.sendJsonRpc(exchange, 400, idOf(message), -32602,
+                        "Invalid params: " + method + " needs params." + field + ", the " + (resource ? "resource's URI" : "name") + " as a string", null);
+                return;
+            }
+            uses.add(resource ? new Use("resource", resourcePolicyName.apply(name.asText()), name.asText())
+                    : new Use(TOOLS_CALL.equals(method) ? "tool" : "prompt", name.asText(), name.asText()));
         }
         List<Decision> denied = new ArrayList<>();
+        List<Use> deniedUses = new ArrayList<>();
         SortedSet<String> required = new TreeSet<>();
-        for (JsonNode call : calls) {
-            Decision decision = policy.decide(call.path("params").path("name").asText(), token.scopes());
+        for (Use use : uses) {
+            Decision decision = policy.decide(use.policyName(), token.scopes());
             audit.toolDecision(token, decision, "http");
             required.addAll(decision.required());
             if (!decision.allowed()) {
                 denied.add(decision);
+                deniedUses.add(use);
             }
         }
         if (!denied.isEmpty()) {
-            insufficientScope(exchange, token, denied, required);
+            insufficientScope(exchange, token, denied.get(0), deniedUses.get(0), required);
             return;
         }
         next.handleRequest(exchange);
@@ -97,12 +120,11 @@ public final class ToolPolicyHandler implements HttpHandler {
      * 403 with the step-up set: what the token holds plus everything the calls in this request need, so that
      * re-authorizing does not drop scopes the client already uses (MCP authorization, "Server Scope Management").
      */
-    private void insufficientScope(HttpServerExchange exchange, AccessToken token, List<Decision> denied, SortedSet<String> required) {
+    private void insufficientScope(HttpServerExchange exchange, AccessToken token, Decision first, Use use, SortedSet<String> required) {
         SortedSet<String> stepUp = new TreeSet<>(token.scopes());
         stepUp.addAll(required);
         stepUp.remove(OFFLINE_ACCESS);
-        Decision first = denied.get(0);
-        String description = "Tool '" + first.tool() + "' needs scope " + String.join(" ", first.required())
+        String description = capitalized(use.kind()) + " '" + use.shown() + "' needs scope " + String.join(" ", first.required())
                 + " but the token lacks " + String.join(" ", first.missing())
                 + "; re-authorize with scope '" + String.join(" ", stepUp) + "'";
         exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge.insufficientScope(stepUp, description));
@@ -110,9 +132,13 @@ public final class ToolPolicyHandler implements HttpHandler {
         extra.put("required_scope", String.join(" ", required));
         extra.put("token_scopes", String.join(" ", new TreeSet<>(token.scopes())));
         challenge.scopeUpgradeEndpoint().ifPresent(uri -> extra.put("scope_upgrade_endpoint", uri.toString()));
-        extra.put("tool", first.tool());
+        extra.put(use.kind(), use.shown());
         extra.put("resource_metadata", challenge.resourceMetadataUrl().toString());
         JsonErrors.send(exchange, 403, "insufficient_scope", description, extra);
+    }
+
+    private static String capitalized(String kind) {
+        return Character.toUpperCase(kind.charAt(0)) + kind.substring(1);
     }
 
     static List<JsonNode> messages(JsonNode json) {

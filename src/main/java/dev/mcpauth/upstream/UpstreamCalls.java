@@ -1,6 +1,7 @@
 package dev.mcpauth.upstream;
 
 import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
 import java.util.Map;
@@ -10,18 +11,39 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@code tools/call} on an upstream within its limits: at most {@code maxConcurrentCalls} at once, and one deadline
- * ({@code callTimeout}) covering the wait for a free slot and the call. Every failure is an {@code isError} result
- * naming the upstream and what to do, never an exception: the MCP client sees a tool error it can act on.
+ * Runs requests on an upstream within its limits: at most {@code maxConcurrentCalls} at once ({@code tools/call},
+ * {@code resources/read} and {@code prompts/get} share them), and one deadline ({@code callTimeout}) covering the wait
+ * for a free slot and the request. Every failure names the upstream and what to do: for a tool an {@code isError}
+ * result the model can act on, for a read or a prompt a JSON-RPC error (those results have no error form).
  */
 final class UpstreamCalls {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamCalls.class);
+
+    /** How a kind of request reports a failure: as a result or by throwing. */
+    private interface Failure<T> {
+        /** The gateway could not get an answer (busy, down, timeout, connection lost). */
+        T unavailable(String message);
+
+        /** The upstream answered with a JSON-RPC error. */
+        T refused(McpError error, String message);
+    }
+
+    private static final Failure<CallToolResult> TOOL = new Failure<>() {
+        public CallToolResult unavailable(String message) {
+            return error(message);
+        }
+
+        public CallToolResult refused(McpError error, String message) {
+            return error(message);
+        }
+    };
 
     private final UpstreamSpec spec;
     private final Semaphore slots;
@@ -41,22 +63,36 @@ final class UpstreamCalls {
 
     /** Calls the upstream's own tool {@code tool} (its unprefixed name) with the caller's arguments. */
     CallToolResult call(String tool, Map<String, Object> arguments) {
+        return run("tool '" + tool + "'", session -> session.callTool(tool, arguments), TOOL);
+    }
+
+    /** Reads the upstream's resource {@code uri}; failures are thrown as JSON-RPC errors. */
+    McpSchema.ReadResourceResult read(String uri) {
+        return run("resource '" + uri + "'", session -> session.readResource(uri), thrown());
+    }
+
+    /** Gets the upstream's own prompt {@code prompt} (its unprefixed name); failures are thrown as JSON-RPC errors. */
+    McpSchema.GetPromptResult getPrompt(String prompt, Map<String, Object> arguments) {
+        return run("prompt '" + prompt + "'", session -> session.getPrompt(prompt, arguments), thrown());
+    }
+
+    private <T> T run(String what, Function<UpstreamSession, CompletableFuture<T>> send, Failure<T> failure) {
         long deadline = System.nanoTime() + spec.callTimeout().toNanos();
         try {
             if (!slots.tryAcquire(spec.callTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
-                return error("upstream " + spec.name() + " is busy: " + spec.maxConcurrentCalls() + " calls are already running and none finished within "
-                        + seconds(spec.callTimeout()) + "; try again later");
+                return failure.unavailable("upstream " + spec.name() + " is busy: " + spec.maxConcurrentCalls()
+                        + " calls are already running and none finished within " + seconds(spec.callTimeout()) + "; try again later");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return error("call to upstream " + spec.name() + " was interrupted");
+            return failure.unavailable("call to upstream " + spec.name() + " was interrupted");
         }
         UpstreamSession session = current.get();
         if (session == null || session.lost().isDone()) {
             slots.release();
-            return error(whyUnavailable.get());
+            return failure.unavailable(whyUnavailable.get());
         }
-        CompletableFuture<CallToolResult> call = session.callTool(tool, arguments);
+        CompletableFuture<T> call = send.apply(session);
         // The slot is held until the upstream is done with the call (answer, SDK backstop timeout, or connection lost),
         // not merely until this caller gives up: the limit protects the upstream, which keeps working after a timeout.
         AtomicBoolean released = new AtomicBoolean();
@@ -67,35 +103,51 @@ final class UpstreamCalls {
         };
         call.whenComplete((r, e) -> release.run());
         session.lost().whenComplete((r, e) -> release.run());
-        return await(tool, call, session, deadline);
+        return await(what, call, session, deadline, failure);
     }
 
-    private CallToolResult await(String tool, CompletableFuture<CallToolResult> call, UpstreamSession session, long deadline) {
+    private <T> T await(String what, CompletableFuture<T> call, UpstreamSession session, long deadline, Failure<T> failure) {
         // Whichever comes first: the answer, or the end of the connection (e.g. the child exited) - never a hang.
         CompletableFuture<Object> answerOrLoss = CompletableFuture.anyOf(call, session.lost());
         try {
-            Object outcome = answerOrLoss.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            if (outcome instanceof CallToolResult result) {
-                return result;
+            answerOrLoss.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            if (call.isDone()) {
+                return call.get();
             }
-            return error(outcome + " while tool '" + tool + "' was running; the gateway is restarting it, try again shortly");
+            return failure.unavailable(session.lost().getNow("connection lost") + " while " + what
+                    + " was running; the gateway is restarting it, try again shortly");
         } catch (TimeoutException e) {
-            return error("upstream " + spec.name() + " did not answer tool '" + tool + "' within " + seconds(spec.callTimeout()) + " (the per-call timeout)");
+            return failure.unavailable("upstream " + spec.name() + " did not answer " + what + " within " + seconds(spec.callTimeout())
+                    + " (the per-call timeout)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return error("call to upstream " + spec.name() + " was interrupted");
+            return failure.unavailable("call to upstream " + spec.name() + " was interrupted");
         } catch (ExecutionException e) {
-            return failed(tool, e.getCause());
+            return failed(what, e.getCause(), failure);
         }
     }
 
-    private CallToolResult failed(String tool, Throwable cause) {
+    private <T> T failed(String what, Throwable cause, Failure<T> failure) {
         if (cause instanceof McpError mcpError) {
             // The upstream answered with a JSON-RPC error (e.g. unknown tool, invalid arguments): pass its message on.
-            return error("upstream " + spec.name() + " refused tool '" + tool + "': " + mcpError.getMessage());
+            return failure.refused(mcpError, "upstream " + spec.name() + " refused " + what + ": " + mcpError.getMessage());
         }
-        log.warn("upstream {}: tool '{}' failed: {}", spec.name(), tool, cause.toString());
-        return error("upstream " + spec.name() + " could not be reached for tool '" + tool + "'; the gateway is reconnecting, try again shortly");
+        log.warn("upstream {}: {} failed: {}", spec.name(), what, cause.toString());
+        return failure.unavailable("upstream " + spec.name() + " could not be reached for " + what + "; the gateway is reconnecting, try again shortly");
+    }
+
+    /** For requests whose result has no error form: every failure is a JSON-RPC error, the upstream's own code kept. */
+    private static <T> Failure<T> thrown() {
+        return new Failure<>() {
+            public T unavailable(String message) {
+                throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message(message).build();
+            }
+
+            public T refused(McpError error, String message) {
+                int code = error.getJsonRpcError() == null ? McpSchema.ErrorCodes.INTERNAL_ERROR : error.getJsonRpcError().code();
+                throw McpError.builder(code).message(message).build();
+            }
+        };
     }
 
     private static String seconds(Duration d) {

@@ -1,14 +1,11 @@
 package dev.mcpauth.upstream;
 
-import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCatalog;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -18,13 +15,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one upstream MCP server connected and its tools in the {@link ToolCatalog} (source {@code upstream:<name>}).
+ * Keeps one upstream MCP server connected and its tools, prompts and resources in the {@link ToolCatalog} (source
+ * {@code upstream:<name>}; naming and policy names: {@link UpstreamPublisher}).
  * <p>
  * A supervisor (a virtual thread, so it never holds the JVM open) connects, publishes the tools, waits for the
  * connection to be lost (child exit, HTTP failure), and reconnects with exponential {@link Backoff}, publishing the
  * tools again. While it reconnects the tools stay listed and calls get an {@code isError} result saying the upstream
- * is restarting: clients keep a stable tool list (no list_changed churn on every blip) and get an error they can
- * retry, instead of a tool that vanishes mid-conversation. {@link #stop()} removes the tools.
+ * is restarting (reads and prompts a JSON-RPC error saying so): clients keep a stable list (no list_changed churn on
+ * every blip) and get an error they can retry, instead of a tool that vanishes mid-conversation. {@link #stop()}
+ * removes everything.
  */
 public final class UpstreamConnection {
 
@@ -39,7 +38,7 @@ public final class UpstreamConnection {
     private final UpstreamCalls calls;
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final CountDownLatch stopSignal = new CountDownLatch(1);
-    private final Set<String> publishedNames = new HashSet<>();
+    private final UpstreamPublisher publisher;
     private volatile UpstreamStatus status = UpstreamStatus.DOWN;
     private volatile UpstreamSession current;
     private volatile String lastProblem;
@@ -55,6 +54,7 @@ public final class UpstreamConnection {
         this.catalog = catalog;
         this.backoff = backoff;
         this.calls = new UpstreamCalls(spec, () -> current, this::whyUnavailable);
+        this.publisher = new UpstreamPublisher(spec, catalog, calls, log);
     }
 
     /** Starts connecting in the background (for stdio: starts the child). Returns at once; see {@link #awaitFirstAttempt}. */
@@ -72,7 +72,7 @@ public final class UpstreamConnection {
         return status == UpstreamStatus.UP;
     }
 
-    /** Closes the connection, ends the child process tree, removes the tools; no retry follows. Idempotent. */
+    /** Closes the connection, ends the child process tree, removes the tools, prompts and resources; no retry follows. Idempotent. */
     public void stop() {
         UpstreamSession session;
         Thread running;
@@ -89,8 +89,7 @@ public final class UpstreamConnection {
             join(running);
         }
         synchronized (this) {
-            catalog.replaceSource(spec.source(), List.of());
-            publishedNames.clear();
+            publisher.clear();
         }
         http.shutdownNow();
         status = UpstreamStatus.DOWN;
@@ -115,7 +114,7 @@ public final class UpstreamConnection {
 
     /** The exposed names of the tools currently published for this upstream. */
     public synchronized Set<String> toolNames() {
-        return Set.copyOf(publishedNames);
+        return publisher.toolNames();
     }
 
     /** The child's process id while a stdio upstream runs, else -1 (diagnostics). */
@@ -127,7 +126,17 @@ public final class UpstreamConnection {
     private void supervise() {
         Duration delay = backoff.initial();
         while (!isStopping()) {
-            UpstreamSession session = UpstreamSession.create(spec, http, clock, this::publish);
+            UpstreamSession session = UpstreamSession.create(spec, http, clock, new UpstreamSession.Listener() {
+                @Override
+                public void toolsChanged(UpstreamSession from, List<Tool> tools) {
+                    publish(from, tools);
+                }
+
+                @Override
+                public void offersChanged(UpstreamSession from, UpstreamSession.Offers offers) {
+                    publish(from, offers);
+                }
+            });
             if (!setCurrent(session)) {
                 session.close();
                 break;
@@ -137,8 +146,10 @@ public final class UpstreamConnection {
                 session.initialize();
                 upSince = clock.instant();
                 publish(session, session.tools());
+                publish(session, session.offers());
                 status = UpstreamStatus.UP;
-                log.info("upstream {} is up with {} tools", spec.name(), session.tools().size());
+                log.info("upstream {} is up with {} tools, {} prompts, {} resources and {} resource templates", spec.name(), session.tools().size(),
+                        session.offers().prompts().size(), session.offers().resources().size(), session.offers().templates().size());
                 firstAttempt.countDown();
                 lastProblem = session.lost().join();
                 status = UpstreamStatus.RESTARTING;
@@ -167,36 +178,16 @@ public final class UpstreamConnection {
 
     /** Publishes {@code tools} if they come from the live session (a late notification from an old one is ignored). */
     private synchronized void publish(UpstreamSession from, List<Tool> tools) {
-        if (from != current || stopping) {
-            return;
+        if (from == current && !stopping) {
+            publisher.tools(tools);
         }
-        List<CatalogTool> entries = new ArrayList<>();
-        for (Tool tool : tools) {
-            entries.add(entry(tool));
-        }
-        try {
-            catalog.replaceSource(spec.source(), entries);
-        } catch (IllegalArgumentException clash) {
-            // Another source already exposes some of these names (unprefixed upstream next to built-in tools): keep theirs.
-            List<CatalogTool> free = entries.stream()
-                    .filter(e -> publishedNames.contains(e.name()) || catalog.find(e.name()).isEmpty())
-                    .toList();
-            log.error("upstream {}: {} of its tools clash with other sources and are not exposed ({}); enable its prefix",
-                    spec.name(), entries.size() - free.size(), clash.getMessage());
-            catalog.replaceSource(spec.source(), free);
-            entries = free;
-        }
-        publishedNames.clear();
-        entries.forEach(e -> publishedNames.add(e.name()));
     }
 
-    /** The catalog entry for an upstream tool: renamed if prefixed; its handler calls the upstream with the original name. */
-    private CatalogTool entry(Tool tool) {
-        String original = tool.name();
-        Tool exposed = new Tool(spec.exposedName(original), tool.title(), tool.description(), tool.inputSchema(),
-                tool.outputSchema(), tool.annotations(), tool.meta(), tool.icons());
-        // The caller's token is deliberately not used: the upstream sees only the gateway's own credentials.
-        return new CatalogTool(exposed, call -> calls.call(original, call.arguments()));
+    /** Publishes prompts and resources if they come from the live session. */
+    private synchronized void publish(UpstreamSession from, UpstreamSession.Offers offers) {
+        if (from == current && !stopping) {
+            publisher.offers(offers);
+        }
     }
 
     private String whyUnavailable() {

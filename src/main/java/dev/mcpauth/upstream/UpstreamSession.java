@@ -22,7 +22,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
@@ -43,11 +43,33 @@ final class UpstreamSession implements AutoCloseable {
     private final McpClientTransport transport;
     private final McpAsyncClient client;
     private final CompletableFuture<String> lost = new CompletableFuture<>();
+    private final Listener listener;
+    private final ReentrantLock promptRefresh = new ReentrantLock();
+    private final ReentrantLock resourceRefresh = new ReentrantLock();
     private volatile List<Tool> tools = List.of();
+    private volatile Offers offers = Offers.NONE;
+    private volatile boolean prompts;
+    private volatile boolean resources;
 
-    private UpstreamSession(UpstreamSpec spec, McpClientTransport transport, BiConsumer<UpstreamSession, List<Tool>> onToolsChanged) {
+    /** What an upstream offers besides tools, as it listed them (all pages), with its original names and URIs. */
+    record Offers(List<McpSchema.Prompt> prompts, List<McpSchema.Resource> resources, List<McpSchema.ResourceTemplate> templates) {
+        static final Offers NONE = new Offers(List.of(), List.of(), List.of());
+    }
+
+    /** Hears what the upstream offers whenever it says a list changed; called off the SDK's threads for prompts and resources. */
+    @FunctionalInterface
+    interface Listener {
+        void toolsChanged(UpstreamSession from, List<Tool> tools);
+
+        /** Prompts, resources or templates changed; ignored by a listener that only follows tools. */
+        default void offersChanged(UpstreamSession from, Offers offers) {
+        }
+    }
+
+    private UpstreamSession(UpstreamSpec spec, McpClientTransport transport, Listener listener) {
         this.spec = spec;
         this.transport = transport;
+        this.listener = listener;
         this.client = McpClient.async(transport)
                 // The gateway enforces the per-call timeout itself; this is only the SDK's backstop.
                 .requestTimeout(spec.callTimeout().plusSeconds(5))
@@ -56,17 +78,21 @@ final class UpstreamSession implements AutoCloseable {
                 // notifications/tools/list_changed: the SDK lists every page again and hands over the full list.
                 .toolsChangeConsumer(changed -> {
                     tools = List.copyOf(changed);
-                    onToolsChanged.accept(this, tools);
+                    listener.toolsChanged(this, tools);
                     return Mono.empty();
                 })
+                // notifications/prompts|resources/list_changed: list again ourselves (templates too, every page),
+                // on a virtual thread, as listing blocks.
+                .promptsChangeConsumer(changed -> refreshLater(promptRefresh, this::listPrompts))
+                .resourcesChangeConsumer(changed -> refreshLater(resourceRefresh, this::listResources))
                 .build();
     }
 
     /** A session that is not connected yet: {@link #initialize()} starts it. */
-    static UpstreamSession create(UpstreamSpec spec, HttpClient http, Clock clock, BiConsumer<UpstreamSession, List<Tool>> onToolsChanged) {
+    static UpstreamSession create(UpstreamSpec spec, HttpClient http, Clock clock, Listener listener) {
         McpJsonMapper json = McpJsonDefaults.getMapper();
         McpClientTransport transport = spec.isStdio() ? new ChildProcessTransport(spec, json) : httpTransport(spec, http, clock, json);
-        UpstreamSession session = new UpstreamSession(spec, transport, onToolsChanged);
+        UpstreamSession session = new UpstreamSession(spec, transport, listener);
         if (transport instanceof ChildProcessTransport child) {
             child.exited().thenAccept(code -> session.lose("upstream " + spec.name() + " exited (code " + code + ")"));
         }
@@ -74,7 +100,8 @@ final class UpstreamSession implements AutoCloseable {
     }
 
     /**
-     * Starts the transport (the child process, for stdio), runs {@code initialize} and lists every tool (all pages).
+     * Starts the transport (the child process, for stdio), runs {@code initialize} and lists every tool, prompt,
+     * resource and resource template the upstream's capabilities announce (all pages).
      * Blocks: run it on a virtual thread. On failure the session is closed and the exception thrown.
      */
     void initialize() {
@@ -84,6 +111,10 @@ final class UpstreamSession implements AutoCloseable {
                 McpSchema.ListToolsResult listed = client.listTools().block(spec.callTimeout());
                 tools = listed == null || listed.tools() == null ? List.of() : List.copyOf(listed.tools());
             }
+            McpSchema.ServerCapabilities capabilities = init == null ? null : init.capabilities();
+            prompts = capabilities != null && capabilities.prompts() != null;
+            resources = capabilities != null && capabilities.resources() != null;
+            listOffers();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -94,6 +125,62 @@ final class UpstreamSession implements AutoCloseable {
         return tools;
     }
 
+    Offers offers() {
+        return offers;
+    }
+
+    /** Prompts and resources are extras: an upstream that refuses to list them still serves its tools. */
+    private void listOffers() {
+        try {
+            listPrompts();
+        } catch (McpError e) {
+            log.warn("upstream {} announces prompts but refused to list them: {}", spec.name(), e.getMessage());
+        }
+        try {
+            listResources();
+        } catch (McpError e) {
+            log.warn("upstream {} announces resources but refused to list them: {}", spec.name(), e.getMessage());
+        }
+    }
+
+    /** Lists every prompt (all pages) if the upstream has prompts. */
+    private void listPrompts() {
+        if (prompts) {
+            List<McpSchema.Prompt> listed = Pages.all(spec, "prompts/list", client::listPrompts, McpSchema.ListPromptsResult::prompts,
+                    McpSchema.ListPromptsResult::nextCursor);
+            offers = new Offers(listed, offers.resources(), offers.templates());
+        }
+    }
+
+    /** Lists every resource and resource template (all pages) if the upstream has resources. */
+    private void listResources() {
+        if (resources) {
+            List<McpSchema.Resource> listed = Pages.all(spec, "resources/list", client::listResources, McpSchema.ListResourcesResult::resources,
+                    McpSchema.ListResourcesResult::nextCursor);
+            List<McpSchema.ResourceTemplate> templates = Pages.all(spec, "resources/templates/list", client::listResourceTemplates,
+                    McpSchema.ListResourceTemplatesResult::resourceTemplates, McpSchema.ListResourceTemplatesResult::nextCursor);
+            offers = new Offers(offers.prompts(), listed, templates);
+        }
+    }
+
+    /** Lists again on a virtual thread, one refresh of a kind at a time (the later one sees the newer list), then tells the listener. */
+    private Mono<Void> refreshLater(ReentrantLock lock, Runnable list) {
+        Thread.ofVirtual().name("upstream-" + spec.name() + "-refresh").start(() -> {
+            lock.lock();
+            try {
+                if (!lost.isDone()) {
+                    list.run();
+                    listener.offersChanged(this, offers);
+                }
+            } catch (RuntimeException e) {
+                log.warn("upstream {}: listing after a list_changed failed: {}", spec.name(), e.toString());
+            } finally {
+                lock.unlock();
+            }
+        });
+        return Mono.empty();
+    }
+
     /** Completes, with a sentence saying why, when this connection can no longer be used. */
     CompletableFuture<String> lost() {
         return lost;
@@ -101,11 +188,25 @@ final class UpstreamSession implements AutoCloseable {
 
     /** Sends {@code tools/call}; a failure of the connection itself (not an MCP error answer) marks the session lost. */
     CompletableFuture<CallToolResult> callTool(String name, Map<String, Object> arguments) {
-        CompletableFuture<CallToolResult> call = client.callTool(new McpSchema.CallToolRequest(name, arguments)).toFuture();
+        return send("tools/call", client.callTool(new McpSchema.CallToolRequest(name, arguments)));
+    }
+
+    /** Sends {@code resources/read} for the upstream's own URI. */
+    CompletableFuture<McpSchema.ReadResourceResult> readResource(String uri) {
+        return send("resources/read", client.readResource(new McpSchema.ReadResourceRequest(uri)));
+    }
+
+    /** Sends {@code prompts/get} for the upstream's own prompt name. */
+    CompletableFuture<McpSchema.GetPromptResult> getPrompt(String name, Map<String, Object> arguments) {
+        return send("prompts/get", client.getPrompt(new McpSchema.GetPromptRequest(name, arguments)));
+    }
+
+    private <T> CompletableFuture<T> send(String method, Mono<T> request) {
+        CompletableFuture<T> call = request.toFuture();
         call.whenComplete((result, failure) -> {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
             if (cause != null && !(cause instanceof McpError) && !(cause instanceof TimeoutException) && !(cause instanceof CancellationException)) {
-                log.warn("upstream {}: tools/call failed at the transport: {}", spec.name(), cause.toString());
+                log.warn("upstream {}: {} failed at the transport: {}", spec.name(), method, cause.toString());
                 lose("upstream " + spec.name() + " connection failed (" + cause.getClass().getSimpleName() + ")");
             }
         });

@@ -193,10 +193,10 @@ class StdioDualEraTest {
         String noCapabilities = "{\"jsonrpc\":\"2.0\",\"id\":\"nc\",\"method\":\"tools/list\",\"params\":{\"_meta\":"
                 + "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\"}}}";
         Map<String, JsonNode> replies = byId(serve(TestFixtures.catalog(), () -> ALICE, Clock.systemUTC(),
-                modern("u", "prompts/list", ""), modern("p", "ping", ""), noCapabilities));
+                modern("u", "completion/complete", ""), modern("p", "ping", ""), noCapabilities));
 
         assertThat(replies.get("u").at("/error/code").asInt()).isEqualTo(-32601);
-        assertThat(replies.get("u").at("/error/message").asText()).contains("prompts/list");
+        assertThat(replies.get("u").at("/error/message").asText()).contains("completion/complete");
         assertThat(replies.get("p").at("/error/code").asInt()).as("ping is gone in 2026-07-28").isEqualTo(-32601);
         assertThat(replies.get("nc").at("/error/code").asInt()).isEqualTo(-32602);
         assertThat(replies.get("nc").at("/error/message").asText()).contains("io.modelcontextprotocol/clientCapabilities");

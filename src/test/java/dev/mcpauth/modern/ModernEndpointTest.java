@@ -128,7 +128,7 @@ class ModernEndpointTest {
 
     @Test
     void unknownOrRemovedMethodIs404MethodNotFound() throws Exception {
-        for (String method : List.of("ping", "resources/list", "logging/setLevel")) {
+        for (String method : List.of("ping", "completion/complete", "logging/setLevel")) {
             HttpResponse<String> res = gw.send(post(gw, gw.token(), method, null, body(6, method, "")));
 
             assertThat(res.statusCode()).as(method).isEqualTo(404);

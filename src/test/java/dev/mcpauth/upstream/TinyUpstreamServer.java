@@ -15,8 +15,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A small MCP server over stdio (newline-delimited JSON-RPC, written with Jackson) that the upstream tests run as a
  * real child process. Tools: {@code echo}, {@code slow} (sleeps), {@code crash} (exits), {@code add_tool} (adds a tool,
- * then sends {@code notifications/tools/list_changed}), {@code pid}, {@code spawn} (starts a grandchild process).
- * {@code tools/list} answers two tools per page, so that clients must follow {@code nextCursor}.
+ * then sends {@code notifications/tools/list_changed}; with {@code kind: prompt|resource} it adds a prompt or a
+ * resource and sends that list's list_changed instead), {@code pid}, {@code spawn} (starts a grandchild process).
+ * Prompts {@code greet} and {@code audit} (argument {@code who}); resources {@code tiny://notes/readme} and
+ * {@code tiny://notes/secret}, and the template {@code tiny://notes/{name}} (a read of any note answers "note NAME").
+ * {@code tools/list} answers two tools per page and {@code resources/list} one resource per page, so that clients must
+ * follow {@code nextCursor}.
  */
 public final class TinyUpstreamServer {
 
@@ -25,6 +29,9 @@ public final class TinyUpstreamServer {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PrintStream OUT = new PrintStream(System.out, false, StandardCharsets.UTF_8);
     private static final List<String> TOOLS = new CopyOnWriteArrayList<>(List.of("echo", "slow", "crash", "add_tool", "pid", "spawn"));
+    private static final List<String> PROMPTS = new CopyOnWriteArrayList<>(List.of("greet", "audit"));
+    private static final List<String> RESOURCES = new CopyOnWriteArrayList<>(List.of("tiny://notes/readme", "tiny://notes/secret"));
+    private static final String NOTES = "tiny://notes/";
 
     private TinyUpstreamServer() {
     }
@@ -54,6 +61,11 @@ public final class TinyUpstreamServer {
                 case "ping" -> reply(id, JSON.createObjectNode());
                 case "tools/list" -> reply(id, toolsPage(params.path("cursor").asText("0")));
                 case "tools/call" -> call(id, params.path("name").asText(), params.path("arguments"));
+                case "prompts/list" -> reply(id, promptList());
+                case "prompts/get" -> getPrompt(id, params.path("name").asText(), params.path("arguments").path("who").asText("world"));
+                case "resources/list" -> reply(id, resourcesPage(Integer.parseInt(params.path("cursor").asText("0"))));
+                case "resources/templates/list" -> reply(id, templates());
+                case "resources/read" -> read(id, params.path("uri").asText());
                 default -> error(id, -32601, "method not found: " + message.get("method").asText());
             }
         } catch (Exception e) {
@@ -64,7 +76,10 @@ public final class TinyUpstreamServer {
     private static ObjectNode initializeResult(JsonNode params) {
         ObjectNode result = JSON.createObjectNode();
         result.put("protocolVersion", params.path("protocolVersion").asText("2025-06-18"));
-        result.putObject("capabilities").putObject("tools").put("listChanged", true);
+        ObjectNode capabilities = result.putObject("capabilities");
+        capabilities.putObject("tools").put("listChanged", true);
+        capabilities.putObject("prompts").put("listChanged", true);
+        capabilities.putObject("resources").put("listChanged", true);
         result.putObject("serverInfo").put("name", "tiny").put("version", "1");
         return result;
     }
@@ -98,9 +113,14 @@ public final class TinyUpstreamServer {
                 Runtime.getRuntime().halt(arguments.path("code").asInt(3));
             }
             case "add_tool" -> {
-                TOOLS.add(arguments.path("name").asText("extra"));
+                String kind = arguments.path("kind").asText("tool");
+                switch (kind) {
+                    case "prompt" -> PROMPTS.add(arguments.path("name").asText("extra"));
+                    case "resource" -> RESOURCES.add(NOTES + arguments.path("name").asText("extra"));
+                    default -> TOOLS.add(arguments.path("name").asText("extra"));
+                }
                 reply(id, text("added"));
-                send(JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/tools/list_changed"));
+                send(JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/" + kind + "s/list_changed"));
             }
             case "pid" -> reply(id, text(String.valueOf(ProcessHandle.current().pid())));
             case "spawn" -> reply(id, text(String.valueOf(new ProcessBuilder("sleep", "300").start().pid())));
@@ -112,6 +132,58 @@ public final class TinyUpstreamServer {
                 }
             }
         }
+    }
+
+    private static ObjectNode promptList() {
+        ObjectNode result = JSON.createObjectNode();
+        ArrayNode prompts = result.putArray("prompts");
+        for (String name : PROMPTS) {
+            ObjectNode prompt = prompts.addObject().put("name", name).put("description", "tiny prompt " + name);
+            prompt.putArray("arguments").addObject().put("name", "who").put("required", false);
+        }
+        return result;
+    }
+
+    private static void getPrompt(JsonNode id, String name, String who) {
+        if (!PROMPTS.contains(name)) {
+            error(id, -32602, "unknown prompt: " + name);
+            return;
+        }
+        ObjectNode result = JSON.createObjectNode().put("description", "tiny prompt " + name);
+        ObjectNode message = result.putArray("messages").addObject().put("role", "user");
+        message.putObject("content").put("type", "text").put("text", name + ", " + who);
+        reply(id, result);
+    }
+
+    private static ObjectNode resourcesPage(int from) {
+        List<String> all = List.copyOf(RESOURCES);
+        ObjectNode result = JSON.createObjectNode();
+        if (from < all.size()) {
+            String uri = all.get(from);
+            result.putArray("resources").addObject().put("uri", uri).put("name", uri.substring(NOTES.length())).put("mimeType", "text/plain");
+        } else {
+            result.putArray("resources");
+        }
+        if (from + 1 < all.size()) {
+            result.put("nextCursor", String.valueOf(from + 1));
+        }
+        return result;
+    }
+
+    private static ObjectNode templates() {
+        ObjectNode result = JSON.createObjectNode();
+        result.putArray("resourceTemplates").addObject().put("uriTemplate", NOTES + "{name}").put("name", "note").put("mimeType", "text/plain");
+        return result;
+    }
+
+    private static void read(JsonNode id, String uri) {
+        if (!uri.startsWith(NOTES)) {
+            error(id, -32002, "Resource not found: " + uri);
+            return;
+        }
+        ObjectNode result = JSON.createObjectNode();
+        result.putArray("contents").addObject().put("uri", uri).put("mimeType", "text/plain").put("text", "note " + uri.substring(NOTES.length()));
+        reply(id, result);
     }
 
     private static ObjectNode text(String text) {

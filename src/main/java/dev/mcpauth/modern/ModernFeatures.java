@@ -1,0 +1,128 @@
+package dev.mcpauth.modern;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.Json;
+import dev.mcpauth.mcp.CatalogPrompt;
+import dev.mcpauth.mcp.CatalogResource;
+import dev.mcpauth.mcp.CatalogResourceTemplate;
+import dev.mcpauth.mcp.PromptInvoker;
+import dev.mcpauth.mcp.ResourceInvoker;
+import dev.mcpauth.mcp.ToolCatalog;
+import dev.mcpauth.policy.ScopePolicy;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The prompts and resources of the {@link ModernServer} (MCP 2026-07-28): {@code prompts/list},
+ * {@code resources/list} and {@code resources/templates/list} filtered by the caller's scopes, in a deterministic
+ * order and cacheable like {@code tools/list}; {@code prompts/get} and {@code resources/read} through the invokers,
+ * which check the policy again. A read is cacheable too, but immediately stale and private: its content is the
+ * upstream's and may depend on who asks. "Resource not found" is {@code -32602} in this revision (changelog).
+ */
+final class ModernFeatures {
+
+    private static final ObjectMapper JSON = Json.mapper();
+    private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {
+    };
+
+    private final ModernServer server;
+    private final ToolCatalog catalog;
+    private final PromptInvoker prompts;
+    private final ResourceInvoker resources;
+
+    ModernFeatures(ModernServer server, ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint) {
+        this.server = server;
+        this.catalog = catalog;
+        this.prompts = new PromptInvoker(catalog, policy, scopeUpgradeEndpoint, Clock.systemUTC());
+        this.resources = new ResourceInvoker(catalog, policy, scopeUpgradeEndpoint, Clock.systemUTC());
+    }
+
+    /** prompts/list, resources/list or resources/templates/list: one page, only what the caller may use. */
+    ModernReply list(JsonNode id, String method, JsonNode params, McpTransportContext context) {
+        if (params.has("cursor") && !params.path("cursor").isNull()) {
+            return ModernReply.error(200, id, ModernProtocol.INVALID_PARAMS,
+                    "Invalid params: unknown cursor; this server returns every entry in one page, so list without a cursor", null);
+        }
+        ObjectNode result = server.complete();
+        boolean dependsOnCaller;
+        switch (method) {
+            case ModernProtocol.PROMPTS_LIST -> {
+                ArrayNode out = result.putArray("prompts");
+                for (CatalogPrompt p : catalog.promptCatalog().prompts()) {
+                    if (prompts.visible(context, p.prompt())) {
+                        out.add(JSON.<JsonNode>valueToTree(p.prompt()));
+                    }
+                }
+                dependsOnCaller = prompts.listDependsOnCaller();
+            }
+            case ModernProtocol.RESOURCES_LIST -> {
+                ArrayNode out = result.putArray("resources");
+                for (CatalogResource r : catalog.resourceCatalog().resources()) {
+                    if (resources.visible(context, r.resource())) {
+                        out.add(JSON.<JsonNode>valueToTree(r.resource()));
+                    }
+                }
+                dependsOnCaller = resources.listDependsOnCaller();
+            }
+            default -> {
+                ArrayNode out = result.putArray("resourceTemplates");
+                for (CatalogResourceTemplate t : catalog.resourceCatalog().templates()) {
+                    if (resources.visible(context, t.template())) {
+                        out.add(JSON.<JsonNode>valueToTree(t.template()));
+                    }
+                }
+                dependsOnCaller = resources.listDependsOnCaller();
+            }
+        }
+        server.cacheable(result, dependsOnCaller ? "private" : "public");
+        return ModernReply.result(id, result);
+    }
+
+    ModernReply getPrompt(JsonNode id, JsonNode params, McpTransportContext context) {
+        JsonNode name = params.path("name");
+        JsonNode arguments = params.path("arguments");
+        if (!name.isTextual() || name.asText().isEmpty()) {
+            return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS, "Invalid params: prompts/get needs params.name, the prompt's name", null);
+        }
+        if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
+            return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS, "Invalid params: params.arguments must be an object", null);
+        }
+        Map<String, Object> args = arguments.isObject() ? JSON.convertValue(arguments, ARGUMENTS) : Map.of();
+        return answer(id, () -> JSON.valueToTree(prompts.get(context, new McpSchema.GetPromptRequest(name.asText(), args))));
+    }
+
+    ModernReply readResource(JsonNode id, JsonNode params, McpTransportContext context) {
+        JsonNode uri = params.path("uri");
+        if (!uri.isTextual() || uri.asText().isEmpty()) {
+            return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS, "Invalid params: resources/read needs params.uri, the resource's URI", null);
+        }
+        return answer(id, () -> {
+            ObjectNode body = JSON.valueToTree(resources.read(context, new McpSchema.ReadResourceRequest(uri.asText())));
+            body.put("ttlMs", 0);
+            body.put("cacheScope", "private");
+            return body;
+        });
+    }
+
+    /** The result with {@code resultType} and the server's identity, or the invoker's JSON-RPC error. */
+    private ModernReply answer(JsonNode id, Supplier<ObjectNode> call) {
+        try {
+            ObjectNode body = call.get();
+            body.put("resultType", "complete");
+            body.with("_meta").set(ModernProtocol.SERVER_INFO_META, server.serverInfo());
+            return ModernReply.result(id, body);
+        } catch (McpError e) {
+            McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
+            int code = error.code() == ResourceInvoker.RESOURCE_NOT_FOUND ? ModernProtocol.INVALID_PARAMS : error.code();
+            return ModernReply.error(200, id, code, error.message(), JSON.valueToTree(error.data()));
+        }
+    }
+}
