@@ -28,9 +28,9 @@ keys_port="${BENCH_KEYS_PORT:-18402}"
 
 # --- Budget: every load is bounded in time (wrk -d) and connections. ---
 if [ "$quick" = 1 ]; then
-  warm=4 dur=6 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
+  warm=10 dur=6 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
 else
-  warm=10 dur=15 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
+  warm=20 dur=15 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
 fi
 threads=2 conns=32 startup_runs=10
 secret="bench-shared-secret-at-least-32-bytes-long"
@@ -75,6 +75,8 @@ main_logging="-Dlogback.configurationFile=$root/bench/logback-as-serve.xml"
 launcher="$root/dist/mcp-auth"
 # The launcher's own JVM flags, so that the bench-only servers run with the same settings as `serve`.
 eval "$(sed -n 's/^jvm_opts=/launcher_jvm_opts=/p' "$launcher")"
+# ... and the flags it adds for HTTP `serve` only (C2 kept, the young generation size).
+eval "launcher_jvm_opts+=($(sed -n 's/.*; else jvm_opts+=(\(.*\)); fi$/\1/p' "$launcher"))"
 
 work="$(mktemp -d /tmp/mcp-auth-bench.XXXXXX)"
 export BENCH_LUA_DIR="$bench/wrk"
