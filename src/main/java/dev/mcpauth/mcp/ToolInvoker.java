@@ -51,8 +51,8 @@ public final class ToolInvoker {
         AccessToken token = guard.authorize(context, "tool", name);
         CatalogTool tool = catalog.find(name).orElseThrow(() -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
                 .message("Unknown tool: " + name).build());
-        // Arguments are checked here, not by the SDK, so that every front (both protocol eras, HTTP and stdio) checks
-        // them alike, and against a schema compiled once (ToolSchemas).
+        // Arguments and structured results are checked here, not by the SDK, so that every front (both protocol eras,
+        // HTTP and stdio) checks them alike, against schemas compiled once (ToolSchemas).
         String invalid = schemas.checkArguments(tool.tool(), request.arguments());
         if (invalid != null) {
             return McpSchema.CallToolResult.builder().addTextContent(invalid).isError(true).build();
@@ -62,7 +62,7 @@ public final class ToolInvoker {
             if (result == null) {
                 throw new IllegalStateException("tool handler returned no result");
             }
-            return result;
+            return schemas.checkResult(tool.tool(), result);
         } catch (McpError e) {
             // A deliberate protocol error (e.g. relayed from an upstream server): its message is meant for the client.
             throw e;

@@ -65,11 +65,61 @@ public final class ToolSchemas implements JsonSchemaValidator {
         return errors.isEmpty() ? null : "Invalid arguments for tool '" + tool.name() + "': " + describe(errors);
     }
 
-    /** The SDK's check of a structured result against the tool's output schema. */
+    /**
+     * Checks a tool's result against its output schema (MCP: structured results MUST conform to it, and a gateway that
+     * re-exposes an upstream's schema answers for it): a result that does not is replaced by an {@code isError} result
+     * saying why. A structured result without text content gets the JSON as text, as MCP asks for compatibility.
+     */
+    public McpSchema.CallToolResult checkResult(McpSchema.Tool tool, McpSchema.CallToolResult result) {
+        if (tool.outputSchema() == null || Boolean.TRUE.equals(result.isError())) {
+            return result;
+        }
+        if (result.structuredContent() == null) {
+            return invalidResult(tool, "the tool declares an outputSchema but returned no structuredContent");
+        }
+        Optional<Schema> schema = schemaOf(tool.outputSchema(), "the output of tool '" + tool.name() + "'");
+        JsonNode content = json.valueToTree(result.structuredContent());
+        List<Error> errors = schema.isEmpty() ? List.of() : schema.get().validate(content);
+        if (!errors.isEmpty()) {
+            return invalidResult(tool, "structuredContent does not match the tool's outputSchema: " + describe(errors));
+        }
+        McpSchema.CallToolResult checked = result.content() == null || result.content().isEmpty()
+                ? McpSchema.CallToolResult.builder().addTextContent(content.toString()).structuredContent(result.structuredContent())
+                        .isError(result.isError()).meta(result.meta()).build()
+                : result;
+        CHECKED.set(new Checked(tool.outputSchema(), checked.structuredContent()));
+        return checked;
+    }
+
+    private static McpSchema.CallToolResult invalidResult(McpSchema.Tool tool, String why) {
+        log.warn("tool {} returned an invalid result: {}", tool.name(), why);
+        return McpSchema.CallToolResult.builder().addTextContent("Tool '" + tool.name() + "' returned an invalid result: " + why)
+                .isError(true).build();
+    }
+
+    /** The result {@link #checkResult} passed last on this thread, so that the SDK's own check of it is not a second one. */
+    private record Checked(Object schema, Object content) {
+    }
+
+    private static final ThreadLocal<Checked> CHECKED = new ThreadLocal<>();
+
+    /**
+     * The SDK's check of a structured result against the tool's output schema. The SDK runs it right after
+     * {@link ToolInvoker} on the same thread, on the very result {@link #checkResult} passed: that one is not
+     * checked twice. Anything else is checked here.
+     */
     @Override
     public ValidationResponse validate(Map<String, Object> schema, Object structuredContent) {
         if (schema == null || structuredContent == null) {
             throw new IllegalArgumentException("a schema and a structured result are required");
+        }
+        Checked checked = CHECKED.get();
+        if (checked != null) {
+            CHECKED.remove();
+            if (checked.schema() == schema && checked.content() == structuredContent) {
+                // The JSON text is only used for a result without text content, which checkResult already gave one.
+                return ValidationResponse.asValid(null);
+            }
         }
         JsonNode content = structuredContent instanceof String s ? parse(s) : json.valueToTree(structuredContent);
         if (content == null) {

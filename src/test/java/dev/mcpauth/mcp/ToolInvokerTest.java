@@ -64,6 +64,33 @@ class ToolInvokerTest {
         assertThat(result.isError()).isTrue();
     }
 
+    private static McpSchema.Tool withOutputSchema(String name) {
+        return McpSchema.Tool.builder(name, Map.of("type", "object"))
+                .outputSchema(Map.of("type", "object", "properties", Map.of("result", Map.of("type", "number")), "required", List.of("result")))
+                .build();
+    }
+
+    @Test
+    void structuredResultsAreCheckedAgainstTheOutputSchemaOnEveryFront() {
+        catalog.replaceSource("typed", List.of(
+                new CatalogTool(withOutputSchema("open_good"), c -> McpSchema.CallToolResult.builder().structuredContent(Map.of("result", 5)).build()),
+                new CatalogTool(withOutputSchema("open_bad"), c -> McpSchema.CallToolResult.builder()
+                        .addTextContent("five").structuredContent(Map.of("result", "five")).build()),
+                new CatalogTool(withOutputSchema("open_untyped"), c -> TestFixtures.text("no structure"))));
+
+        McpSchema.CallToolResult good = invoker.call(McpTransportContext.EMPTY, call("open_good", Map.of()));
+        McpSchema.CallToolResult bad = invoker.call(McpTransportContext.EMPTY, call("open_bad", Map.of()));
+        McpSchema.CallToolResult untyped = invoker.call(McpTransportContext.EMPTY, call("open_untyped", Map.of()));
+
+        assertThat(good.isError()).isNotEqualTo(Boolean.TRUE);
+        assertThat(TestFixtures.firstText(good)).isEqualTo("{\"result\":5}");
+        assertThat(bad.isError()).isTrue();
+        assertThat(TestFixtures.firstText(bad)).contains("open_bad").contains("outputSchema").contains("/result");
+        assertThat(bad.structuredContent()).isNull();
+        assertThat(untyped.isError()).isTrue();
+        assertThat(TestFixtures.firstText(untyped)).contains("no structuredContent");
+    }
+
     @Test
     void unknownToolIsInvalidParams() {
         assertThatThrownBy(() -> invoker.call(ExchangeContextExtractor.forToken(ALICE), call("open_gone", Map.of())))
