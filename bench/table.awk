@@ -58,7 +58,7 @@ END {
     printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8s %6.0f  %-28s %s\n", "5", fl[i], rps[k], 100 * rps[k] / rps["ceiling"], p50[k] / 1000, p99[k] / 1000,
       "all", cpu[k], "cpu/req <= accepted +5%", verdict(cpu[k] <= 1.05 * cpu["accepted_dyn"])
   }
-  printf "    (non-2xx = every flood request; one of each afterwards answered: %s)\n", ENVIRON["BENCH_FLOOD_STATUS"]
+  printf "    (non-2xx = every flood request: 401 until the loopback client spends its failed-token budget, then 429 unverified; one of each afterwards answered: %s)\n", ENVIRON["BENCH_FLOOD_STATUS"]
   # nimbus RateLimitedJWKSetSource: a window of 30 s opens on a fetch and admits one more fetch inside it.
   allowed = 2 * (1 + int(ENVIRON["BENCH_FLOOD_SECS"] / 30))
   printf "%-3s %-46s %8d  in %d s of floods; limit <= 2 per 30 s window: <= %d          %s\n", "5", "JWKS fetches during both floods", ENVIRON["BENCH_FETCHES"],

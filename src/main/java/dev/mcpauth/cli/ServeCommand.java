@@ -91,6 +91,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "256", description = "Requests handled at once (503 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONCURRENT.")
     int maxConcurrent;
 
+    @Option(names = "--max-token-failures", paramLabel = "N", defaultValue = "30", description = "Tokens from one client address that may fail verification per --token-failure-window; past that, its new tokens get 429 without being checked (tokens already accepted keep working). 0: no limit. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_TOKEN_FAILURES.")
+    int maxTokenFailures;
+
+    @Option(names = "--token-failure-window", paramLabel = "DURATION", defaultValue = "60s", description = "How long an address's failed tokens are counted, from the first one. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_TOKEN_FAILURE_WINDOW.")
+    String tokenFailureWindow;
+
     @Option(names = "--scope-upgrade-endpoint", paramLabel = "URL", description = "Where 403 bodies tell clients to upgrade their scopes (RFC 8693 token exchange). Default: the embedded AS's token endpoint when it runs. Env: MCP_AUTH_SCOPE_UPGRADE_ENDPOINT.")
     String scopeUpgradeEndpoint;
 
@@ -131,7 +137,8 @@ public final class ServeCommand implements Callable<Integer> {
                 new GatewayConfig.Tools(!noBuiltinTools, filesRoot.toAbsolutePath().normalize(),
                         allowCommands == null ? List.copyOf(new java.util.TreeSet<>(dev.mcpauth.tools.CommandTools.DEFAULT_ALLOWLIST)) : allowCommands,
                         Durations.parse("--command-timeout", commandTimeout)),
-                new GatewayConfig.Edge(allowedOrigins, maxBody, maxConcurrent),
+                new GatewayConfig.Edge(allowedOrigins, maxBody, maxConcurrent, maxTokenFailures,
+                        Durations.parse("--token-failure-window", tokenFailureWindow)),
                 scopeUpgradeEndpoint,
                 authorizationServers,
                 upstreamConfigs());

@@ -98,8 +98,28 @@ public record GatewayConfig(
     public record Tools(boolean enabled, Path filesRoot, List<String> commandAllowlist, Duration commandTimeout) {
     }
 
-    /** Hardening of the HTTP edge. */
-    public record Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests) {
+    /**
+     * Hardening of the HTTP edge.
+     *
+     * @param maxTokenFailures   failed token verifications allowed per client address per {@code tokenFailureWindow}
+     *                           before new tokens from it get 429 unchecked; 0 turns this off
+     * @param tokenFailureWindow how long an address's failures are counted, from the first one
+     */
+    public record Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests,
+                       int maxTokenFailures, Duration tokenFailureWindow) {
+
+        /**
+         * A real client fails about once per token lifetime (expired, refreshed, retried) and a few times while being
+         * set up; 30 a minute leaves it ample room, even for several clients behind one address, while a flood of
+         * forged tokens costs at most 30 signature checks a minute per address.
+         */
+        public static final int DEFAULT_MAX_TOKEN_FAILURES = 30;
+        public static final Duration DEFAULT_TOKEN_FAILURE_WINDOW = Duration.ofMinutes(1);
+
+        /** The default failed-token budget. */
+        public Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests) {
+            this(allowedOrigins, maxBodyBytes, maxConcurrentRequests, DEFAULT_MAX_TOKEN_FAILURES, DEFAULT_TOKEN_FAILURE_WINDOW);
+        }
     }
 
     /** Where a fronted MCP server is: a command line (stdio) or a Streamable HTTP URL (with the gateway's own credentials). */
@@ -156,6 +176,12 @@ public record GatewayConfig(
         }
         if (edge.maxConcurrentRequests() < 1) {
             throw new ConfigException("--max-concurrent must be at least 1");
+        }
+        if (edge.maxTokenFailures() < 0) {
+            throw new ConfigException("--max-token-failures must be 0 (no limit) or more, got " + edge.maxTokenFailures());
+        }
+        if (edge.tokenFailureWindow().compareTo(Duration.ofSeconds(1)) < 0 || edge.tokenFailureWindow().compareTo(Duration.ofDays(1)) > 0) {
+            throw new ConfigException("--token-failure-window must be between 1s and 24h, got " + edge.tokenFailureWindow().toMillis() + "ms");
         }
         if (tools.enabled() && tools.filesRoot() != null && !java.nio.file.Files.isDirectory(tools.filesRoot())) {
             throw new ConfigException("--files-root " + tools.filesRoot() + " is not a directory");

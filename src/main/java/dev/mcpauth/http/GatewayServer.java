@@ -21,12 +21,14 @@ import dev.mcpauth.resource.BearerAuthHandler;
 import dev.mcpauth.resource.Challenge;
 import dev.mcpauth.resource.ProtectedResourceMetadata;
 import dev.mcpauth.resource.ProtectedResourceMetadataHandler;
+import dev.mcpauth.resource.TokenFailureLimiter;
 import dev.mcpauth.resource.ToolPolicyHandler;
 import dev.mcpauth.token.TokenVerifier;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.PathHandler;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +57,8 @@ public final class GatewayServer {
     public static final List<String> PROTOCOL_VERSIONS = ModernProtocol.SUPPORTED_VERSIONS;
     /** How long a modern client may cache tools/list and server/discover (list changes also reach listeners at once). */
     public static final Duration LIST_TTL = Duration.ofSeconds(60);
+    /** Client addresses the failed-token limiter remembers at once: ~100 bytes each, so about 1 MB at most. */
+    static final int MAX_TRACKED_PEERS = 10_000;
 
     private final BoundServer server;
     private final GatewayConfig config;
@@ -117,7 +121,14 @@ public final class GatewayServer {
 
     /** Binds, then builds the chain with the bound port (so that port 0 yields correct URLs), then serves. */
     public static GatewayServer start(GatewayConfig config) throws IOException {
-        return start(config, BearerAuthHandler::new);
+        TokenFailureLimiter failures = failureLimiter(config.edge());
+        return start(config, (verifier, challenge, audit, next) -> new BearerAuthHandler(verifier, challenge, audit, failures, next));
+    }
+
+    /** Failed-authentication throttling per client address (0 failures: off); tracks at most 10 000 addresses. */
+    static TokenFailureLimiter failureLimiter(GatewayConfig.Edge edge) {
+        return edge.maxTokenFailures() == 0 ? TokenFailureLimiter.disabled()
+                : new TokenFailureLimiter(edge.maxTokenFailures(), edge.tokenFailureWindow(), MAX_TRACKED_PEERS, Clock.systemUTC());
     }
 
     /** Package-private on purpose: serve has no way to run without authentication, only the benchmark's measurement does. */
@@ -211,6 +222,7 @@ public final class GatewayServer {
         b.append("mcp-auth ").append(VersionProvider.version()).append(" serving MCP at ").append(resourceUrl)
                 .append(config.listener().stateless() ? " (stateless)" : "").append('\n');
         b.append("  tokens: ").append(verifier).append('\n');
+        b.append("  failed-token limit: ").append(failureLimiter(config.edge())).append('\n');
         b.append("  protected resource metadata: ").append(metadata.metadataUrl()).append('\n');
         if (authServer != null) {
             b.append("  embedded authorization server: ").append(authServer.issuer())

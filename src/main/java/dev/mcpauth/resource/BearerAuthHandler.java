@@ -3,12 +3,14 @@ package dev.mcpauth.resource;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.token.AccessToken;
+import dev.mcpauth.token.KnownValidTokens;
 import dev.mcpauth.token.TokenRejected;
 import dev.mcpauth.token.TokenVerifier;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>a token in the query, two credentials, a malformed header: 400 {@code invalid_request}</li>
  *   <li>a token the verifier rejects: 401 {@code invalid_token} (or 400 for {@code INVALID_REQUEST})</li>
  *   <li>a verifier that cannot be reached: 503 with {@code Retry-After} and no challenge</li>
+ *   <li>a peer that has spent its budget of failed tokens ({@link TokenFailureLimiter}) and sends a token not already
+ *       known valid: 429 with {@code Retry-After} and no challenge, without verifying the token</li>
  * </ul>
  * Verification may block (JWKS fetch, introspection): run this after the virtual-thread dispatch.
  */
@@ -32,18 +36,35 @@ public final class BearerAuthHandler implements HttpHandler {
     /** Larger than any real JWT; refuses absurd tokens before hashing or parsing them. */
     static final int MAX_TOKEN_CHARS = 16 * 1024;
     private static final String RETRY_AFTER_SECONDS = "5";
+    /** The error code of a 429 for a peer over its failed-token budget (RFC 6585 names the status, not a code). */
+    public static final String TOO_MANY_FAILED_TOKENS = "too_many_failed_tokens";
     private static final Logger LOG = LoggerFactory.getLogger(BearerAuthHandler.class);
 
     private final TokenVerifier verifier;
     private final Challenge challenge;
     private final AuditLog audit;
+    private final TokenFailureLimiter failures;
+    private final KnownValidTokens knownValid;
     private final HttpHandler next;
 
-    public BearerAuthHandler(TokenVerifier verifier, Challenge challenge, AuditLog audit, HttpHandler next) {
+    /**
+     * @param failures the budget of failed tokens per peer; a blocked peer is still served with tokens that
+     *                 {@code verifier} already holds as valid, when it is (or wraps into) a {@link KnownValidTokens}
+     */
+    public BearerAuthHandler(TokenVerifier verifier, Challenge challenge, AuditLog audit, TokenFailureLimiter failures,
+                             HttpHandler next) {
         this.verifier = Objects.requireNonNull(verifier);
         this.challenge = Objects.requireNonNull(challenge);
         this.audit = Objects.requireNonNull(audit);
+        this.failures = Objects.requireNonNull(failures);
+        // A verifier without a cache knows no token: during a block every new request waits, which is the safe side.
+        this.knownValid = verifier instanceof KnownValidTokens known ? known : token -> false;
         this.next = Objects.requireNonNull(next);
+    }
+
+    /** Without failure throttling. */
+    public BearerAuthHandler(TokenVerifier verifier, Challenge challenge, AuditLog audit, HttpHandler next) {
+        this(verifier, challenge, audit, TokenFailureLimiter.disabled(), next);
     }
 
     public BearerAuthHandler(TokenVerifier verifier, Challenge challenge, HttpHandler next) {
@@ -78,6 +99,11 @@ public final class BearerAuthHandler implements HttpHandler {
         if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS || !isB64Token(token)) {
             invalidRequest(exchange, "The Authorization header is malformed: expected 'Bearer <token>' with one token of at most "
                     + MAX_TOKEN_CHARS + " characters", null, remote);
+            return;
+        }
+        Duration blocked = failures.retryAfter(exchange.getSourceAddress());
+        if (!blocked.isZero() && !knownValid.isKnownValid(token)) {
+            tooManyFailures(exchange, blocked, token, remote);
             return;
         }
         AccessToken accessToken;
@@ -157,6 +183,7 @@ public final class BearerAuthHandler implements HttpHandler {
         String description = rejected.description() == null ? "The access token was rejected" : rejected.description();
         switch (rejected.reason()) {
             case INVALID_TOKEN -> {
+                failures.recordFailure(exchange.getSourceAddress());
                 audit.rejected("invalid_token", description, token, remote);
                 exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge.invalidToken(description));
                 JsonErrors.send(exchange, 401, "invalid_token", description, metadataHint());
@@ -173,6 +200,20 @@ public final class BearerAuthHandler implements HttpHandler {
         }
     }
 
+    /**
+     * RFC 6585 section 4: 429 with Retry-After. No challenge: the token was not judged, and a client that drops it
+     * and restarts authorization would only add load; after Retry-After it is checked again.
+     */
+    private void tooManyFailures(HttpServerExchange exchange, Duration blocked, String token, String remote) {
+        long seconds = Math.max(1, (blocked.toMillis() + 999) / 1000);
+        String description = "Too many access tokens from this address (" + remote + ") failed verification: the limit is "
+                + failures.maxFailures() + " per " + failures.window().toSeconds() + " seconds, so new tokens from it are not checked for "
+                + seconds + " more seconds. Retry after " + seconds + " seconds with a valid token; tokens already accepted keep working";
+        audit.rejected(TOO_MANY_FAILED_TOKENS, description, token, remote);
+        exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(seconds));
+        JsonErrors.send(exchange, 429, TOO_MANY_FAILED_TOKENS, description, Map.of("retry_after", seconds));
+    }
+
     private void missingToken(HttpServerExchange exchange, String description, String remote) {
         audit.rejected("missing_token", description, null, remote);
         exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge.missingToken());
@@ -180,7 +221,9 @@ public final class BearerAuthHandler implements HttpHandler {
                 description + "; the authorization server is named at " + challenge.resourceMetadataUrl(), metadataHint());
     }
 
+    /** Malformed credentials cost little to refuse but are not what a working client sends: they count as failures. */
     private void invalidRequest(HttpServerExchange exchange, String description, String token, String remote) {
+        failures.recordFailure(exchange.getSourceAddress());
         audit.rejected("invalid_request", description, token, remote);
         exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, challenge.invalidRequest(description));
         JsonErrors.send(exchange, 400, "invalid_request", description, metadataHint());

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code min(exp, now + maxTtl)}; for introspection, maxTtl bounds how long a revoked token is still accepted.
  * Rejections may be kept briefly so a flood of one bad token is cheap. "Verifier unavailable" is never kept.
  */
-public final class CachingVerifier implements TokenVerifier {
+public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
 
     public static final int DEFAULT_MAX_ENTRIES = 10_000;
     public static final int DEFAULT_MAX_REJECTED_ENTRIES = 1_000;
@@ -80,6 +80,17 @@ public final class CachingVerifier implements TokenVerifier {
             rejected.remove(key, no);
         }
         return verifyAndRemember(token, key, now);
+    }
+
+    /** One hash and one lookup, never the delegate: an entry past its bound or {@code exp} is not known valid. */
+    @Override
+    public boolean isKnownValid(String token) {
+        if (token == null || token.length() > TokenSize.MAX_TOKEN_CHARS) {
+            return false;
+        }
+        Accepted hit = accepted.get(sha256(token));
+        Instant now = clock.instant();
+        return hit != null && now.isBefore(hit.until()) && !hit.token().isExpired(now);
     }
 
     private AccessToken verifyAndRemember(String token, ByteBuffer key, Instant now) throws TokenRejected {
