@@ -76,7 +76,7 @@ launcher="$root/dist/mcp-auth"
 # The launcher's own JVM flags, so that the bench-only servers run with the same settings as `serve`.
 eval "$(sed -n 's/^jvm_opts=/launcher_jvm_opts=/p' "$launcher")"
 # ... and the flags it adds for HTTP `serve` only (C2 kept, the young generation size).
-eval "launcher_jvm_opts+=($(sed -n 's/.*; else jvm_opts+=(\(.*\)); fi$/\1/p' "$launcher"))"
+eval "launcher_jvm_opts+=($(sed -n 's/^if \$http_serve; then jvm_opts+=(\([^)]*\)); else.*/\1/p' "$launcher"))"
 
 work="$(mktemp -d /tmp/mcp-auth-bench.XXXXXX)"
 export BENCH_LUA_DIR="$bench/wrk"
