@@ -65,7 +65,13 @@ public final class JsonErrors {
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         if (exchange.isBlocking() && !exchange.isInIoThread()) {
-            sendBlocking(exchange, bytes);
+            // Ended from the IO thread like a success (IoThreadSend): ended here, every refused request (401, 429)
+            // set the IO thread spinning and cost more CPU than an accepted one. That needs the body read first.
+            if (drainRequestBody(exchange)) {
+                IoThreadSend.send(exchange, java.nio.ByteBuffer.wrap(bytes));
+            } else {
+                sendBlocking(exchange, bytes);
+            }
             return;
         }
         exchange.getResponseSender().send(java.nio.ByteBuffer.wrap(bytes));
@@ -83,5 +89,18 @@ public final class JsonErrors {
             // The client went away; nothing more can be said to it.
         }
         exchange.endExchange();
+    }
+
+    /** Reads and drops what is left of the request body; false when it cannot be read whole (over the entity limit). */
+    private static boolean drainRequestBody(HttpServerExchange exchange) {
+        if (exchange.isRequestComplete()) {
+            return true;
+        }
+        try {
+            exchange.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }
