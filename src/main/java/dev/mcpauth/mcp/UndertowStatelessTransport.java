@@ -102,7 +102,7 @@ public final class UndertowStatelessTransport implements McpStatelessServerTrans
                     log.warn("notification {} failed: {}", notification.method(), e.toString());
                 }
                 exchange.setStatusCode(StatusCodes.ACCEPTED);
-                exchange.endExchange();
+                IoThreadSend.send(exchange, ByteBuffer.allocate(0));
             }
             case McpSchema.JSONRPCResponse response -> throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "A stateless server sends no requests, so it accepts no responses");

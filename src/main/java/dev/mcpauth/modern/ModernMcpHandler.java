@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.Exchanges;
+import dev.mcpauth.http.IoThreadSend;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
 import dev.mcpauth.mcp.ExchangeContextExtractor;
@@ -46,7 +47,7 @@ public final class ModernMcpHandler implements HttpHandler {
         if (RequestEnvelope.isNotification(message)) {
             // Nothing for the server to act on: on HTTP, closing a response stream is itself the cancellation.
             exchange.setStatusCode(202);
-            exchange.endExchange();
+            IoThreadSend.send(exchange, java.nio.ByteBuffer.allocate(0));
             return;
         }
         McpTransportContext context = ExchangeContextExtractor.forToken(exchange.getAttachment(Exchanges.ACCESS_TOKEN));
