@@ -39,6 +39,11 @@ public final class AuditLog {
                 value(transport));
     }
 
+    /** Whether {@link #authenticated} writes anything: callers skip preparing its arguments when not. */
+    public boolean logsAuthentications() {
+        return log.isDebugEnabled();
+    }
+
     /** A token was accepted; routine, so DEBUG. */
     public void authenticated(AccessToken token, String remote) {
         if (log.isDebugEnabled()) {

@@ -73,37 +73,37 @@ public final class BearerAuthHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        String remote = remote(exchange);
+        // The peer's address is only written out for a refusal: formatting it on every request cost an allocation.
         // MCP authorization "Token Requirements": tokens MUST NOT be in the query string (RFC 9700 section 4.3.2).
-        if (exchange.getQueryParameters().containsKey("access_token")) {
+        if (!exchange.getQueryString().isEmpty() && exchange.getQueryParameters().containsKey("access_token")) {
             invalidRequest(exchange, "Access tokens must not be sent in the URL query (access_token); "
-                    + "send them in the Authorization header as 'Bearer <token>'", null, remote);
+                    + "send them in the Authorization header as 'Bearer <token>'", null, remote(exchange));
             return;
         }
         HeaderValues authorization = exchange.getRequestHeaders().get(Headers.AUTHORIZATION);
         if (authorization == null || authorization.isEmpty()) {
-            missingToken(exchange, "This MCP endpoint requires an OAuth access token: send 'Authorization: Bearer <token>'", remote);
+            missingToken(exchange, "This MCP endpoint requires an OAuth access token: send 'Authorization: Bearer <token>'", remote(exchange));
             return;
         }
         if (authorization.size() > 1) {
             // RFC 6750 section 3.1: more than one credential is an invalid request.
-            invalidRequest(exchange, "Send exactly one Authorization header", null, remote);
+            invalidRequest(exchange, "Send exactly one Authorization header", null, remote(exchange));
             return;
         }
         String token = bearerToken(authorization.getFirst().strip());
         if (token == null) {
             // RFC 6750 section 3.1: an unsupported scheme is like no credentials: a challenge without an error code.
-            missingToken(exchange, "Only the Bearer authentication scheme is supported: send 'Authorization: Bearer <token>'", remote);
+            missingToken(exchange, "Only the Bearer authentication scheme is supported: send 'Authorization: Bearer <token>'", remote(exchange));
             return;
         }
         if (token.isEmpty() || token.length() > MAX_TOKEN_CHARS || !isB64Token(token)) {
             invalidRequest(exchange, "The Authorization header is malformed: expected 'Bearer <token>' with one token of at most "
-                    + MAX_TOKEN_CHARS + " characters", null, remote);
+                    + MAX_TOKEN_CHARS + " characters", null, remote(exchange));
             return;
         }
         Duration blocked = failures.retryAfter(exchange.getSourceAddress());
         if (!blocked.isZero() && !knownValid.isKnownValid(token)) {
-            tooManyFailures(exchange, blocked, token, remote);
+            tooManyFailures(exchange, blocked, token, remote(exchange));
             return;
         }
         AccessToken accessToken;
@@ -113,15 +113,17 @@ public final class BearerAuthHandler implements HttpHandler {
                 throw TokenRejected.invalid("The access token expired");
             }
         } catch (TokenRejected rejected) {
-            refuse(exchange, rejected, token, remote);
+            refuse(exchange, rejected, token, remote(exchange));
             return;
         } catch (RuntimeException e) {
             LOG.warn("Token verifier failed unexpectedly ({}); answering 500", e.getClass().getName());
-            audit.rejected("server_error", "verifier failed", token, remote);
+            audit.rejected("server_error", "verifier failed", token, remote(exchange));
             JsonErrors.send(exchange, 500, "server_error", "The access token could not be checked because of an internal error");
             return;
         }
-        audit.authenticated(accessToken, remote);
+        if (audit.logsAuthentications()) {
+            audit.authenticated(accessToken, remote(exchange));
+        }
         exchange.putAttachment(Exchanges.ACCESS_TOKEN, accessToken);
         next.handleRequest(exchange);
     }
