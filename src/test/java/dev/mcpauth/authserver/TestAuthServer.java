@@ -1,5 +1,6 @@
 package dev.mcpauth.authserver;
 
+import dev.mcpauth.support.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.undertow.Undertow;

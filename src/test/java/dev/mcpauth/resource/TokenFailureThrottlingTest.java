@@ -1,5 +1,6 @@
 package dev.mcpauth.resource;
 
+import dev.mcpauth.support.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -12,14 +12,11 @@ import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCall;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.support.MutableClock;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -117,33 +114,5 @@ class ServerToolsTest {
 
     private static Map<String, Object> byName(List<Map<String, Object>> tools, String name) {
         return map(tools.stream().filter(t -> name.equals(t.get("name"))).findFirst().orElseThrow());
-    }
-
-    /** A clock the test moves forward. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

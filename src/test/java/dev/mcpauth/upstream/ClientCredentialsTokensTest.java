@@ -3,12 +3,11 @@ package dev.mcpauth.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mcpauth.support.MutableClock;
 import java.io.IOException;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ClientCredentialsTokensTest {
 
     private final FakeHttpUpstream server = new FakeHttpUpstream(0);
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(java.time.Instant.parse("2026-01-01T00:00:00Z"));
 
     ClientCredentialsTokensTest() throws IOException {
     }
@@ -68,28 +67,5 @@ class ClientCredentialsTokensTest {
     private ClientCredentialsTokens tokens(String secret) {
         UpstreamCredentials.ClientCredentials credentials = new UpstreamCredentials.ClientCredentials(server.tokenUrl(), FakeHttpUpstream.CLIENT_ID, secret, "s");
         return new ClientCredentialsTokens(credentials, server.mcpUrl(), HttpClient.newHttpClient(), clock);
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.mcpauth.authserver;
+package dev.mcpauth.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,11 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves forward by hand, to expire codes and tokens without sleeping. */
-final class MutableClock extends Clock {
-    private volatile Instant now = Instant.now();
+/** A clock the test moves forward by hand, to expire codes, tokens and windows without sleeping. */
+public final class MutableClock extends Clock {
+    private volatile Instant now;
 
-    void advance(Duration d) {
+    public MutableClock() {
+        this(Instant.now());
+    }
+
+    public MutableClock(Instant start) {
+        this.now = start;
+    }
+
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
