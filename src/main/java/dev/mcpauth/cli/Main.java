@@ -3,6 +3,7 @@ package dev.mcpauth.cli;
 import dev.mcpauth.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -67,6 +68,25 @@ public final class Main {
         return cli;
     }
 
+    /** The root's own options: they print the root's usage or version and run no subcommand. */
+    private static final java.util.Set<String> ROOT_OPTIONS = java.util.Set.of("-h", "--help", "-V", "--version");
+
+    /**
+     * The root with each subcommand as its name and description only, read from its {@code @Command}: enough for
+     * {@code mcp-auth --help}, which lists them, without reflecting over every option of every command (a large
+     * share of that command's start-up). Its usage text is the whole tree's (MainHelpTest).
+     */
+    static CommandLine summaryTree() {
+        CommandLine cli = new CommandLine(new Main());
+        SUBCOMMANDS.forEach((name, type) -> {
+            Command command = type.getAnnotation(Command.class);
+            CommandSpec spec = CommandSpec.create().name(name).aliases(command.aliases());
+            spec.usageMessage().header(command.header()).description(command.description()).hidden(command.hidden());
+            cli.addSubcommand(name, new CommandLine(spec));
+        });
+        return cli;
+    }
+
     /** The whole command tree. */
     static CommandLine commandLine(EnvDefaultProvider defaults) {
         return commandLine(defaults, null);
@@ -83,6 +103,8 @@ public final class Main {
         if (only != null) {
             cli = new CommandLine(new Main());
             cli.addSubcommand(first, only);
+        } else if (first != null && ROOT_OPTIONS.contains(first)) {
+            cli = summaryTree();
         } else {
             cli = commandTree();
         }
