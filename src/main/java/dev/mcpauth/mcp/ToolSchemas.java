@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
 public final class ToolSchemas implements JsonSchemaValidator {
 
     private static final int MAX_CACHED = 4096;
+    private static final Logger log = LoggerFactory.getLogger(ToolSchemas.class);
+    /** The result {@link #checkResult} passed last on this thread (see {@link #validate}). */
+    private static final ThreadLocal<Checked> CHECKED = new ThreadLocal<>();
 
     private final ObjectMapper json = Json.mapper();
-    private static final Logger log = LoggerFactory.getLogger(ToolSchemas.class);
 
     /** Empty for a schema that cannot be compiled: its tool is served unchecked (the upstream checks its own input). */
     private final Map<Object, Optional<Schema>> compiled = new ConcurrentHashMap<>();
@@ -100,8 +102,6 @@ public final class ToolSchemas implements JsonSchemaValidator {
     /** The result {@link #checkResult} passed last on this thread, so that the SDK's own check of it is not a second one. */
     private record Checked(Object schema, Object content) {
     }
-
-    private static final ThreadLocal<Checked> CHECKED = new ThreadLocal<>();
 
     /**
      * The SDK's check of a structured result against the tool's output schema. The SDK runs it right after
