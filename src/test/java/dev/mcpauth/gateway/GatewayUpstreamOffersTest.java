@@ -6,13 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.mcpauth.config.ConfigSources;
-import dev.mcpauth.config.FileSections;
-import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.support.TestGateway;
-import dev.mcpauth.upstream.TinyUpstreamServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,22 +33,12 @@ class GatewayUpstreamOffersTest {
     @TempDir
     Path root;
 
-    private GatewayConfig config(String yaml, boolean builtins, boolean stateless) throws Exception {
-        ConfigSources sources = new ConfigSources(Map.of(), Map.of(), new ObjectMapper(new YAMLFactory()).readTree(yaml), null);
-        GatewayConfig base = TestGateway.config(new GatewayConfig.SharedSecret(TestGateway.SECRET.getBytes()), root, stateless);
-        return new GatewayConfig(base.listener(), base.auth(), base.jwt(),
-                new GatewayConfig.Policy(FileSections.toolScopes(sources), FileSections.defaultScopes(sources)),
-                new GatewayConfig.Tools(builtins, root, List.of("echo"), base.tools().commandTimeout()),
-                base.edge(), null, List.of(), FileSections.upstreams(sources));
-    }
-
     private static String tinyYaml() {
-        String java = ProcessHandle.current().info().command().orElse("java");
         return POLICY + """
                 upstreams:
                   - name: tiny
-                    command: ["%s", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", "%s", "%s"]
-                """.formatted(java, System.getProperty("java.class.path"), TinyUpstreamServer.class.getName());
+                    command: %s
+                """.formatted(UpstreamGateways.tinyCommandYaml());
     }
 
     /** A legacy-era caller: a session when the gateway has them. */
@@ -79,7 +62,7 @@ class GatewayUpstreamOffersTest {
     @ParameterizedTest(name = "stateless={0}")
     @ValueSource(booleans = {false, true})
     void legacyClientsSeeAndUseOnlyThePromptsAndResourcesTheirScopesPermit(boolean stateless) throws Exception {
-        try (TestGateway gw = TestGateway.start(config(tinyYaml(), true, stateless))) {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, tinyYaml(), true, stateless))) {
             Legacy user = Legacy.of(gw, gw.token("tiny:use"), stateless);
 
             assertThat(fields(user.result(2, "prompts/list", "{}").at("/result/prompts"), "name")).containsExactly("tiny__greet");
@@ -111,7 +94,7 @@ class GatewayUpstreamOffersTest {
 
     @Test
     void modernClientsGetTheSameOffersWithCacheHintsAndTheSameRefusals() throws Exception {
-        try (TestGateway gw = TestGateway.start(config(tinyYaml(), true, false))) {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, tinyYaml(), true, false))) {
             String user = gw.token("tiny:use");
             JsonNode discover = modern(gw, user, 1, "server/discover", null, "").at("/result/capabilities");
             assertThat(discover.has("prompts") && discover.has("resources")).as(discover.toString()).isTrue();
@@ -141,7 +124,7 @@ class GatewayUpstreamOffersTest {
 
     @Test
     void listChangedFromTheUpstreamRefreshesThePromptsAndResourcesTheGatewayLists() throws Exception {
-        try (TestGateway gw = TestGateway.start(config(tinyYaml(), true, false))) {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, tinyYaml(), true, false))) {
             Legacy user = Legacy.of(gw, gw.token("tiny:use"), false);
             assertThat(user.result(2, "tools/call", "{\"name\":\"tiny__add_tool\",\"arguments\":{\"kind\":\"prompt\",\"name\":\"fresh\"}}")
                     .at("/result/content/0/text").asText()).isEqualTo("added");
@@ -163,7 +146,7 @@ class GatewayUpstreamOffersTest {
                   - name: everything
                     command: [node, "%s", stdio]
                 """.formatted(entry);
-        try (TestGateway gw = TestGateway.start(config(yaml, false, false))) {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, yaml, false, false))) {
             Legacy user = Legacy.of(gw, gw.token("everything:use"), false);
             assertThat(fields(user.result(2, "prompts/list", "{}").at("/result/prompts"), "name")).contains("simple-prompt");
             assertThat(user.result(3, "prompts/get", "{\"name\":\"simple-prompt\"}").at("/result/messages/0/content/text").asText())

@@ -7,19 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.mcpauth.config.ConfigSources;
-import dev.mcpauth.config.FileSections;
-import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.support.TestGateway;
-import dev.mcpauth.upstream.TinyUpstreamServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,21 +21,6 @@ class GatewayUpstreamTest {
 
     @TempDir
     Path root;
-
-    private GatewayConfig withUpstreams(String yaml, boolean builtins) throws Exception {
-        ConfigSources sources = new ConfigSources(Map.of(), Map.of(), new ObjectMapper(new YAMLFactory()).readTree(yaml), null);
-        GatewayConfig base = TestGateway.config(new GatewayConfig.SharedSecret(TestGateway.SECRET.getBytes()), root, false);
-        return new GatewayConfig(base.listener(), base.auth(), base.jwt(),
-                new GatewayConfig.Policy(FileSections.toolScopes(sources), FileSections.defaultScopes(sources)),
-                new GatewayConfig.Tools(builtins, root, List.of("echo"), base.tools().commandTimeout()),
-                base.edge(), null, List.of(), FileSections.upstreams(sources));
-    }
-
-    private static String tinyCommandYaml() {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        return "[\"" + java + "\", \"-XX:TieredStopAtLevel=1\", \"-XX:+UseSerialGC\", \"-cp\", \"" + System.getProperty("java.class.path")
-                + "\", \"" + TinyUpstreamServer.class.getName() + "\"]";
-    }
 
     @Test
     void upstreamToolsAreScopedListedAndCallableThroughTheGateway() throws Exception {
@@ -55,8 +33,8 @@ class GatewayUpstreamTest {
                     command: %s
                     tools:
                       crash: tiny:admin
-                """.formatted(tinyCommandYaml());
-        try (TestGateway gw = TestGateway.start(withUpstreams(yaml, true))) {
+                """.formatted(UpstreamGateways.tinyCommandYaml());
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, yaml, true, false))) {
             String user = gw.token("tiny:use");
             String session = gw.initialize(user);
 
@@ -93,7 +71,7 @@ class GatewayUpstreamTest {
                   - name: everything
                     command: [node, "%s", stdio]
                 """.formatted(entry);
-        try (TestGateway gw = TestGateway.start(withUpstreams(yaml, false))) {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, yaml, false, false))) {
             String token = gw.token("everything:use");
             String session = gw.initialize(token);
             HttpResponse<String> res = gw.send(gw.post(token, toolCall(2, "echo", "{\"message\":\"hello upstream\"}")).header("Mcp-Session-Id", session));

@@ -1,0 +1,36 @@
+package dev.mcpauth.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.mcpauth.config.ConfigSources;
+import dev.mcpauth.config.FileSections;
+import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.support.TestGateway;
+import dev.mcpauth.upstream.TinyUpstreamServer;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Gateway configurations whose policy and upstreams come from an {@code mcp-auth.yaml} text, as users write them. */
+final class UpstreamGateways {
+
+    private UpstreamGateways() {
+    }
+
+    /** The test gateway (HS256 secret, files under {@code root}) with the yaml's policy and upstreams. */
+    static GatewayConfig config(Path root, String yaml, boolean builtins, boolean stateless) throws Exception {
+        ConfigSources sources = new ConfigSources(Map.of(), Map.of(), new ObjectMapper(new YAMLFactory()).readTree(yaml), null);
+        GatewayConfig base = TestGateway.config(new GatewayConfig.SharedSecret(TestGateway.SECRET.getBytes()), root, stateless);
+        return new GatewayConfig(base.listener(), base.auth(), base.jwt(),
+                new GatewayConfig.Policy(FileSections.toolScopes(sources), FileSections.defaultScopes(sources)),
+                new GatewayConfig.Tools(builtins, root, List.of("echo"), base.tools().commandTimeout()),
+                base.edge(), null, List.of(), FileSections.upstreams(sources));
+    }
+
+    /** The yaml flow list that starts {@link TinyUpstreamServer} as a stdio child of this JVM's java. */
+    static String tinyCommandYaml() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return "[\"" + java + "\", \"-XX:TieredStopAtLevel=1\", \"-XX:+UseSerialGC\", \"-cp\", \"" + System.getProperty("java.class.path")
+                + "\", \"" + TinyUpstreamServer.class.getName() + "\"]";
+    }
+}
