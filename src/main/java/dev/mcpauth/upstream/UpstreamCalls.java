@@ -114,8 +114,7 @@ final class UpstreamCalls {
             if (call.isDone()) {
                 return call.get();
             }
-            return failure.unavailable(session.lost().getNow("connection lost") + " while " + what
-                    + " was running; the gateway is restarting it, try again shortly");
+            return lostWhile(what, session, failure);
         } catch (TimeoutException e) {
             return failure.unavailable("upstream " + spec.name() + " did not answer " + what + " within " + seconds(spec.callTimeout())
                     + " (the per-call timeout)");
@@ -123,7 +122,33 @@ final class UpstreamCalls {
             Thread.currentThread().interrupt();
             return failure.unavailable("call to upstream " + spec.name() + " was interrupted");
         } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof McpError) && lossWithin(session, deadline)) {
+                // The connection broke under the call: say why (a child's exit code) rather than a bare transport error.
+                return lostWhile(what, session, failure);
+            }
             return failed(what, e.getCause(), failure);
+        }
+    }
+
+    private static <T> T lostWhile(String what, UpstreamSession session, Failure<T> failure) {
+        return failure.unavailable(session.lost().getNow("connection lost") + " while " + what
+                + " was running; the gateway is restarting it, try again shortly");
+    }
+
+    /**
+     * Whether the session is lost, or is marked lost soon: a transport failure marks it at once (HTTP) or once the
+     * child's exit is reported (stdio, within {@link UpstreamSession#EXIT_REPORT_WAIT}). Never waits past the deadline.
+     */
+    private static boolean lossWithin(UpstreamSession session, long deadline) {
+        long wait = Math.min(deadline - System.nanoTime(), UpstreamSession.EXIT_REPORT_WAIT.plusMillis(500).toNanos());
+        try {
+            session.lost().get(Math.max(0, wait), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

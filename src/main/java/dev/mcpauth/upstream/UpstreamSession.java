@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ final class UpstreamSession implements AutoCloseable {
     private static final McpSchema.Implementation CLIENT_INFO = new McpSchema.Implementation("mcp-auth", "mcp-auth gateway", "0.1.0");
     private static final Duration MIN_INITIALIZATION_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+    /** How long a stdio transport failure waits for the child's exit code (reported within 1 s of the exit). */
+    static final Duration EXIT_REPORT_WAIT = Duration.ofSeconds(2);
 
     private final UpstreamSpec spec;
     private final McpClientTransport transport;
@@ -207,7 +210,14 @@ final class UpstreamSession implements AutoCloseable {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
             if (cause != null && !(cause instanceof McpError) && !(cause instanceof TimeoutException) && !(cause instanceof CancellationException)) {
                 log.warn("upstream {}: {} failed at the transport: {}", spec.name(), method, cause.toString());
-                lose("upstream " + spec.name() + " connection failed (" + cause.getClass().getSimpleName() + ")");
+                String reason = "upstream " + spec.name() + " connection failed (" + cause.getClass().getSimpleName() + ")";
+                if (transport instanceof ChildProcessTransport child) {
+                    // A dead child's stdout ends before its exit is reaped: give the exit code a moment to name the loss.
+                    child.exited().copy().completeOnTimeout(null, EXIT_REPORT_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+                            .thenRun(() -> lose(reason));
+                } else {
+                    lose(reason);
+                }
             }
         });
         return call;
