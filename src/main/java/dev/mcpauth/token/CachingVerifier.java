@@ -27,6 +27,9 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
     private record Rejected(TokenRejected.Reason reason, String description, Instant until) {
     }
 
+    /** Never used itself: only cloned, so it is never shared between threads. */
+    private static final MessageDigest SHA256 = sha256Prototype();
+
     private final TokenVerifier delegate;
     private final Duration maxTtl;
     private final Duration rejectedTtl;
@@ -137,9 +140,21 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
 
     private static ByteBuffer sha256(String token) {
         try {
-            return ByteBuffer.wrap(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
+            // A clone of one instance skips the provider lookup of getInstance on every request.
+            MessageDigest digest = (MessageDigest) SHA256.clone();
+            return ByteBuffer.wrap(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the SHA-256 implementation cannot be cloned", e);
+        }
+    }
+
+    private static MessageDigest sha256Prototype() {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.clone();
+            return digest;
+        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
+            throw new IllegalStateException("SHA-256 (cloneable, as the JDK's is) is required", e);
         }
     }
 
