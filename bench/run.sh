@@ -25,12 +25,14 @@ esac
 [ "$host" = localhost ] && host=127.0.0.1
 port="${BENCH_PORT:-18401}"        # the server under test (one at a time)
 keys_port="${BENCH_KEYS_PORT:-18402}"
+ceil_port="${BENCH_CEIL_PORT:-18403}"        # the ceiling, up for the whole run
+authoff_port="${BENCH_AUTHOFF_PORT:-18404}"  # the auth-off chain, up while HS256 is measured
 
 # --- Budget: every load is bounded in time (wrk -d) and connections. ---
 if [ "$quick" = 1 ]; then
-  warm=10 dur=6 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
+  warm=10 dur=6 rounds=2 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
 else
-  warm=20 dur=15 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
+  warm=20 dur=15 rounds=3 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
 fi
 threads=2 conns=32 startup_runs=10
 secret="bench-shared-secret-at-least-32-bytes-long"
@@ -56,8 +58,10 @@ JAVA_HOME="$(pick_java_home)"
 export JAVA_HOME
 java="$JAVA_HOME/bin/java"
 
-for p in "$port" "$keys_port"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then log "port $p is in use; set BENCH_PORT / BENCH_KEYS_PORT"; exit 2; fi
+for p in "$port" "$keys_port" "$ceil_port" "$authoff_port"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+    log "port $p is in use; set BENCH_PORT / BENCH_KEYS_PORT / BENCH_CEIL_PORT / BENCH_AUTHOFF_PORT"; exit 2
+  fi
 done
 
 # --- Build: the jar (and, on JDK 25, its AOT cache), test classes (bench harness) and JMH. ---
@@ -123,24 +127,38 @@ gateway() {  # gateway NAME FLAGS...: `serve` through the launcher, as users run
     --files-root "$work" "$@"
 }
 
-# run_wrk KEY SCRIPT [ENV=VALUE...]: one warm-up and one measured load; results go to $work/results.
+# measure KEY PID URL SECS SCRIPT [ENV=VALUE...]: one bounded load; its RESULT line, with the CPU time the server PID
+# used, is appended to $work/results (a key measured in several rounds has several lines; table.awk adds them up).
+measure() {
+  local key="$1" pid="$2" url="$3" secs="$4" script="$5"; shift 5
+  local t0 t1 line out="$work/$key.wrk"
+  t0="$(cpu_ticks "$pid")"
+  env "$@" wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s -s "$bench/wrk/$script" "$url" >"$out"
+  t1="$(cpu_ticks "$pid")"
+  line="$(grep '^RESULT' "$out")" || { log "wrk gave no result for $key"; cat "$out" >&2; exit 1; }
+  echo "$key $line server_cpu_ms=$(( (t1 - t0) * 1000 / $(getconf CLK_TCK) ))" >>"$work/results"
+}
+# run_wrk KEY SCRIPT [ENV=VALUE...]: a warm-up, then $rounds rounds of the load on the server under test, each followed
+# by a round of the same length on the ceiling (key ceiling@KEY) and, if $partner_key is set, on that server too
+# (partner_key@KEY). This VM's speed drifts by 20-30% within minutes, so a ratio is only fair between loads measured
+# side by side: every percentage in the table divides a row by the ceiling rounds alternated with it.
 run_wrk() {
   local key="$1" script="$2"; shift 2
   env "$@" wrk -t"$threads" -c"$conns" -d"${warm}s" --timeout 5s -s "$bench/wrk/$script" "$mcp" >/dev/null
-  local t0 t1; t0="$(cpu_ticks "$started_pid")"
-  env "$@" wrk -t"$threads" -c"$conns" -d"${dur}s" --timeout 5s -s "$bench/wrk/$script" "$mcp" >"$work/$key.wrk"
-  t1="$(cpu_ticks "$started_pid")"
-  local line; line="$(grep '^RESULT' "$work/$key.wrk")" || { log "wrk gave no result for $key"; cat "$work/$key.wrk" >&2; exit 1; }
-  line="$line server_cpu_ms=$(( (t1 - t0) * 1000 / $(getconf CLK_TCK) ))"
-  echo "$key $line" >>"$work/results"
-  log "$key: $line"
+  local r secs=$(( dur / rounds ))
+  for r in $(seq 1 "$rounds"); do
+    measure "$key" "$started_pid" "$mcp" "$secs" "$script" "$@"
+    measure "ceiling@$key" "$ceil_pid" "$ceil_url" "$secs" stateless.lua
+    if [ -n "${partner_key:-}" ]; then measure "$partner_key@$key" "$partner_pid" "$partner_url" "$secs" stateless.lua; fi
+  done
+  log "$key: $(grep -c "^$key " "$work/results") rounds done"
 }
 # CPU time (user + system) the server under test used: per request, it is far steadier than req/s on a shared machine.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
-check_call() {  # the benchmarked call must succeed before it is timed
-  local token="$1" out
-  out="$(curl -s -X POST "$mcp" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
+check_call() {  # check_call TOKEN [URL]: the benchmarked call must succeed before it is timed
+  local token="$1" url="${2:-$mcp}" out
+  out="$(curl -s -X POST "$url" -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' \
     -H 'MCP-Protocol-Version: 2025-11-25' ${token:+-H "Authorization: Bearer $token"} \
     --data '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add_numbers","arguments":{"a":2,"b":3}}}')"
   [[ "$out" == *'"result"'* ]] || { log "the benchmarked call failed: $out"; exit 1; }
@@ -148,23 +166,29 @@ check_call() {  # the benchmarked call must succeed before it is timed
 }
 T="$work/tokens"
 
-# 1. The ceiling answers the exact bytes the gateway answers (captured from a real call).
-log "stateless HS256"
+# 1. The ceiling answers the exact bytes the gateway answers (captured from a real call). It stays up for the whole
+#    run, for the ceiling rounds alternated with every row.
+log "ceiling (bare Undertow) and auth off (bench-only chain without BearerAuth), both kept up beside the gateway"
 gateway hs256 --stateless --secret "$secret"
+gateway_pid="$started_pid"
 check_call "$(cat "$T/hs256.token")" >"$work/response.json"
-run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
-stop
+ceil_url="http://$host:$ceil_port/mcp"
+start ceiling "$ceil_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.bench.CeilingServer "$ceil_port" "$work/response.json"
+ceil_pid="$started_pid"
+wrk -t"$threads" -c"$conns" -d"${warm}s" --timeout 5s -s "$bench/wrk/stateless.lua" "$ceil_url" >/dev/null
+authoff_url="http://$host:$authoff_port/mcp"
+ready_url="http://$host:$authoff_port/health" start authoff "$authoff_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" \
+  dev.mcpauth.http.AuthOffGateway "$authoff_port"
+authoff_pid="$started_pid"
+check_call "" "$authoff_url" >/dev/null
+wrk -t"$threads" -c"$conns" -d"${warm}s" --timeout 5s -s "$bench/wrk/stateless.lua" "$authoff_url" >/dev/null
 
-log "ceiling (bare Undertow)"
-start ceiling "$port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.bench.CeilingServer "$port" "$work/response.json"
-run_wrk ceiling stateless.lua
+# 2 and 4. Stateless HS256, alternated with the ceiling and with the auth-off chain.
+log "stateless HS256"
+started_pid="$gateway_pid"
+partner_key=authoff partner_pid="$authoff_pid" partner_url="$authoff_url" run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
 stop
-
-log "auth off (bench-only chain without BearerAuth)"
-ready_url="$base/health" start authoff "$port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.http.AuthOffGateway "$port"
-check_call "" >/dev/null
-run_wrk authoff stateless.lua
-stop
+kill "$authoff_pid" && wait "$authoff_pid" 2>/dev/null || true
 
 start keys "$keys_port" "$java" "${launcher_jvm_opts[@]}" -cp "$cp" dev.mcpauth.bench.KeyServer "$keys_port" "$T/jwks.json" "$T/opaque.token" "$mcp"
 keys_pid="$started_pid"
@@ -215,6 +239,7 @@ gateway s_introspection --introspection-uri "http://$host:$keys_port/introspect"
 run_wrk s_introspection session.lua BENCH_TOKEN_FILE="$T/opaque.token"
 stop
 kill "$keys_pid" 2>/dev/null || true
+kill "$ceil_pid" 2>/dev/null || true   # nothing below is measured against the ceiling
 
 # Memory: serve (stateless HS256) idle, then after two equal rounds of the same load.
 log "memory (2 rounds of ${mem_round}s)"
@@ -245,7 +270,7 @@ log "JMH ${jmh_args[*]}"
   || { log "JMH failed: $(tail -n 20 "$work/jmh.out")"; exit 1; }
 
 # --- The table ---
-BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm \
+BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm BENCH_ROUNDS=$rounds \
 BENCH_FETCHES=$(( fetch1 - fetch0 )) BENCH_FLOOD_SECS=$flood_secs BENCH_JWKS_TOTAL=$jwks_total BENCH_JWKS_SECS=$jwks_secs BENCH_FLOOD_STATUS="$flood_status" BENCH_INTRO=$(( intro1 - intro0 )) \
 BENCH_RSS="$rss_idle $rss_round1 $rss_round2" BENCH_MEM_ROUND=$mem_round BENCH_AOT="$aot_state" BENCH_FLOOD_N=$flood_n \
   awk -f "$bench/table.awk" "$work/results" "$work/startup" "$work/jmh.csv"
