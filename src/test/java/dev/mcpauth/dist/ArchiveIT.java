@@ -57,6 +57,17 @@ class ArchiveIT {
     }
 
     @Test
+    void picocliIsLoadedFromTheAotCacheNotFromTheJar() throws Exception {
+        // Its published jar is Java 5 bytecode, which the AOT cache cannot hold: the build compiles it from source.
+        Path log = unpacked.resolve("class-load.log");
+        Unpacked.Result version = archive.run(List.of(archive.launcher().toString(), "--version"),
+                "MCP_AUTH_JAVA_OPTS", "-Xlog:class+load=info:file=" + log);
+        assertThat(version.exitCode()).as(version.stderr()).isZero();
+        assertThat(Files.readAllLines(log)).filteredOn(line -> line.contains(" picocli.CommandLine "))
+                .singleElement().asString().contains("source: shared objects file");
+    }
+
+    @Test
     void serveAnswersAToolsCallWithAMintedSharedSecretToken() throws Exception {
         String secret = "archive-test-secret-that-is-long-enough-32";
         int port = Unpacked.freePort();
