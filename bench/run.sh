@@ -79,8 +79,7 @@ main_logging="-Dlogback.configurationFile=$root/bench/logback-as-serve.xml"
 launcher="$root/dist/mcp-auth"
 # The launcher's own JVM flags, so that the bench-only servers run with the same settings as `serve`.
 eval "$(sed -n 's/^jvm_opts=/launcher_jvm_opts=/p' "$launcher")"
-# ... and the flags it adds for HTTP `serve` only (C2 kept, the young generation size).
-eval "launcher_jvm_opts+=($(sed -n 's/^if \$http_serve; then jvm_opts+=(\([^)]*\)); else.*/\1/p' "$launcher"))"
+# (HTTP `serve` adds none; the flags it adds for short-lived processes, C1 only among them, are not wanted here.)
 
 work="$(mktemp -d /tmp/mcp-auth-bench.XXXXXX)"
 export BENCH_LUA_DIR="$bench/wrk"
