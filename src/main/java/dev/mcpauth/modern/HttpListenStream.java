@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,11 +22,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One {@code subscriptions/listen} request on Streamable HTTP: its response is an SSE stream that stays open
  * (streamable-http, "Receiving Messages"). First {@code notifications/subscriptions/acknowledged}, then
- * {@code notifications/tools/list_changed} whenever the tools this caller may see change, each tagged with the
+ * a {@code list_changed} whenever the tools, prompts or resources (as subscribed) this caller may see change, each tagged with the
  * subscription id (the listen request's id). It ends when the client goes away (closing the stream cancels it), or,
  * on shutdown, with the empty listen result. Runs on the request's virtual thread, which alone writes the response.
  */
-final class HttpListenStream implements ToolListSubscriptions.Subscriber {
+final class HttpListenStream implements ListSubscriptions.Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(HttpListenStream.class);
     private static final ObjectMapper JSON = Json.mapper();
@@ -37,18 +38,18 @@ final class HttpListenStream implements ToolListSubscriptions.Subscriber {
     private final ModernServer server;
     private final McpTransportContext context;
     private final JsonNode subscriptionId;
-    private final boolean toolsListChanged;
+    private final Set<ListenKind> kinds;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private OutputStream out;
     private ListenMessages messages;
 
     HttpListenStream(HttpServerExchange exchange, ModernServer server, McpTransportContext context, JsonNode subscriptionId,
-            boolean toolsListChanged) {
+            Set<ListenKind> kinds) {
         this.exchange = exchange;
         this.server = server;
         this.context = context;
         this.subscriptionId = subscriptionId;
-        this.toolsListChanged = toolsListChanged;
+        this.kinds = kinds;
     }
 
     @Override
@@ -64,7 +65,7 @@ final class HttpListenStream implements ToolListSubscriptions.Subscriber {
     /** Acknowledges, then streams until the client or the server ends the subscription. */
     void run(ObjectNode honored, Duration heartbeat) {
         exchange.getConnection().addCloseListener(connection -> events.offer(Event.CLIENT_GONE));
-        messages = new ListenMessages(server, context, subscriptionId);
+        messages = new ListenMessages(server, context, subscriptionId, kinds);
         Runnable unsubscribe = server.subscriptions().subscribe(this);
         try {
             open();
@@ -94,8 +95,10 @@ final class HttpListenStream implements ToolListSubscriptions.Subscriber {
             } else if (event == Event.SERVER_CLOSING) {
                 send(messages.closedResult());
                 return;
-            } else if (toolsListChanged && messages.changed()) {
-                send(messages.toolsListChanged());
+            } else {
+                for (ObjectNode changed : messages.changes()) {
+                    send(changed);
+                }
             }
         }
     }

@@ -5,13 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * What one {@code subscriptions/listen} subscription says, whatever carries it (an SSE stream or stdout): the
- * acknowledgement, {@code tools/list_changed} only when the tools this caller may see really changed, and the
- * closing result. Every message names the subscription in {@code _meta}.
+ * acknowledgement, a {@code list_changed} of each subscribed kind only when what this caller may see of it really
+ * changed, and the closing result. Every message names the subscription in {@code _meta}.
  */
 final class ListenMessages {
 
@@ -20,13 +23,14 @@ final class ListenMessages {
     private final ModernServer server;
     private final McpTransportContext context;
     private final JsonNode subscriptionId;
-    private List<McpSchema.Tool> lastSeen;
+    /** Per subscribed kind, what the caller saw last. */
+    private final Map<ListenKind, List<?>> lastSeen = new EnumMap<>(ListenKind.class);
 
-    ListenMessages(ModernServer server, McpTransportContext context, JsonNode subscriptionId) {
+    ListenMessages(ModernServer server, McpTransportContext context, JsonNode subscriptionId, Set<ListenKind> kinds) {
         this.server = server;
         this.context = context;
         this.subscriptionId = subscriptionId;
-        this.lastSeen = server.visibleTools(context);
+        kinds.forEach(kind -> lastSeen.put(kind, server.visible(kind, context)));
     }
 
     JsonNode subscriptionId() {
@@ -39,18 +43,21 @@ final class ListenMessages {
         return notification(ModernProtocol.SUBSCRIPTIONS_ACKNOWLEDGED, params);
     }
 
-    ObjectNode toolsListChanged() {
-        return notification(ModernProtocol.TOOLS_LIST_CHANGED, JSON.createObjectNode());
-    }
-
-    /** Whether the tools this caller may see differ from what it saw last (a handler-only swap is no change). */
-    boolean changed() {
-        List<McpSchema.Tool> now = server.visibleTools(context);
-        if (now.equals(lastSeen)) {
-            return false;
+    /**
+     * The list_changed notifications due after a catalog change: one for each subscribed kind whose entries, as this
+     * caller may see them, differ from what it saw last (a re-published identical list, or a handler-only swap, is
+     * no change).
+     */
+    List<ObjectNode> changes() {
+        List<ObjectNode> due = new ArrayList<>();
+        for (Map.Entry<ListenKind, List<?>> seen : lastSeen.entrySet()) {
+            List<?> now = server.visible(seen.getKey(), context);
+            if (!now.equals(seen.getValue())) {
+                seen.setValue(now);
+                due.add(notification(seen.getKey().method, JSON.createObjectNode()));
+            }
         }
-        lastSeen = now;
-        return true;
+        return due;
     }
 
     /** The listen result, sent only when the server ends the subscription deliberately (schema: SubscriptionsListenResult). */

@@ -3,7 +3,6 @@ package dev.mcpauth.modern;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.Json;
 import dev.mcpauth.mcp.CatalogPrompt;
@@ -17,6 +16,7 @@ import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -55,35 +55,37 @@ final class ModernFeatures {
         boolean dependsOnCaller;
         switch (method) {
             case ModernProtocol.PROMPTS_LIST -> {
-                ArrayNode out = result.putArray("prompts");
-                for (CatalogPrompt p : catalog.promptCatalog().prompts()) {
-                    if (prompts.visible(context, p.prompt())) {
-                        out.add(JSON.<JsonNode>valueToTree(p.prompt()));
-                    }
-                }
+                result.set("prompts", JSON.valueToTree(visiblePrompts(context)));
                 dependsOnCaller = prompts.listDependsOnCaller();
             }
             case ModernProtocol.RESOURCES_LIST -> {
-                ArrayNode out = result.putArray("resources");
-                for (CatalogResource r : catalog.resourceCatalog().resources()) {
-                    if (resources.visible(context, r.resource())) {
-                        out.add(JSON.<JsonNode>valueToTree(r.resource()));
-                    }
-                }
+                result.set("resources", JSON.valueToTree(visibleResources(context)));
                 dependsOnCaller = resources.listDependsOnCaller();
             }
             default -> {
-                ArrayNode out = result.putArray("resourceTemplates");
-                for (CatalogResourceTemplate t : catalog.resourceCatalog().templates()) {
-                    if (resources.visible(context, t.template())) {
-                        out.add(JSON.<JsonNode>valueToTree(t.template()));
-                    }
-                }
+                result.set("resourceTemplates", JSON.valueToTree(visibleTemplates(context)));
                 dependsOnCaller = resources.listDependsOnCaller();
             }
         }
         server.cacheable(result, dependsOnCaller ? "private" : "public");
         return ModernReply.result(id, result);
+    }
+
+    /** The prompts this caller may see, in catalog order. */
+    List<McpSchema.Prompt> visiblePrompts(McpTransportContext context) {
+        return catalog.promptCatalog().prompts().stream().map(CatalogPrompt::prompt).filter(p -> prompts.visible(context, p)).toList();
+    }
+
+    /** The resources this caller may see, in catalog order. */
+    List<McpSchema.Resource> visibleResources(McpTransportContext context) {
+        return catalog.resourceCatalog().resources().stream().map(CatalogResource::resource)
+                .filter(r -> resources.visible(context, r)).toList();
+    }
+
+    /** The resource templates this caller may see, in catalog order. */
+    List<McpSchema.ResourceTemplate> visibleTemplates(McpTransportContext context) {
+        return catalog.resourceCatalog().templates().stream().map(CatalogResourceTemplate::template)
+                .filter(t -> resources.visible(context, t)).toList();
     }
 
     ModernReply getPrompt(JsonNode id, JsonNode params, McpTransportContext context) {

@@ -1,8 +1,6 @@
 package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.IoThreadSend;
 import dev.mcpauth.http.JsonErrors;
@@ -13,6 +11,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The end of the modern chain on Streamable HTTP: answers a validated 2026-07-28 request from {@link ModernServer}
@@ -59,20 +58,14 @@ public final class ModernMcpHandler implements HttpHandler {
         JsonErrors.sendJson(exchange, reply.status(), reply.message());
     }
 
-    /** subscriptions/listen: the honored filter is the requested types this server has (tools only). */
+    /** subscriptions/listen: the honored filter is the requested kinds this server sends ({@link ListenKind}). */
     private void listen(HttpServerExchange exchange, JsonNode message, McpTransportContext context) {
-        JsonNode filter = message.path("params").path("notifications");
-        if (!filter.isObject()) {
-            ModernReply bad = ModernReply.error(400, message.path("id"), ModernProtocol.INVALID_PARAMS,
-                    "Invalid params: subscriptions/listen needs params.notifications, e.g. {\"toolsListChanged\": true}", null);
+        Set<ListenKind> kinds = ListenKind.requested(message.path("params"));
+        if (kinds == null) {
+            ModernReply bad = ListenKind.missingFilter(message.path("id"));
             JsonErrors.sendJson(exchange, bad.status(), bad.message());
             return;
         }
-        boolean tools = filter.path("toolsListChanged").asBoolean(false);
-        ObjectNode honored = JsonNodeFactory.instance.objectNode();
-        if (tools) {
-            honored.put("toolsListChanged", true);
-        }
-        new HttpListenStream(exchange, server, context, message.path("id"), tools).run(honored, heartbeat);
+        new HttpListenStream(exchange, server, context, message.path("id"), kinds).run(ListenKind.honored(kinds), heartbeat);
     }
 }

@@ -43,6 +43,8 @@ public final class ModernProtocol {
     public static final String PROMPTS_LIST = "prompts/list";
     public static final String PROMPTS_GET = "prompts/get";
     public static final String TOOLS_LIST_CHANGED = "notifications/tools/list_changed";
+    public static final String PROMPTS_LIST_CHANGED = "notifications/prompts/list_changed";
+    public static final String RESOURCES_LIST_CHANGED = "notifications/resources/list_changed";
     public static final String SUBSCRIPTIONS_ACKNOWLEDGED = "notifications/subscriptions/acknowledged";
     public static final String CANCELLED = "notifications/cancelled";
 

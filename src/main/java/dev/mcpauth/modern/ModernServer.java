@@ -40,7 +40,7 @@ public final class ModernServer implements AutoCloseable {
     private final ModernFeatures features;
     private final ObjectNode serverInfo;
     private final Duration listTtl;
-    private final ToolListSubscriptions subscriptions;
+    private final ListSubscriptions subscriptions;
 
     /**
      * @param scopeUpgradeEndpoint where a client gets more scopes (named in insufficient-scope errors); may be null
@@ -53,7 +53,7 @@ public final class ModernServer implements AutoCloseable {
         this.invoker = new ToolInvoker(catalog, policy, scopeUpgradeEndpoint, Clock.systemUTC());
         this.serverInfo = JsonNodeFactory.instance.objectNode().put("name", serverName).put("version", serverVersion);
         this.listTtl = Objects.requireNonNull(listTtl);
-        this.subscriptions = new ToolListSubscriptions(catalog);
+        this.subscriptions = new ListSubscriptions(catalog);
         this.features = new ModernFeatures(this, catalog, policy, scopeUpgradeEndpoint);
     }
 
@@ -74,7 +74,7 @@ public final class ModernServer implements AutoCloseable {
     }
 
     /** Change notifications for {@code subscriptions/listen}. */
-    public ToolListSubscriptions subscriptions() {
+    public ListSubscriptions subscriptions() {
         return subscriptions;
     }
 
@@ -91,9 +91,9 @@ public final class ModernServer implements AutoCloseable {
         ModernProtocol.SUPPORTED_VERSIONS.forEach(versions::add);
         ObjectNode capabilities = result.putObject("capabilities");
         capabilities.putObject("tools").put("listChanged", true);
-        // subscriptions/listen relays tool list changes only, so prompts and resources claim no listChanged.
-        capabilities.putObject("prompts");
-        capabilities.putObject("resources");
+        // subscriptions/listen relays changes of all three lists (ListenKind); resource subscriptions are not offered.
+        capabilities.putObject("prompts").put("listChanged", true);
+        capabilities.putObject("resources").put("listChanged", true);
         result.put("instructions", "An authenticating gateway: each tool needs the OAuth scopes its policy names; "
                 + "a call beyond the token's scopes is refused with 403 insufficient_scope and the scopes to ask for.");
         cacheable(result, "public");
@@ -172,5 +172,15 @@ public final class ModernServer implements AutoCloseable {
     /** The descriptors of the tools this caller may see, in name order: what a list_changed is about. */
     java.util.List<McpSchema.Tool> visibleTools(McpTransportContext context) {
         return catalog.tools().stream().map(CatalogTool::tool).filter(t -> invoker.visible(context, t)).toList();
+    }
+
+    /** What this caller may see of one kind of list: what that kind's list_changed is about. */
+    java.util.List<?> visible(ListenKind kind, McpTransportContext context) {
+        return switch (kind) {
+            case TOOLS -> visibleTools(context);
+            case PROMPTS -> features.visiblePrompts(context);
+            // Resources and their templates: either changing is a resources/list_changed.
+            case RESOURCES -> java.util.List.of(features.visibleResources(context), features.visibleTemplates(context));
+        };
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.modelcontextprotocol.common.McpTransportContext;
 import java.io.UncheckedIOException;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Predicate;
@@ -13,12 +14,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One {@code subscriptions/listen} request on stdio, where all messages share stdout (basic/transports/stdio,
  * "Receiving Messages"): first {@code notifications/subscriptions/acknowledged}, then
- * {@code notifications/tools/list_changed} whenever the tools this caller may see change, each tagged with the
+ * a {@code list_changed} whenever the tools, prompts or resources (as subscribed) this caller may see change, each tagged with the
  * subscription id (the listen request's id) so the client can tell them from other traffic. It ends with the empty
  * listen result when stdin ends or the server closes, and silently when the client cancels it. Runs on the
  * request's virtual thread, which alone writes for it; catalog callbacks only enqueue.
  */
-final class StdioListenStream implements ToolListSubscriptions.Subscriber {
+final class StdioListenStream implements ListSubscriptions.Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(StdioListenStream.class);
 
@@ -27,18 +28,18 @@ final class StdioListenStream implements ToolListSubscriptions.Subscriber {
     private final ModernServer server;
     private final McpTransportContext context;
     private final JsonNode subscriptionId;
-    private final boolean toolsListChanged;
+    private final Set<ListenKind> kinds;
     private final Predicate<JsonNode> out;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private ListenMessages messages;
 
     /** @param out writes one message for this request; false once the request was cancelled */
-    StdioListenStream(ModernServer server, McpTransportContext context, JsonNode subscriptionId, boolean toolsListChanged,
+    StdioListenStream(ModernServer server, McpTransportContext context, JsonNode subscriptionId, Set<ListenKind> kinds,
             Predicate<JsonNode> out) {
         this.server = server;
         this.context = context;
         this.subscriptionId = subscriptionId;
-        this.toolsListChanged = toolsListChanged;
+        this.kinds = kinds;
         this.out = out;
     }
 
@@ -59,7 +60,7 @@ final class StdioListenStream implements ToolListSubscriptions.Subscriber {
 
     /** Acknowledges, then relays changes until stdin ends, the server closes or the client cancels. */
     void run(ObjectNode honored) {
-        messages = new ListenMessages(server, context, subscriptionId);
+        messages = new ListenMessages(server, context, subscriptionId, kinds);
         Runnable unsubscribe = server.subscriptions().subscribe(this);
         try {
             if (out.test(messages.acknowledged(honored))) {
@@ -88,8 +89,10 @@ final class StdioListenStream implements ToolListSubscriptions.Subscriber {
                 out.test(messages.closedResult());
                 return;
             }
-            if (toolsListChanged && messages.changed() && !out.test(messages.toolsListChanged())) {
-                return;
+            for (ObjectNode changed : messages.changes()) {
+                if (!out.test(changed)) {
+                    return;
+                }
             }
         }
     }

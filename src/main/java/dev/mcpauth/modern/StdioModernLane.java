@@ -2,8 +2,6 @@ package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.Json;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.mcp.StdioServerTransport;
@@ -14,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -112,22 +111,16 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
         request.reply(server.handle(message, context).message());
     }
 
-    /** subscriptions/listen: the honored filter is the requested types this server has (tools only). */
+    /** subscriptions/listen: the honored filter is the requested kinds this server sends ({@link ListenKind}). */
     private void listen(JsonNode message, McpTransportContext context, InFlight request) {
-        JsonNode filter = message.path("params").path("notifications");
-        if (!filter.isObject()) {
-            request.reply(ModernReply.error(400, message.path("id"), ModernProtocol.INVALID_PARAMS,
-                    "Invalid params: subscriptions/listen needs params.notifications, e.g. {\"toolsListChanged\": true}", null).message());
+        Set<ListenKind> kinds = ListenKind.requested(message.path("params"));
+        if (kinds == null) {
+            request.reply(ListenKind.missingFilter(message.path("id")).message());
             return;
         }
-        boolean tools = filter.path("toolsListChanged").asBoolean(false);
-        ObjectNode honored = JsonNodeFactory.instance.objectNode();
-        if (tools) {
-            honored.put("toolsListChanged", true);
-        }
-        StdioListenStream stream = new StdioListenStream(server, context, message.path("id"), tools, request::send);
+        StdioListenStream stream = new StdioListenStream(server, context, message.path("id"), kinds, request::send);
         request.listening(stream);
-        stream.run(honored);
+        stream.run(ListenKind.honored(kinds));
     }
 
     private static boolean isCancellation(JsonNode message) {

@@ -10,6 +10,7 @@ import dev.mcpauth.modern.ModernServer;
 import dev.mcpauth.modern.StdioModernLane;
 import dev.mcpauth.token.AccessToken;
 import dev.mcpauth.token.TokenRejected;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -229,7 +230,7 @@ class StdioDualEraTest {
             write(stdin, modern("L1", "subscriptions/listen", "\"notifications\":{\"toolsListChanged\":true,\"promptsListChanged\":true}"));
             JsonNode ack = stdout.next();
             assertThat(ack.path("method").asText()).isEqualTo("notifications/subscriptions/acknowledged");
-            assertThat(ack.at("/params/notifications").toString()).isEqualTo("{\"toolsListChanged\":true}");
+            assertThat(ack.at("/params/notifications").toString()).isEqualTo("{\"toolsListChanged\":true,\"promptsListChanged\":true}");
             assertThat(ack.at("/params/_meta/io.modelcontextprotocol~1subscriptionId").asText()).isEqualTo("L1");
 
             write(stdin, modernCall("c", "echo"));
@@ -239,6 +240,9 @@ class StdioDualEraTest {
             JsonNode changed = stdout.next();
             assertThat(changed.path("method").asText()).isEqualTo("notifications/tools/list_changed");
             assertThat(changed.at("/params/_meta/io.modelcontextprotocol~1subscriptionId").asText()).isEqualTo("L1");
+            catalog.promptCatalog().replaceSource("upstream", List.of(new CatalogPrompt(new McpSchema.Prompt("greet", "a prompt", List.of()),
+                    args -> new McpSchema.GetPromptResult(null, List.of()))));
+            assertThat(stdout.next().path("method").asText()).isEqualTo("notifications/prompts/list_changed");
 
             stdin.close();
             JsonNode closed = stdout.next();

@@ -51,6 +51,8 @@ class ModernEndpointTest {
         assertThat(result.get("resultType").asText()).isEqualTo("complete");
         assertThat(result.get("supportedVersions").toString()).isEqualTo("[\"2026-07-28\",\"2025-11-25\",\"2025-06-18\"]");
         assertThat(result.at("/capabilities/tools/listChanged").asBoolean()).isTrue();
+        assertThat(result.at("/capabilities/prompts/listChanged").asBoolean()).isTrue();
+        assertThat(result.at("/capabilities/resources/listChanged").asBoolean()).isTrue();
         assertThat(result.at("/_meta/io.modelcontextprotocol~1serverInfo/name").asText()).isEqualTo("mcp-auth");
         assertThat(result.get("ttlMs").asLong()).isPositive();
         assertThat(result.get("cacheScope").asText()).isEqualTo("public");

@@ -6,15 +6,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Who listens for {@code notifications/tools/list_changed} (MCP 2026-07-28 {@code subscriptions/listen}): every open
- * listen stream, on any transport. A catalog change is passed to each; each decides whether what its caller may see
- * changed. Callbacks only enqueue, so a slow client never holds up whoever changed the catalog.
+ * Who listens for the {@code list_changed} notifications of tools, prompts and resources (MCP 2026-07-28
+ * {@code subscriptions/listen}): every open listen stream, on any transport. A change of any of the three catalogs is
+ * passed to each; each decides whether what its caller may see changed. Callbacks only enqueue, so a slow client
+ * never holds up whoever changed the catalog.
  */
-public final class ToolListSubscriptions implements AutoCloseable {
+public final class ListSubscriptions implements AutoCloseable {
 
     /** One open subscription. Both methods must return at once. */
     public interface Subscriber {
-        /** The catalog changed; the subscriber checks whether its caller's view did. */
+        /** The tools, prompts or resources changed; the subscriber checks whether its caller's view did. */
         void catalogChanged();
 
         /** The server is shutting down: end the subscription gracefully. */
@@ -28,9 +29,11 @@ public final class ToolListSubscriptions implements AutoCloseable {
     private final Runnable listener = this::catalogChanged;
     private volatile boolean closed;
 
-    ToolListSubscriptions(ToolCatalog catalog) {
+    ListSubscriptions(ToolCatalog catalog) {
         this.catalog = catalog;
         catalog.addListener(listener);
+        catalog.promptCatalog().addListener(listener);
+        catalog.resourceCatalog().addListener(listener);
     }
 
     /** Adds a subscriber; returns what removes it. A subscriber added after {@link #close()} is told to end at once. */
@@ -64,6 +67,8 @@ public final class ToolListSubscriptions implements AutoCloseable {
     public void close() {
         closed = true;
         catalog.removeListener(listener);
+        catalog.promptCatalog().removeListener(listener);
+        catalog.resourceCatalog().removeListener(listener);
         subscribers.forEach(Subscriber::serverClosing);
         long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
         synchronized (this) {
