@@ -3,14 +3,12 @@ package dev.mcpauth.gateway;
 import static dev.mcpauth.support.TestGateway.json;
 import static dev.mcpauth.support.TestGateway.message;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.support.TestGateway;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -137,16 +135,7 @@ class GatewayUpstreamOffersTest {
 
     @Test
     void serverEverythingPromptsAndResourcesPassThroughTheGateway() throws Exception {
-        Path entry = Path.of("src/test/upstream-npm/node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
-        assumeTrue(Files.isRegularFile(entry), "server-everything is not installed (npm ci in src/test/upstream-npm): skipped");
-        String yaml = """
-                policy:
-                  default-scopes: [everything:use]
-                upstreams:
-                  - name: everything
-                    command: [node, "%s", stdio]
-                """.formatted(entry);
-        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, yaml, false, false))) {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.everything(root))) {
             Legacy user = Legacy.of(gw, gw.token("everything:use"), false);
             assertThat(fields(user.result(2, "prompts/list", "{}").at("/result/prompts"), "name")).contains("simple-prompt");
             assertThat(user.result(3, "prompts/get", "{\"name\":\"simple-prompt\"}").at("/result/messages/0/content/text").asText())

@@ -4,12 +4,10 @@ import static dev.mcpauth.support.TestGateway.json;
 import static dev.mcpauth.support.TestGateway.message;
 import static dev.mcpauth.support.TestGateway.toolCall;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.support.TestGateway;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,16 +60,7 @@ class GatewayUpstreamTest {
 
     @Test
     void theNpmEverythingServerIsTheOnlySourceAndItsToolsAreUnprefixed() throws Exception {
-        Path entry = Path.of("src/test/upstream-npm/node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
-        assumeTrue(Files.isRegularFile(entry), "server-everything is not installed (npm ci in src/test/upstream-npm): skipped");
-        String yaml = """
-                policy:
-                  default-scopes: [everything:use]
-                upstreams:
-                  - name: everything
-                    command: [node, "%s", stdio]
-                """.formatted(entry);
-        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, yaml, false, false))) {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.everything(root))) {
             String token = gw.token("everything:use");
             String session = gw.initialize(token);
             HttpResponse<String> res = gw.send(gw.post(token, toolCall(2, "echo", "{\"message\":\"hello upstream\"}")).header("Mcp-Session-Id", session));

@@ -1,5 +1,7 @@
 package dev.mcpauth.gateway;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.mcpauth.config.ConfigSources;
@@ -7,6 +9,7 @@ import dev.mcpauth.config.FileSections;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.support.TestGateway;
 import dev.mcpauth.upstream.TinyUpstreamServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,22 @@ final class UpstreamGateways {
                 new GatewayConfig.Policy(FileSections.toolScopes(sources), FileSections.defaultScopes(sources)),
                 new GatewayConfig.Tools(builtins, root, List.of("echo"), base.tools().commandTimeout()),
                 base.edge(), null, List.of(), FileSections.upstreams(sources));
+    }
+
+    /**
+     * The test gateway with {@code @modelcontextprotocol/server-everything} (npm, stdio) as its only upstream and
+     * {@code everything:use} as the default scope; the calling test is skipped when the package is not installed.
+     */
+    static GatewayConfig everything(Path root) throws Exception {
+        Path entry = Path.of("src/test/upstream-npm/node_modules/@modelcontextprotocol/server-everything/dist/index.js").toAbsolutePath();
+        assumeTrue(Files.isRegularFile(entry), "server-everything is not installed (npm ci in src/test/upstream-npm): skipped");
+        return config(root, """
+                policy:
+                  default-scopes: [everything:use]
+                upstreams:
+                  - name: everything
+                    command: [node, "%s", stdio]
+                """.formatted(entry), false, false);
     }
 
     /** The yaml flow list that starts {@link TinyUpstreamServer} as a stdio child of this JVM's java. */

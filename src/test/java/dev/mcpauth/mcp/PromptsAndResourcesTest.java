@@ -6,20 +6,16 @@ import static dev.mcpauth.mcp.TestFixtures.write;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Catalog prompts and resources: first source keeps a name or URI, template routing, and the stdio front's scope filtering. */
 class PromptsAndResourcesTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static CatalogPrompt prompt(String name, String says) {
         return new CatalogPrompt(new McpSchema.Prompt(name, "prompt " + name, List.of()),
@@ -122,25 +118,13 @@ class PromptsAndResourcesTest {
         }
 
         JsonNode exchange(String line) throws Exception {
-            return reply(stdin, stdout, line);
+            return TestFixtures.exchange(stdin, stdout, line);
         }
 
         @Override
         public void close() throws Exception {
             stdin.close();
             runner.join(10_000);
-        }
-    }
-
-    private static JsonNode reply(OutputStream stdin, TestFixtures.LineSink stdout, String line) throws Exception {
-        write(stdin, line);
-        while (true) {
-            String reply = stdout.lines.poll(10, TimeUnit.SECONDS);
-            assertThat(reply).as("reply to " + line).isNotNull();
-            JsonNode node = JSON.readTree(reply);
-            if (node.has("id")) {
-                return node;
-            }
         }
     }
 }

@@ -54,9 +54,9 @@ class StdioFrontTest {
         assertThat(init.path("result").path("serverInfo").path("name").asText()).isEqualTo("mcp-auth-test");
         assertThat(init.path("result").path("protocolVersion").asText()).isEqualTo("2025-06-18");
         write(stdin, INITIALIZED);
-        JsonNode list = exchange(stdin, stdout, LIST);
+        JsonNode list = TestFixtures.exchange(stdin, stdout, LIST);
         assertThat(list.path("result").path("tools").findValuesAsText("name")).containsExactlyInAnyOrder("echo", "explode");
-        JsonNode call = exchange(stdin, stdout, callLine(3, "echo"));
+        JsonNode call = TestFixtures.exchange(stdin, stdout, callLine(3, "echo"));
         assertThat(call.path("result").path("content").get(0).path("text").asText()).isEqualTo("echo t3 for alice");
         catalog.replaceSource("upstream", List.of(new CatalogTool(TestFixtures.tool("weather"), c -> TestFixtures.text("sunny"))));
         JsonNode notification = JSON.readTree(stdout.lines.poll(10, TimeUnit.SECONDS));
@@ -170,17 +170,5 @@ class StdioFrontTest {
             }
         }
         return byId;
-    }
-
-    private static JsonNode exchange(OutputStream stdin, TestFixtures.LineSink stdout, String line) throws Exception {
-        write(stdin, line);
-        while (true) {
-            String reply = stdout.lines.poll(10, TimeUnit.SECONDS);
-            assertThat(reply).as("reply to " + line).isNotNull();
-            JsonNode node = JSON.readTree(reply);
-            if (node.has("id")) {
-                return node;
-            }
-        }
     }
 }

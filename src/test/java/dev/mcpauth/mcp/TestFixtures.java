@@ -145,6 +145,17 @@ final class TestFixtures {
         stdin.flush();
     }
 
+    /** Writes one line to stdin and returns the next reply on stdout (a message with an id), skipping notifications. */
+    static JsonNode exchange(OutputStream stdin, LineSink stdout, String line) throws Exception {
+        write(stdin, line);
+        while (true) {
+            JsonNode node = stdout.next();
+            if (node.has("id")) {
+                return node;
+            }
+        }
+    }
+
     /** A stdout that hands each written line to the test as it is flushed. */
     static final class LineSink extends OutputStream {
         private static final ObjectMapper JSON = new ObjectMapper();
