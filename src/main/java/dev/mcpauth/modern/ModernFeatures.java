@@ -1,6 +1,5 @@
 package dev.mcpauth.modern;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +16,6 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -30,8 +28,6 @@ import java.util.function.Supplier;
 final class ModernFeatures {
 
     private static final ObjectMapper JSON = Json.mapper();
-    private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {
-    };
 
     private final ModernServer server;
     private final ToolCatalog catalog;
@@ -89,16 +85,12 @@ final class ModernFeatures {
     }
 
     ModernReply getPrompt(JsonNode id, JsonNode params, McpTransportContext context) {
-        JsonNode name = params.path("name");
-        JsonNode arguments = params.path("arguments");
-        if (!name.isTextual() || name.asText().isEmpty()) {
-            return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS, "Invalid params: prompts/get needs params.name, the prompt's name", null);
+        ModernReply invalid = NamedParams.invalid(id, params, "prompts/get", "the prompt's name");
+        if (invalid != null) {
+            return invalid;
         }
-        if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
-            return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS, "Invalid params: params.arguments must be an object", null);
-        }
-        Map<String, Object> args = arguments.isObject() ? JSON.convertValue(arguments, ARGUMENTS) : Map.of();
-        return answer(id, () -> JSON.valueToTree(prompts.get(context, new McpSchema.GetPromptRequest(name.asText(), args))));
+        McpSchema.GetPromptRequest request = new McpSchema.GetPromptRequest(NamedParams.name(params), NamedParams.arguments(params));
+        return answer(id, () -> JSON.valueToTree(prompts.get(context, request)));
     }
 
     ModernReply readResource(JsonNode id, JsonNode params, McpTransportContext context) {

@@ -1,6 +1,5 @@
 package dev.mcpauth.modern;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -16,7 +15,6 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,8 +29,6 @@ import java.util.Objects;
 public final class ModernServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = Json.mapper();
-    private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {
-    };
 
     private final ToolCatalog catalog;
     private final ScopePolicy policy;
@@ -124,17 +120,13 @@ public final class ModernServer implements AutoCloseable {
     }
 
     private ModernReply callTool(JsonNode id, JsonNode params, McpTransportContext context) {
-        JsonNode name = params.path("name");
-        JsonNode arguments = params.path("arguments");
-        if (!name.isTextual() || name.asText().isEmpty()) {
-            return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS, "Invalid params: tools/call needs params.name, the tool's name", null);
+        ModernReply invalid = NamedParams.invalid(id, params, "tools/call", "the tool's name");
+        if (invalid != null) {
+            return invalid;
         }
-        if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
-            return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS, "Invalid params: params.arguments must be an object", null);
-        }
-        Map<String, Object> args = arguments.isObject() ? JSON.convertValue(arguments, ARGUMENTS) : Map.of();
         try {
-            McpSchema.CallToolResult result = invoker.call(context, new McpSchema.CallToolRequest(name.asText(), args));
+            McpSchema.CallToolResult result = invoker.call(context,
+                    new McpSchema.CallToolRequest(NamedParams.name(params), NamedParams.arguments(params)));
             ObjectNode body = JSON.valueToTree(result);
             body.put("resultType", "complete");
             body.with("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
