@@ -34,7 +34,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code mcp-auth authserver}: the embedded OAuth 2.1 authorization server on its own port (the two-process layout). */
-@Command(name = "authserver", mixinStandardHelpOptions = true,
+@Command(name = "authserver", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {
             "Run the OAuth 2.1 authorization server alone: RFC 8414 metadata, JWKS, dynamic client registration (RFC 7591),",
             "authorization code + PKCE with a consent page, refresh, client_credentials, token exchange, introspection, revocation.",

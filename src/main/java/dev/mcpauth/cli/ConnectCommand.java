@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
  * OAuth-protected Streamable HTTP server. Logs in as {@code flow} does, keeps the tokens in a private file keyed
  * by issuer and resource, refreshes them, and logs in again when a refresh is refused.
  */
-@Command(name = "connect", mixinStandardHelpOptions = true,
+@Command(name = "connect", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Serve a remote OAuth-protected MCP server's tools over stdio, for local MCP clients that spawn this process.",
                 "Logs in on first use (browser, or the printed URL with --no-browser) and remembers the tokens in a private file.",
                 "Everything but the MCP protocol goes to stderr."})

@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
  * JWKS has keys, the introspection endpoint accepts our credentials, a sample token passes, the port is free), and
  * reports each check with a hint on how to fix it.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Check a configuration: reach the issuer, fetch the JWKS, call the introspection endpoint, "
                 + "validate a sample token if one is given, and check that the port is free.",
                 "Takes the same token-validation options, environment and config file as 'serve'."},

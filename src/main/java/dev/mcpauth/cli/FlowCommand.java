@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code mcp-auth flow}: the client side of MCP authorization, from a terminal. */
-@Command(name = "flow", mixinStandardHelpOptions = true,
+@Command(name = "flow", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {
             "Log in to an MCP server (or an authorization server) as an MCP client does, and print the access token.",
             "Each step goes to stderr: discovery (RFC 9728 from the 401, then RFC 8414 / OIDC), dynamic client registration (RFC 7591), PKCE S256,",

@@ -29,7 +29,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code mcp-auth keys}: signing keys for {@code authserver --key} and {@code token mint --key}. */
-@Command(name = "keys", mixinStandardHelpOptions = true,
+@Command(name = "keys", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Generate and show signing keys (JWK).",
         subcommands = {KeysCommand.Generate.class, KeysCommand.Show.class})
 public final class KeysCommand {
@@ -38,7 +38,7 @@ public final class KeysCommand {
     static final String PUBLIC_FILE = "jwks.json";
 
     /** {@code keys generate}: a new key pair as a private JWK (owner-only) and a public JWKS. */
-    @Command(name = "generate", mixinStandardHelpOptions = true,
+    @Command(name = "generate", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = {"Generate a signing key: writes DIR/" + PRIVATE_FILE + " (the private JWK, mode 600) and DIR/" + PUBLIC_FILE
                     + " (the public JWKS to publish), and prints their paths.",
                     "The kid is the key's RFC 7638 thumbprint unless --kid is given."})
@@ -109,7 +109,7 @@ public final class KeysCommand {
     }
 
     /** {@code keys show}: the public part of each key in a file, with its thumbprint; never the private part. */
-    @Command(name = "show", mixinStandardHelpOptions = true,
+    @Command(name = "show", mixinStandardHelpOptions = true, addMethodSubcommands = false,
             description = "Print the public part of the key(s) in a JWK, JWKS or PEM file as JSON, with kid, type, whether the file holds a private key, and the RFC 7638 thumbprint.")
     static final class Show implements Callable<Integer> {
 

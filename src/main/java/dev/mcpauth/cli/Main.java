@@ -7,8 +7,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The {@code mcp-auth} command: parses, dispatches to a subcommand, and maps failures to exit codes. */
+/**
+ * The {@code mcp-auth} command: parses, dispatches to a subcommand, and maps failures to exit codes. Every command says
+ * {@code addMethodSubcommands = false}: none has method subcommands, and looking for them made picocli read the
+ * annotations of every method of the command class and its superclasses, {@code Object} included, at each start.
+ */
 @Command(name = "mcp-auth",
+        addMethodSubcommands = false,
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Authentication and authorization gateway for MCP (Model Context Protocol) tools.",

@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code mcp-auth scopes}: which scopes each tool needs, and what a token may call. */
-@Command(name = "scopes", mixinStandardHelpOptions = true,
+@Command(name = "scopes", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Show every built-in tool and tool rule with the scopes it needs (built-in defaults, the config file's policy, and --tool-scope).",
                 "With --token, also whether that token's scopes allow each (the token is decoded, not verified)."})
 public final class ScopesCommand implements Callable<Integer> {

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code mcp-auth serve}: the gateway. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
+@Command(name = "serve", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {
             "Serve MCP tools over Streamable HTTP (or stdio) behind OAuth bearer-token authentication and per-tool scopes.",
             "With no token-validation option it runs the embedded OAuth 2.1 authorization server on the same port."

@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mcp-auth token inspect}: shows what a JWT says, without verifying it. */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
+@Command(name = "inspect", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Decode a JWT WITHOUT verifying it: header and claims as JSON, times made readable, expiry marked.",
                 "Use 'token verify' to check a token."})
 public final class TokenInspectCommand implements Callable<Integer> {

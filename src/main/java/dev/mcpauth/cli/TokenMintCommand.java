@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code mcp-auth token mint}: a signed access token for tests and demos. */
-@Command(name = "mint", mixinStandardHelpOptions = true,
+@Command(name = "mint", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {"Mint a signed JWT access token and print only the token.",
                 "HS256/384/512 from a shared secret, or RS256/PS256/ES256/EdDSA from a private key (JWK, JWKS or PEM file)."})
 public final class TokenMintCommand implements Callable<Integer> {

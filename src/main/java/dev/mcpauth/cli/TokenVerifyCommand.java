@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code mcp-auth token verify}: checks a token exactly as {@code serve} would. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = "Verify a token with the same options and checks as 'serve' (signature, exp/nbf, iss, aud).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the token is valid (its claims are printed)", "1:the token was rejected (the reason is printed)", "2:invalid usage or configuration"})
