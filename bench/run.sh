@@ -30,9 +30,9 @@ authoff_port="${BENCH_AUTHOFF_PORT:-18404}"  # the auth-off chain, up while HS25
 
 # --- Budget: every load is bounded in time (wrk -d) and connections. ---
 if [ "$quick" = 1 ]; then
-  warm=10 dur=6 rounds=2 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
+  warm=10 warm_max=30 dur=6 rounds=2 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
 else
-  warm=20 dur=15 rounds=3 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
+  warm=20 warm_max=60 dur=15 rounds=3 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
 fi
 threads=2 conns=32 startup_runs=10
 secret="bench-shared-secret-at-least-32-bytes-long"
@@ -137,13 +137,28 @@ measure() {
   line="$(grep '^RESULT' "$out")" || { log "wrk gave no result for $key"; cat "$out" >&2; exit 1; }
   echo "$key $line server_cpu_ms=$(( (t1 - t0) * 1000 / $(getconf CLK_TCK) ))" >>"$work/results"
 }
-# run_wrk KEY SCRIPT [ENV=VALUE...]: a warm-up, then $rounds rounds of the load on the server under test, each followed
+# warm_up URL SCRIPT [ENV=VALUE...]: load in 5 s chunks until the JIT has settled: at least $warm s, then until a
+# chunk's requests are within 10% of the chunk before, at most $warm_max s. A fixed 20 s was not enough for the
+# session path: a fresh gateway did 20k, 48k, 66k, 97k, 137k, 134k requests in consecutive 5 s chunks, so the first
+# measured round of a row still caught C2 compiling.
+warm_up() {
+  local url="$1" script="$2"; shift 2
+  local spent=0 prev=0 n
+  while [ "$spent" -lt "$warm_max" ]; do
+    n="$(env "$@" wrk -t"$threads" -c"$conns" -d5s --timeout 5s -s "$bench/wrk/$script" "$url" | sed -n 's/^RESULT requests=\([0-9]*\).*/\1/p')"
+    n="${n:-0}" spent=$((spent + 5))
+    if [ "$spent" -ge "$warm" ] && [ "$prev" -gt 0 ] && [ $(( (n > prev ? n - prev : prev - n) * 10 )) -le "$prev" ]; then break; fi
+    prev="$n"
+  done
+  log "warm-up on $script: ${spent} s"
+}
+# run_wrk KEY SCRIPT [ENV=VALUE...]: warm_up, then $rounds rounds of the load on the server under test, each followed
 # by a round of the same length on the ceiling (key ceiling@KEY) and, if $partner_key is set, on that server too
 # (partner_key@KEY). This VM's speed drifts by 20-30% within minutes, so a ratio is only fair between loads measured
 # side by side: every percentage in the table divides a row by the ceiling rounds alternated with it.
 run_wrk() {
   local key="$1" script="$2"; shift 2
-  env "$@" wrk -t"$threads" -c"$conns" -d"${warm}s" --timeout 5s -s "$bench/wrk/$script" "$mcp" >/dev/null
+  warm_up "$mcp" "$script" "$@"
   local r secs=$(( dur / rounds ))
   for r in $(seq 1 "$rounds"); do
     measure "$key" "$started_pid" "$mcp" "$secs" "$script" "$@"
@@ -174,13 +189,13 @@ check_call "$(cat "$T/hs256.token")" >"$work/response.json"
 ceil_url="http://$host:$ceil_port/mcp"
 start ceiling "$ceil_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.bench.CeilingServer "$ceil_port" "$work/response.json"
 ceil_pid="$started_pid"
-wrk -t"$threads" -c"$conns" -d"${warm}s" --timeout 5s -s "$bench/wrk/stateless.lua" "$ceil_url" >/dev/null
+warm_up "$ceil_url" stateless.lua
 authoff_url="http://$host:$authoff_port/mcp"
 ready_url="http://$host:$authoff_port/health" start authoff "$authoff_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" \
   dev.mcpauth.http.AuthOffGateway "$authoff_port"
 authoff_pid="$started_pid"
 check_call "" "$authoff_url" >/dev/null
-wrk -t"$threads" -c"$conns" -d"${warm}s" --timeout 5s -s "$bench/wrk/stateless.lua" "$authoff_url" >/dev/null
+warm_up "$authoff_url" stateless.lua
 
 # 2 and 4. Stateless HS256, alternated with the ceiling and with the auth-off chain.
 log "stateless HS256"
@@ -269,7 +284,7 @@ log "JMH ${jmh_args[*]}"
   || { log "JMH failed: $(tail -n 20 "$work/jmh.out")"; exit 1; }
 
 # --- The table ---
-BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm BENCH_ROUNDS=$rounds \
+BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm BENCH_WARM_MAX=$warm_max BENCH_ROUNDS=$rounds \
 BENCH_FETCHES=$(( fetch1 - fetch0 )) BENCH_FLOOD_SECS=$flood_secs BENCH_JWKS_TOTAL=$jwks_total BENCH_JWKS_SECS=$jwks_secs BENCH_FLOOD_STATUS="$flood_status" BENCH_INTRO=$(( intro1 - intro0 )) \
 BENCH_RSS="$rss_idle $rss_round1 $rss_round2" BENCH_MEM_ROUND=$mem_round BENCH_AOT="$aot_state" BENCH_FLOOD_N=$flood_n \
   awk -f "$bench/table.awk" "$work/results" "$work/startup" "$work/jmh.csv"

@@ -44,8 +44,8 @@ FILENAME ~ /jmh.csv$/ && FNR > 1 {
 }
 END {
   printf "mcp-auth benchmark%s: nproc=%s, %s\n", ENVIRON["BENCH_QUICK"] == 1 ? " (--quick)" : "", ENVIRON["BENCH_NPROC"], ENVIRON["BENCH_JAVA"]
-  printf "wrk -t2 -c32 on 127.0.0.1, %s s measured after %s s warm-up per row, in %s rounds each followed by a round on the ceiling;\n",
-    ENVIRON["BENCH_DUR"], ENVIRON["BENCH_WARM"], ENVIRON["BENCH_ROUNDS"]
+  printf "wrk -t2 -c32 on 127.0.0.1, %s s measured after a %s-%s s warm-up per row (until steady), in %s rounds each followed by a round on the ceiling;\n",
+    ENVIRON["BENCH_DUR"], ENVIRON["BENCH_WARM"], ENVIRON["BENCH_WARM_MAX"], ENVIRON["BENCH_ROUNDS"]
   printf "tools/call add_numbers; a row's %% is of the ceiling rounds alternated with it (row 1: all ceiling rounds)\n\n"
   printf "%-3s %-46s %8s %7s %7s %7s %8s %6s  %-28s %s\n", "#", "load", "req/s", "ceil", "p50 ms", "p99 ms", "non-2xx", "cpu us", "target", ""
   row("1", "ceiling", "bare Undertow, same response bytes", "ceiling", "")
