@@ -9,12 +9,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Remembers verdicts so the common case costs one SHA-256 and one map lookup. Accepted tokens are kept until
  * {@code min(exp, now + maxTtl)}; for introspection, maxTtl bounds how long a revoked token is still accepted.
  * Rejections may be kept briefly so a flood of one bad token is cheap. "Verifier unavailable" is never kept.
+ * Concurrent misses for one token share one call to the delegate: when a busy client's entry runs out, its
+ * in-flight requests would otherwise all ask the introspection endpoint (or check the signature) at once.
  */
 public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
 
@@ -38,6 +42,8 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
     private final Clock clock;
     private final Map<ByteBuffer, Accepted> accepted = new ConcurrentHashMap<>();
     private final Map<ByteBuffer, Rejected> rejected = new ConcurrentHashMap<>();
+    /** The delegate calls under way, by token digest; callers that miss meanwhile wait for the same verdict. */
+    private final Map<ByteBuffer, CompletableFuture<AccessToken>> inFlight = new ConcurrentHashMap<>();
 
     /**
      * @param maxTtl      longest time a verdict of "accepted" is reused without asking the delegate again
@@ -82,7 +88,44 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
             }
             rejected.remove(key, no);
         }
-        return verifyAndRemember(token, key, now);
+        return verifyOnce(token, key, now);
+    }
+
+    /** The delegate's verdict, asked by the first caller that misses; the others wait for that one answer. */
+    private AccessToken verifyOnce(String token, ByteBuffer key, Instant now) throws TokenRejected {
+        CompletableFuture<AccessToken> mine = new CompletableFuture<>();
+        CompletableFuture<AccessToken> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) {
+            return awaitVerdict(running);
+        }
+        try {
+            AccessToken verified = verifyAndRemember(token, key, now);
+            mine.complete(verified);
+            return verified;
+        } catch (TokenRejected | RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    /** Waits as long as the delegate call does (the delegate bounds its own time); a rejection is this caller's too. */
+    private static AccessToken awaitVerdict(CompletableFuture<AccessToken> running) throws TokenRejected {
+        try {
+            return running.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof TokenRejected rejected) {
+                throw new TokenRejected(rejected.reason(), rejected.description());
+            }
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
     }
 
     /** One hash and one lookup, never the delegate: an entry past its bound or {@code exp} is not known valid. */

@@ -8,14 +8,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class CachingVerifierTest {
+
+    /** Threads that verify one token at once in the concurrency tests. */
+    private static final int CALLERS = 8;
 
     private final LocalHttpServer as = IntrospectionVerifierTest.start();
     private final AtomicReference<LocalHttpServer.Reply> reply = new AtomicReference<>();
@@ -154,5 +162,60 @@ class CachingVerifierTest {
 
         assertThat(IntrospectionVerifierTest.rejection(cache, "x".repeat(64 * 1024)).reason()).isEqualTo(TokenRejected.Reason.INVALID_REQUEST);
         assertThat(calls).hasValue(0);
+    }
+
+    @Test
+    void concurrentMissesForOneTokenAskTheIntrospectionEndpointOnce() throws Exception {
+        List<Object> verdicts = verifyConcurrentlyWhileTheEndpointWaits(IntrospectionVerifierTest.activeResponse(600, RESOURCE));
+
+        assertThat(as.hits("/introspect")).isEqualTo(1);
+        assertThat(verdicts).hasSize(CALLERS).allSatisfy(verdict -> assertThat(verdict).isInstanceOf(AccessToken.class));
+        assertThat(verdicts.stream().map(v -> ((AccessToken) v).subject()).distinct()).containsExactly("alice");
+    }
+
+    @Test
+    void concurrentMissesShareOneRejection() throws Exception {
+        List<Object> verdicts = verifyConcurrentlyWhileTheEndpointWaits("{\"active\":false}");
+
+        assertThat(as.hits("/introspect")).isEqualTo(1);
+        assertThat(verdicts).hasSize(CALLERS).allSatisfy(verdict -> {
+            assertThat(verdict).isInstanceOf(TokenRejected.class);
+            assertThat(((TokenRejected) verdict).reason()).isEqualTo(TokenRejected.Reason.INVALID_TOKEN);
+        });
+    }
+
+    /**
+     * {@link #CALLERS} threads verify one token on an empty cache while the endpoint holds its answer until every
+     * caller is blocked inside {@code verify}; returns each caller's token or rejection.
+     */
+    private List<Object> verifyConcurrentlyWhileTheEndpointWaits(String answer) throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        as.route("/introspect", request -> {
+            release.await(20, TimeUnit.SECONDS);
+            return LocalHttpServer.Reply.json(answer);
+        });
+        CachingVerifier cache = CachingVerifier.wrap(introspection, Duration.ofMinutes(1));
+        List<Object> verdicts = new CopyOnWriteArrayList<>();
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < CALLERS; i++) {
+            callers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    verdicts.add(cache.verify("busy-token"));
+                } catch (TokenRejected e) {
+                    verdicts.add(e);
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (as.hits("/introspect") == 0 || !callers.stream().allMatch(t -> t.getState() == Thread.State.WAITING
+                || t.getState() == Thread.State.TIMED_WAITING)) {
+            assertThat(System.nanoTime()).as("every caller blocked in verify").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+        release.countDown();
+        for (Thread caller : callers) {
+            caller.join(TimeUnit.SECONDS.toMillis(20));
+        }
+        return verdicts;
     }
 }
