@@ -26,13 +26,14 @@ esac
 port="${BENCH_PORT:-18401}"        # the server under test (one at a time)
 keys_port="${BENCH_KEYS_PORT:-18402}"
 ceil_port="${BENCH_CEIL_PORT:-18403}"        # the ceiling, up for the whole run
-authoff_port="${BENCH_AUTHOFF_PORT:-18404}"  # the auth-off chain, up while HS256 is measured
+authoff_port="${BENCH_AUTHOFF_PORT:-18404}"  # the auth-cost pair: the chain without BearerAuth,
+authon_port="${BENCH_AUTHON_PORT:-18405}"    # and the same chain with it, in the same JVM
 
 # --- Budget: every load is bounded in time (wrk -d) and connections. ---
 if [ "$quick" = 1 ]; then
-  warm=10 warm_max=30 dur=6 rounds=2 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
+  warm=10 warm_max=30 dur=6 rounds=2 pair_rounds=3 mem_round=20 jmh_args=(-f 1 -wi 2 -w 1s -i 3 -r 1s) flood_n=2000
 else
-  warm=20 warm_max=60 dur=15 rounds=3 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
+  warm=20 warm_max=60 dur=15 rounds=3 pair_rounds=6 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
 fi
 threads=2 conns=32 startup_runs=10
 secret="bench-shared-secret-at-least-32-bytes-long"
@@ -58,9 +59,9 @@ JAVA_HOME="$(pick_java_home)"
 export JAVA_HOME
 java="$JAVA_HOME/bin/java"
 
-for p in "$port" "$keys_port" "$ceil_port" "$authoff_port"; do
+for p in "$port" "$keys_port" "$ceil_port" "$authoff_port" "$authon_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    log "port $p is in use; set BENCH_PORT / BENCH_KEYS_PORT / BENCH_CEIL_PORT / BENCH_AUTHOFF_PORT"; exit 2
+    log "port $p is in use; set BENCH_PORT / BENCH_KEYS_PORT / BENCH_CEIL_PORT / BENCH_AUTHOFF_PORT / BENCH_AUTHON_PORT"; exit 2
   fi
 done
 
@@ -70,6 +71,8 @@ if [ "$build" = 1 ]; then
   log "building (mvn -Pbench package -DskipTests)"
   mvn -B -q -Pbench package -DskipTests >&2
 fi
+[ -f target/test-classes/META-INF/BenchmarkList ] || {
+  log "target/ holds no JMH benchmarks (built without -Pbench): run once without --no-build"; exit 2; }
 mvn -B -q -o -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
 jar="$root/target/mcp-auth.jar"
 cp="$jar:$root/target/test-classes:$(cat target/bench-classpath.txt)"
@@ -153,9 +156,9 @@ warm_up() {
   log "warm-up on $script: ${spent} s"
 }
 # run_wrk KEY SCRIPT [ENV=VALUE...]: warm_up, then $rounds rounds of the load on the server under test, each followed
-# by a round of the same length on the ceiling (key ceiling@KEY) and, if $partner_key is set, on that server too
-# (partner_key@KEY). This VM's speed drifts by 20-30% within minutes, so a ratio is only fair between loads measured
-# side by side: every percentage in the table divides a row by the ceiling rounds alternated with it.
+# by a round of the same length on the ceiling (key ceiling@KEY). This VM's speed drifts by 20-30% within minutes, so a
+# ratio is only fair between loads measured side by side: every percentage in the table divides a row by the ceiling
+# rounds alternated with it.
 run_wrk() {
   local key="$1" script="$2"; shift 2
   warm_up "$mcp" "$script" "$@"
@@ -163,7 +166,6 @@ run_wrk() {
   for r in $(seq 1 "$rounds"); do
     measure "$key" "$started_pid" "$mcp" "$secs" "$script" "$@"
     measure "ceiling@$key" "$ceil_pid" "$ceil_url" "$secs" stateless.lua
-    if [ -n "${partner_key:-}" ]; then measure "$partner_key@$key" "$partner_pid" "$partner_url" "$secs" stateless.lua; fi
   done
   log "$key: $(grep -c "^$key " "$work/results") rounds done"
 }
@@ -182,7 +184,7 @@ T="$work/tokens"
 
 # 1. The ceiling answers the exact bytes the gateway answers (captured from a real call). It stays up for the whole
 #    run, for the ceiling rounds alternated with every row.
-log "ceiling (bare Undertow) and auth off (bench-only chain without BearerAuth), both kept up beside the gateway"
+log "ceiling (bare Undertow), kept up beside every gateway"
 gateway hs256 --stateless --secret "$secret"
 gateway_pid="$started_pid"
 check_call "$(cat "$T/hs256.token")" >"$work/response.json"
@@ -190,19 +192,31 @@ ceil_url="http://$host:$ceil_port/mcp"
 start ceiling "$ceil_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.bench.CeilingServer "$ceil_port" "$work/response.json"
 ceil_pid="$started_pid"
 warm_up "$ceil_url" stateless.lua
-authoff_url="http://$host:$authoff_port/mcp"
-ready_url="http://$host:$authoff_port/health" start authoff "$authoff_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" \
-  dev.mcpauth.http.AuthOffGateway "$authoff_port"
-authoff_pid="$started_pid"
-check_call "" "$authoff_url" >/dev/null
-warm_up "$authoff_url" stateless.lua
 
-# 2 and 4. Stateless HS256, alternated with the ceiling and with the auth-off chain.
+# 2. Stateless HS256, alternated with the ceiling.
 log "stateless HS256"
 started_pid="$gateway_pid"
-partner_key=authoff partner_pid="$authoff_pid" partner_url="$authoff_url" run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
+run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
 stop
-kill "$authoff_pid" && wait "$authoff_pid" 2>/dev/null || true
+
+# 4. The cost of authentication: the same chain without and with BearerAuth, in one JVM (AuthCostPair), rounds
+#    alternated between the two. Both get the same request, token included (the auth-off chain ignores it); a third
+#    round sends the auth-off chain the call without its token, for the table's comparison.
+log "cost of authentication (auth-cost pair, one JVM)"
+authoff_url="http://$host:$authoff_port/mcp" authon_url="http://$host:$authon_port/mcp"
+ready_url="http://$host:$authoff_port/health" start authcost "$authoff_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" \
+  dev.mcpauth.http.AuthCostPair "$authoff_port" "$authon_port" "$T/authon.token"
+pair_pid="$started_pid"
+check_call "" "$authoff_url" >/dev/null
+check_call "$(cat "$T/authon.token")" "$authon_url" >/dev/null
+warm_up "$authoff_url" stateless.lua BENCH_TOKEN_FILE="$T/authon.token"
+warm_up "$authon_url" stateless.lua BENCH_TOKEN_FILE="$T/authon.token"
+for r in $(seq 1 "$pair_rounds"); do
+  measure authoff "$pair_pid" "$authoff_url" 5 stateless.lua BENCH_TOKEN_FILE="$T/authon.token"
+  measure authon "$pair_pid" "$authon_url" 5 stateless.lua BENCH_TOKEN_FILE="$T/authon.token"
+  measure authoff_bare "$pair_pid" "$authoff_url" 5 stateless.lua
+done
+kill "$pair_pid" && wait "$pair_pid" 2>/dev/null || true
 
 start keys "$keys_port" "$java" "${launcher_jvm_opts[@]}" -cp "$cp" dev.mcpauth.bench.KeyServer "$keys_port" "$T/jwks.json" "$T/opaque.token" "$mcp"
 keys_pid="$started_pid"
@@ -284,7 +298,7 @@ log "JMH ${jmh_args[*]}"
   || { log "JMH failed: $(tail -n 20 "$work/jmh.out")"; exit 1; }
 
 # --- The table ---
-BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm BENCH_WARM_MAX=$warm_max BENCH_ROUNDS=$rounds \
+BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm BENCH_WARM_MAX=$warm_max BENCH_ROUNDS=$rounds BENCH_PAIR_ROUNDS=$pair_rounds \
 BENCH_FETCHES=$(( fetch1 - fetch0 )) BENCH_FLOOD_SECS=$flood_secs BENCH_JWKS_TOTAL=$jwks_total BENCH_JWKS_SECS=$jwks_secs BENCH_FLOOD_STATUS="$flood_status" BENCH_INTRO=$(( intro1 - intro0 )) \
 BENCH_RSS="$rss_idle $rss_round1 $rss_round2" BENCH_MEM_ROUND=$mem_round BENCH_AOT="$aot_state" BENCH_FLOOD_N=$flood_n \
   awk -f "$bench/table.awk" "$work/results" "$work/startup" "$work/jmh.csv"
