@@ -158,14 +158,19 @@ warm_up() {
 # run_wrk KEY SCRIPT [ENV=VALUE...]: warm_up, then $rounds rounds of the load on the server under test, each followed
 # by a round of the same length on the ceiling (key ceiling@KEY). This VM's speed drifts by 20-30% within minutes, so a
 # ratio is only fair between loads measured side by side: every percentage in the table divides a row by the ceiling
-# rounds alternated with it.
+# rounds alternated with it. The ceiling gets the row's own request, Authorization header included (a session row's
+# call without its session header: the ceiling has no sessions): the token's ~330-800 bytes cost the ceiling 15% of
+# its throughput (bench/README.md), and that is the wire's cost, not the gateway's. With $bare_key set, a third
+# round goes to the ceiling without the token (key $bare_key@KEY), for the table's comparison.
 run_wrk() {
   local key="$1" script="$2"; shift 2
   warm_up "$mcp" "$script" "$@"
-  local r secs=$(( dur / rounds ))
+  local r secs=$(( dur / rounds )) ceil_script="$script"
+  [ "$script" = session.lua ] && ceil_script=stateless.lua
   for r in $(seq 1 "$rounds"); do
     measure "$key" "$started_pid" "$mcp" "$secs" "$script" "$@"
-    measure "ceiling@$key" "$ceil_pid" "$ceil_url" "$secs" stateless.lua
+    measure "ceiling@$key" "$ceil_pid" "$ceil_url" "$secs" "$ceil_script" "$@"
+    if [ -n "${bare_key:-}" ]; then measure "$bare_key@$key" "$ceil_pid" "$ceil_url" "$secs" stateless.lua; fi
   done
   log "$key: $(grep -c "^$key " "$work/results") rounds done"
 }
@@ -196,7 +201,7 @@ warm_up "$ceil_url" stateless.lua
 # 2. Stateless HS256, alternated with the ceiling.
 log "stateless HS256"
 started_pid="$gateway_pid"
-run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
+bare_key=bare run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
 stop
 
 # 4. The cost of authentication: the same chain without and with BearerAuth, in one JVM (AuthCostPair), rounds

@@ -31,6 +31,7 @@ FILENAME ~ /results$/ {
   add($1, $0)
   # Every ceiling round also counts toward row 1, the ceiling over the whole run.
   if ($1 ~ /^ceiling@/) add("ceiling", $0)
+  if ($1 ~ /^bare@/) add("bare", $0)
   next
 }
 FILENAME ~ /startup$/ { start_med[$1] = $2; start_min[$1] = $3; start_max[$1] = $4; next }
@@ -44,9 +45,11 @@ END {
   printf "mcp-auth benchmark%s: nproc=%s, %s\n", ENVIRON["BENCH_QUICK"] == 1 ? " (--quick)" : "", ENVIRON["BENCH_NPROC"], ENVIRON["BENCH_JAVA"]
   printf "wrk -t2 -c32 on 127.0.0.1, %s s measured after a %s-%s s warm-up per row (until steady), in %s rounds each followed by a round on the ceiling;\n",
     ENVIRON["BENCH_DUR"], ENVIRON["BENCH_WARM"], ENVIRON["BENCH_WARM_MAX"], ENVIRON["BENCH_ROUNDS"]
-  printf "tools/call add_numbers; a row's %% is of the ceiling rounds alternated with it (row 1: all ceiling rounds)\n\n"
+  printf "tools/call add_numbers; a row's %% is of the ceiling rounds alternated with it, which get the row's own request, token included\n(row 1: all ceiling rounds)\n\n"
   printf "%-3s %-46s %8s %7s %7s %7s %8s %6s  %-28s %s\n", "#", "load", "req/s", "ceil", "p50 ms", "p99 ms", "non-2xx", "cpu us", "target", ""
-  row("1", "ceiling", "bare Undertow, same response bytes", "ceiling", "")
+  row("1", "ceiling", "bare Undertow, same request and response bytes", "ceiling", "")
+  printf "%-3s %-46s %8.0f  (the HS256 call without its token; HS256 is %.0f%% of it, %.0f%% of the ceiling with the token)\n", "1",
+    "bare Undertow, no Authorization header", rps["bare"], 100 * rps["hs256"] / rps["bare@hs256"], 100 * ratio("hs256")
   stateless("2", "hs256", "stateless JSON, HS256", 0.5)
   stateless("2", "es256", "stateless JSON, ES256 (JWKS, local key)", 0.5)
   stateless("2", "rs256", "stateless JSON, RS256 (JWKS)", 0.5)
