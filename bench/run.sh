@@ -159,7 +159,7 @@ warm_up() {
 # by a round of the same length on the ceiling (key ceiling@KEY). This VM's speed drifts by 20-30% within minutes, so a
 # ratio is only fair between loads measured side by side: every percentage in the table divides a row by the ceiling
 # rounds alternated with it. The ceiling gets the row's own request, Authorization header included (a session row's
-# call without its session header: the ceiling has no sessions): the token's ~330-800 bytes cost the ceiling 15% of
+# call without its session header: the ceiling has no sessions): the HS256 token's 312 bytes cost the ceiling 15% of
 # its throughput (bench/README.md), and that is the wire's cost, not the gateway's. With $bare_key set, a third
 # round goes to the ceiling without the token (key $bare_key@KEY), for the table's comparison.
 run_wrk() {
