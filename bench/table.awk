@@ -49,7 +49,7 @@ END {
   printf "%-3s %-46s %8s %7s %7s %7s %8s %6s  %-28s %s\n", "#", "load", "req/s", "ceil", "p50 ms", "p99 ms", "non-2xx", "cpu us", "target", ""
   row("1", "ceiling", "bare Undertow, same request and response bytes", "ceiling", "")
   printf "%-3s %-46s %8.0f  (the HS256 call without its token; HS256 is %.0f%% of it, %.0f%% of the ceiling with the token)\n", "1",
-    "bare Undertow, no Authorization header", rps["bare"], 100 * rps["hs256"] / rps["bare@hs256"], 100 * ratio("hs256")
+    "bare Undertow, no Authorization header", rps["bare"], 100 * ratio("hs256", "bare"), 100 * ratio("hs256")
   stateless("2", "hs256", "stateless JSON, HS256", 0.5)
   stateless("2", "es256", "stateless JSON, ES256 (JWKS, local key)", 0.5)
   stateless("2", "rs256", "stateless JSON, RS256 (JWKS)", 0.5)
