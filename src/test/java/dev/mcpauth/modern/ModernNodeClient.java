@@ -63,10 +63,7 @@ final class ModernNodeClient {
         if (!Files.isDirectory(DIR.resolve("node_modules/@modelcontextprotocol/client"))) {
             String npm = executable("npm");
             assumeTrue(npm != null, "npm is not installed: TypeScript SDK 2.x interop tests skipped");
-            Process p = new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error").directory(DIR.toFile()).inheritIO().start();
-            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("npm ci in " + DIR + " failed");
-            }
+            dev.mcpauth.support.NodeClients.npmCi(npm, DIR);
         }
         installed = true;
     }

@@ -74,13 +74,27 @@ public final class NodeClients {
         if (!Files.isDirectory(dir.resolve("node_modules").resolve(requiredModule))) {
             String npm = executable("npm");
             assumeTrue(npm != null, "npm is not installed: tests driving Node scripts in " + dir.getFileName() + " skipped");
-            Process p = new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                    .directory(dir.toFile()).inheritIO().start();
-            if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new AssertionError("npm ci in " + dir + " failed");
-            }
+            npmCi(npm, dir);
         }
         INSTALLED.add(dir);
+    }
+
+    /**
+     * {@code npm ci} in {@code dir}, its output in {@code dir/npm-ci.log}. Never inherits this JVM's streams: Node makes
+     * an inherited descriptor non-blocking and prints on stdout, which corrupts the channel surefire reads from its fork.
+     */
+    public static void npmCi(String npm, Path dir) throws IOException, InterruptedException {
+        Path log = dir.resolve("npm-ci.log");
+        Process p = new ProcessBuilder(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+                .directory(dir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!p.waitFor(300, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new AssertionError("npm ci in " + dir + " failed; its output is in " + log);
+        }
     }
 
     public static String executable(String name) {
