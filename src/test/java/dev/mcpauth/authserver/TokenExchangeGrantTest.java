@@ -108,4 +108,23 @@ class TokenExchangeGrantTest {
         String token = server.tokensFor(plain, "read:files").get("access_token").asText();
         assertThat(TestAuthServer.json(exchange(server, plain, token, "read:user")).get("error").asText()).isEqualTo("unauthorized_client");
     }
+
+    @Test
+    void behindTheConsentPageAnExchangeCannotGoBeyondWhatTheUserApproved() {
+        try (TestAuthServer s = TestAuthServer.start(b -> b.client(TestAuthServer.RESOURCE_SERVER))) {
+            TestAuthServer.Client c = s.registerPublicClient(EXCHANGE);
+            JsonNode tokens = s.tokensWithConsent(c, "math:calculate read:user", "demo", "demo");
+            String token = tokens.get("access_token").asText();
+
+            HttpResponse<String> r = exchange(s, c, token, "math:calculate execute:commands");
+            assertThat(r.statusCode()).isEqualTo(400);
+            JsonNode e = TestAuthServer.json(r);
+            assertThat(e.get("error").asText()).isEqualTo("invalid_scope");
+            assertThat(e.get("error_description").asText()).contains("execute:commands").contains("consent");
+            // Within the consent an exchange still works: a narrowed token may come back to what was approved.
+            String narrow = TestAuthServer.json(s.refresh(c, tokens.get("refresh_token").asText(), "math:calculate")).get("access_token").asText();
+            HttpResponse<String> back = exchange(s, c, narrow, "math:calculate read:user");
+            assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        }
+    }
 }

@@ -51,7 +51,7 @@ class TwoProcessLayoutTest {
         int servePort = freePort();
         String mcpUrl = "http://127.0.0.1:" + servePort + "/mcp";
         try (Cli.AuthServer as = Cli.authserver("--port", "0", "--resource", mcpUrl, "--resource", OTHER_RESOURCE,
-                     "--client", "svc:svc-secret-0123456789");
+                     "--client", "svc:svc-secret-0123456789:math:calculate");
              TestGateway serve = TestGateway.start(Cli.serveConfig("--port", String.valueOf(servePort), "--issuer", as.issuer(),
                      "--files-root", filesRoot.toString()))) {
             String forServe = clientCredentials(serve, as, mcpUrl);
@@ -86,7 +86,7 @@ class TwoProcessLayoutTest {
     void serveRefusesTokensOfTheAuthServerWhenItExpectsAnotherIssuer() throws Exception {
         int servePort = freePort();
         String mcpUrl = "http://127.0.0.1:" + servePort + "/mcp";
-        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--resource", mcpUrl, "--client", "svc:svc-secret-0123456789", "--secret", SECRET);
+        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--resource", mcpUrl, "--client", "svc:svc-secret-0123456789:math:calculate", "--secret", SECRET);
              TestGateway serve = TestGateway.start(Cli.serveConfig("--port", String.valueOf(servePort), "--secret", SECRET,
                      "--issuer", "http://127.0.0.1:1", "--files-root", filesRoot.toString()))) {
             String token = clientCredentials(serve, as, mcpUrl);
