@@ -35,7 +35,7 @@ final class TokenExchangeGrant {
             throw OAuthError.invalidScope("scopes " + refused + " are beyond what " + grant.subject() + " with this client may hold"
                     + (config.autoApprove() ? "" : " without consenting again (authorize with the wider scope)") + "; allowed: " + allowed);
         }
-        String resource = resource(form, subject);
+        String resource = resource(form, subject, grant);
         String scope = Scopes.format(requested);
         AccessTokens.Issued access = tokens.issue(grant, client.clientId(), scope, resource);
         TokenResponse.send(exchange, access, null, scope, GrantTypes.ACCESS_TOKEN_TYPE);
@@ -88,13 +88,19 @@ final class TokenExchangeGrant {
         return Scopes.intersect(allowed, reach);
     }
 
-    // RFC 8693 §2.1: resource (or audience) names the target; default is the subject token's audience.
-    private String resource(Map<String, String> form, JWTClaimsSet subject) throws OAuthError {
+    // RFC 8693 §2.1: resource (or audience) names the target; default is the subject token's audience. A user's
+    // grant was approved for one resource (RFC 8707 §2): an exchange may not carry it to another MCP server.
+    private String resource(Map<String, String> form, JWTClaimsSet subject, GrantStore.Grant grant) throws OAuthError {
         String requested = form.get("resource") != null ? form.get("resource") : form.get("audience");
         if (requested == null) {
             List<String> aud = subject.getAudience();
-            return ResourceIndicators.resolve(config.resources(), aud.isEmpty() ? null : aud.get(0));
+            requested = aud.isEmpty() ? null : aud.get(0);
         }
-        return ResourceIndicators.resolve(config.resources(), requested);
+        String resource = ResourceIndicators.resolve(config.resources(), requested);
+        if (!GrantTypes.CLIENT_CREDENTIALS.equals(grant.kind()) && !resource.equals(grant.resource())) {
+            throw OAuthError.invalidTarget("resource must be '" + grant.resource() + "', the one the user authorized (RFC 8707 §2); "
+                    + "authorize again for another resource");
+        }
+        return resource;
     }
 }

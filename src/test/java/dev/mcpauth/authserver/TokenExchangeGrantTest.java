@@ -127,4 +127,27 @@ class TokenExchangeGrantTest {
             assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
         }
     }
+
+    @Test
+    void anExchangeCannotCarryAUsersGrantToAnotherResource() {
+        try (TestAuthServer s = TestAuthServer.start(b -> b.autoApprove(true).client(TestAuthServer.RESOURCE_SERVER)
+                .resources("http://127.0.0.1:8001/mcp", "http://127.0.0.1:8002/mcp"))) {
+            TestAuthServer.Client c = s.registerPublicClient(EXCHANGE);
+            String verifier = Pkce.newVerifier();
+            Map<String, String> q = s.authorizeParams(c, verifier, "read:files");
+            q.put("resource", "http://127.0.0.1:8001/mcp");
+            String code = TestAuthServer.redirectParams(s.authorize(q)).get("code");
+            String token = TestAuthServer.json(s.exchangeCode(c, code, verifier)).get("access_token").asText();
+
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put("grant_type", EXCHANGE);
+            f.put("client_id", c.id());
+            f.put("subject_token", token);
+            f.put("subject_token_type", ACCESS);
+            f.put("resource", "http://127.0.0.1:8002/mcp");
+            HttpResponse<String> r = s.postForm("/oauth/token", f);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(TestAuthServer.json(r).get("error").asText()).isEqualTo("invalid_target");
+        }
+    }
 }
