@@ -57,8 +57,9 @@ public record AuthServerConfig(
     public static final Map<String, String> DEMO_SCOPES = demoScopes();
 
     /**
-     * A client known without registration. Confidential (client_secret_basic or client_secret_post),
-     * typically for client_credentials or as the introspection caller of a resource server.
+     * A client the operator configured, known without registration. Confidential (client_secret_basic or
+     * client_secret_post); the only kind that may introspect, and use client_credentials for {@code scopes} (none:
+     * no client_credentials at all).
      */
     public record PreconfiguredClient(String clientId, String clientSecret, Set<String> scopes, List<String> grantTypes) {
         public PreconfiguredClient {
@@ -98,6 +99,13 @@ public record AuthServerConfig(
             throw new IllegalArgumentException("authserver: the signing key must be a private JWK (it has no private part)");
         }
         preconfiguredClients = List.copyOf(preconfiguredClients);
+        for (PreconfiguredClient c : preconfiguredClients) {
+            Set<String> unknown = Scopes.outside(c.scopes(), scopesSupported.keySet());
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("authserver: client '" + c.clientId() + "' is granted unsupported scopes " + unknown
+                        + "; supported: " + scopesSupported.keySet());
+            }
+        }
         if (registrationsPerMinute < 1) {
             throw new IllegalArgumentException("authserver: registrations per minute must be at least 1");
         }

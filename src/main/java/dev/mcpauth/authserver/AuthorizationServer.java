@@ -1,6 +1,7 @@
 package dev.mcpauth.authserver;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.mcpauth.token.RevocationView;
 import io.undertow.Handlers;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.BlockingHandler;
@@ -39,14 +40,14 @@ public final class AuthorizationServer implements AutoCloseable {
         this.clients = new ClientStore(config);
         this.grants = new GrantStore(config);
         this.tokens = new AccessTokens(config, signingKey, grants);
-        ClientAuthenticator authenticator = new ClientAuthenticator(clients, config);
+        ClientAuthenticator authenticator = new ClientAuthenticator(clients);
         this.metadata = new MetadataEndpoint(config, paths);
         this.jwks = new JwksEndpoint(signingKey.publicKeys());
         // Endpoints that parse bodies or write state files run on worker threads, never on the IO thread.
         this.registration = new BlockingHandler(new RegistrationEndpoint(config, clients));
         this.authorize = new BlockingHandler(new AuthorizeEndpoint(config, clients, grants, paths.authorize()));
-        this.token = new BlockingHandler(new TokenEndpoint(config, authenticator, grants, tokens));
-        this.introspection = new BlockingHandler(new IntrospectionEndpoint(config, authenticator, grants, tokens));
+        this.token = new BlockingHandler(new TokenEndpoint(config, authenticator, clients, grants, tokens));
+        this.introspection = new BlockingHandler(new IntrospectionEndpoint(config, authenticator, clients, grants, tokens));
         this.revocation = new BlockingHandler(new RevocationEndpoint(authenticator, grants, tokens));
     }
 
@@ -62,6 +63,14 @@ public final class AuthorizationServer implements AutoCloseable {
         routes.addExactPath(paths.introspect(), introspection);
         routes.addExactPath(paths.revoke(), revocation);
         return routes;
+    }
+
+    /**
+     * Which access tokens this AS has revoked, for a resource server in the same process: the only state shared
+     * with the resource side besides tokens and keys (DESIGN.md).
+     */
+    public RevocationView revocations() {
+        return grants;
     }
 
     /** The public keys that verify access tokens (empty with an HS256 shared secret). */

@@ -15,12 +15,9 @@ import java.util.Map;
  */
 final class ClientAuthenticator {
     private final ClientStore clients;
-    private final java.util.Set<String> preconfiguredIds;
 
-    ClientAuthenticator(ClientStore clients, AuthServerConfig config) {
+    ClientAuthenticator(ClientStore clients) {
         this.clients = clients;
-        this.preconfiguredIds = config.preconfiguredClients().stream()
-                .map(AuthServerConfig.PreconfiguredClient::clientId).collect(java.util.stream.Collectors.toSet());
     }
 
     /** The authenticated client, or an invalid_client / invalid_request error. */
@@ -82,7 +79,7 @@ final class ClientAuthenticator {
         if (client.isPublic()) {
             throw OAuthError.invalidClient("this is a public client (token_endpoint_auth_method none): send client_id only, without a secret", basic);
         }
-        boolean preconfigured = preconfiguredIds.contains(client.clientId());
+        boolean preconfigured = clients.isOperatorConfigured(client.clientId());
         if (!preconfigured && !client.tokenEndpointAuthMethod().equals(used)) {
             throw OAuthError.invalidClient("this client registered token_endpoint_auth_method "
                     + client.tokenEndpointAuthMethod() + " but used " + used.toLowerCase(Locale.ROOT), basic);

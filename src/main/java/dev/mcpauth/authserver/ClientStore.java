@@ -25,9 +25,12 @@ public final class ClientStore {
         }
         long now = config.clock().instant().getEpochSecond();
         for (AuthServerConfig.PreconfiguredClient p : config.preconfiguredClients()) {
+            // The scopes the operator granted, and no others ("" is none): a client the operator gave no scopes is
+            // an introspection caller only and gets no client_credentials grant at all.
+            List<String> grantTypes = p.scopes().isEmpty()
+                    ? p.grantTypes().stream().filter(g -> !g.equals(GrantTypes.CLIENT_CREDENTIALS)).toList() : p.grantTypes();
             preconfigured.put(p.clientId(), new RegisteredClient(p.clientId(), Secrets.hash(p.clientSecret()), now, p.clientId(),
-                    List.of(), RegisteredClient.CLIENT_SECRET_BASIC, p.grantTypes(), List.of(), "web",
-                    p.scopes().isEmpty() ? null : Scopes.format(p.scopes()), Map.of()));
+                    List.of(), RegisteredClient.CLIENT_SECRET_BASIC, grantTypes, List.of(), "web", Scopes.format(p.scopes()), Map.of()));
         }
     }
 
@@ -38,6 +41,14 @@ public final class ClientStore {
         }
         RegisteredClient p = preconfigured.get(clientId);
         return p != null ? p : clients.get(clientId);
+    }
+
+    /**
+     * Configured by the operator ({@code --client}), not registered by whoever asked: the only clients that may use
+     * client_credentials and introspection. A registration in a state file never counts, whatever it says.
+     */
+    synchronized boolean isOperatorConfigured(String clientId) {
+        return clientId != null && preconfigured.containsKey(clientId);
     }
 
     synchronized void add(RegisteredClient client) {

@@ -11,6 +11,13 @@ final class GrantTypes {
 
     static final java.util.List<String> ALL = java.util.List.of(AUTHORIZATION_CODE, REFRESH_TOKEN, CLIENT_CREDENTIALS, TOKEN_EXCHANGE);
 
+    /**
+     * What a dynamically registered client may ask for (RFC 7591 §2): grants that start from a user's consent.
+     * client_credentials is not among them: anyone can register, so a self-registered client_credentials client
+     * would be a token with no user and no consent, for anyone. Only the operator configures such clients.
+     */
+    static final java.util.List<String> REGISTRABLE = java.util.List.of(AUTHORIZATION_CODE, REFRESH_TOKEN, TOKEN_EXCHANGE);
+
     private GrantTypes() {
     }
 }

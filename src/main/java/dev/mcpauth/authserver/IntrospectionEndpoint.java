@@ -10,20 +10,22 @@ import io.undertow.util.Methods;
 import java.util.Map;
 
 /**
- * RFC 7662 token introspection for resource servers. Callers must authenticate as a confidential client
- * (§2.1: the endpoint is protected, to stop token scanning). Answers for access and refresh tokens alike;
+ * RFC 7662 token introspection for resource servers. Callers must authenticate as an operator-configured
+ * confidential client (§2.1: the endpoint is protected, to stop token scanning; §4: the AS chooses who may ask). Answers for access and refresh tokens alike;
  * anything unknown, expired or revoked is just {@code {"active": false}} (§2.2). Runs on a worker thread.
  */
 public final class IntrospectionEndpoint implements HttpHandler {
     private final String issuer;
     private final ClientAuthenticator authenticator;
+    private final ClientStore clients;
     private final GrantStore grants;
     private final AccessTokens tokens;
     private final java.time.Clock clock;
 
-    IntrospectionEndpoint(AuthServerConfig config, ClientAuthenticator authenticator, GrantStore grants, AccessTokens tokens) {
+    IntrospectionEndpoint(AuthServerConfig config, ClientAuthenticator authenticator, ClientStore clients, GrantStore grants, AccessTokens tokens) {
         this.issuer = config.issuerString();
         this.authenticator = authenticator;
+        this.clients = clients;
         this.grants = grants;
         this.tokens = tokens;
         this.clock = config.clock();
@@ -41,6 +43,12 @@ public final class IntrospectionEndpoint implements HttpHandler {
             RegisteredClient caller = authenticator.authenticate(exchange, form);
             if (caller.isPublic()) {
                 throw OAuthError.invalidClient("introspection is for confidential clients (resource servers) only", false);
+            }
+            // RFC 7662 §4: the AS decides which clients may introspect, or anyone who registers could read the
+            // subject, scopes and client of any token they find. Only the resource servers the operator configured.
+            if (!clients.isOperatorConfigured(caller.clientId())) {
+                throw OAuthError.forbidden("introspection is only for the resource servers the operator configured (--client ID:SECRET); "
+                        + "a registered client cannot introspect");
             }
             String token = TokenEndpoint.required(form, "token");
             JsonErrors.sendJson(exchange, 200, introspect(token, form.get("token_type_hint")));

@@ -44,6 +44,11 @@ final class OAuthError extends Exception {
         return new OAuthError(400, "unauthorized_client", description);
     }
 
+    /** An authenticated client asking for something it may not use (RFC 7662 §4: the AS limits who introspects). */
+    static OAuthError forbidden(String description) {
+        return new OAuthError(403, "unauthorized_client", description);
+    }
+
     /** RFC 6749 §5.2: 401, and a Basic challenge when the client tried HTTP Basic. */
     static OAuthError invalidClient(String description, boolean basicWasUsed) {
         return new OAuthError(401, "invalid_client", description, basicWasUsed ? "Basic realm=\"oauth\", charset=\"UTF-8\"" : null);

@@ -84,7 +84,7 @@ public final class RegistrationEndpoint implements HttpHandler {
         List<String> grantTypes = strings(m, "grant_types", List.of(GrantTypes.AUTHORIZATION_CODE));
         boolean usesCode = grantTypes.contains(GrantTypes.AUTHORIZATION_CODE);
         List<String> responseTypes = strings(m, "response_types", usesCode ? List.of("code") : List.of());
-        checkGrantTypes(grantTypes, responseTypes, authMethod);
+        checkGrantTypes(grantTypes, responseTypes);
         List<String> redirectUris = strings(m, "redirect_uris", List.of());
         checkRedirectUris(redirectUris, usesCode);
         String applicationType = text(m, "application_type", "web");
@@ -108,12 +108,20 @@ public final class RegistrationEndpoint implements HttpHandler {
         return new Registration(client, secret);
     }
 
-    // RFC 7591 §2.1: grant_types and response_types must agree; OAuth 2.1 drops implicit and password.
-    private static void checkGrantTypes(List<String> grantTypes, List<String> responseTypes, String authMethod) throws OAuthError {
+    // RFC 7591 §2.1: grant_types and response_types must agree; OAuth 2.1 drops implicit and password. RFC 7591 §5:
+    // the AS may refuse metadata; a self-registered client gets only the grants that start from a user's consent.
+    private static void checkGrantTypes(List<String> grantTypes, List<String> responseTypes) throws OAuthError {
         for (String g : grantTypes) {
-            if (!GrantTypes.ALL.contains(g)) {
-                throw metadataError("grant type '" + g + "' is not supported; use " + GrantTypes.ALL);
+            if (g.equals(GrantTypes.CLIENT_CREDENTIALS)) {
+                throw metadataError("grant type client_credentials cannot be registered: it issues tokens with no user's consent, so only "
+                        + "the operator configures such clients (mcp-auth authserver --client ID:SECRET:SCOPES); register " + GrantTypes.REGISTRABLE);
             }
+            if (!GrantTypes.REGISTRABLE.contains(g)) {
+                throw metadataError("grant type '" + g + "' is not supported; register " + GrantTypes.REGISTRABLE);
+            }
+        }
+        if (!grantTypes.contains(GrantTypes.AUTHORIZATION_CODE)) {
+            throw metadataError("grant_types must include authorization_code: every token of a registered client starts from a user's consent");
         }
         for (String r : responseTypes) {
             if (!r.equals("code")) {
@@ -123,12 +131,6 @@ public final class RegistrationEndpoint implements HttpHandler {
         boolean usesCode = grantTypes.contains(GrantTypes.AUTHORIZATION_CODE);
         if (usesCode != responseTypes.contains("code")) {
             throw metadataError("grant_types and response_types disagree: authorization_code goes with response type code (RFC 7591 §2.1)");
-        }
-        if (grantTypes.contains(GrantTypes.CLIENT_CREDENTIALS) && authMethod.equals(RegisteredClient.NONE)) {
-            throw metadataError("client_credentials needs a confidential client: use client_secret_basic or client_secret_post");
-        }
-        if (grantTypes.contains(GrantTypes.REFRESH_TOKEN) && !usesCode) {
-            throw metadataError("refresh_token is only issued with authorization_code; add it to grant_types");
         }
     }
 

@@ -17,14 +17,16 @@ public final class TokenEndpoint implements HttpHandler {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TokenEndpoint.class);
     private final AuthServerConfig config;
     private final ClientAuthenticator authenticator;
+    private final ClientStore clients;
     private final GrantStore grants;
     private final AccessTokens tokens;
     private final TokenExchangeGrant tokenExchange;
     private final Object codeLock = new Object();
 
-    TokenEndpoint(AuthServerConfig config, ClientAuthenticator authenticator, GrantStore grants, AccessTokens tokens) {
+    TokenEndpoint(AuthServerConfig config, ClientAuthenticator authenticator, ClientStore clients, GrantStore grants, AccessTokens tokens) {
         this.config = config;
         this.authenticator = authenticator;
+        this.clients = clients;
         this.grants = grants;
         this.tokens = tokens;
         this.tokenExchange = new TokenExchangeGrant(config, grants, tokens);
@@ -127,17 +129,21 @@ public final class TokenEndpoint implements HttpHandler {
         if (grant.revoked()) {
             throw OAuthError.invalidGrant("the refresh token has been revoked; authorize again");
         }
-        if (r.rotated() || !grants.markRotated(r)) {
-            grants.revokeGrant(grant.id());
-            LOG.warn("rotated refresh token reused (client {}, subject {}); revoked the whole grant", client.clientId(), grant.subject());
-            throw OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked (RFC 9700 §4.14.2)");
-        }
+        // Checked before rotation, so a malformed request does not use the refresh token up.
         String scope = narrowedScope(r.scope(), form.get("scope"));
         if (form.get("resource") != null && !form.get("resource").equals(grant.resource())) {
             throw OAuthError.invalidTarget("resource must be '" + grant.resource() + "', the one this grant is for (RFC 8707 §2.2)");
         }
         // RFC 6749 §6: the new refresh token keeps the original scope; only the access token is narrowed.
-        String refresh = grants.issueRefreshToken(grant.id(), r.scope());
+        String refresh = switch (grants.rotate(r)) {
+            case GrantStore.Rotation.Rotated(String successor) -> successor;
+            case GrantStore.Rotation.Repeated(String successor) -> successor;
+            case GrantStore.Rotation.Reused() -> {
+                grants.revokeGrant(grant.id());
+                LOG.warn("rotated refresh token reused (client {}, subject {}); revoked the whole grant", client.clientId(), grant.subject());
+                throw OAuthError.invalidGrant("the refresh token was already used; every token of this grant is now revoked (RFC 9700 §4.14.2)");
+            }
+        };
         AccessTokens.Issued access = tokens.issue(grant, client.clientId(), scope, grant.resource());
         TokenResponse.send(exchange, access, refresh, scope, null);
     }
@@ -154,10 +160,13 @@ public final class TokenEndpoint implements HttpHandler {
         return Scopes.format(Scopes.parse(requested));
     }
 
-    // RFC 6749 §4.4: confidential clients only; the client is the subject.
+    // RFC 6749 §4.4: confidential clients only; the client is the subject. Only operator-configured clients: a
+    // token with no user behind it is the operator's to hand out, never a self-registered client's (nor one a stale
+    // state file says may).
     private void clientCredentials(HttpServerExchange exchange, RegisteredClient client, Map<String, String> form) throws OAuthError {
-        if (client.isPublic()) {
-            throw OAuthError.unauthorizedClient("client_credentials needs a confidential client");
+        if (client.isPublic() || !clients.isOperatorConfigured(client.clientId())) {
+            throw OAuthError.unauthorizedClient("client_credentials is only for clients the operator configured (--client ID:SECRET:SCOPES); "
+                    + "a registered client gets tokens through authorization_code, with a user's consent");
         }
         Set<String> supported = config.scopesSupported().keySet();
         Set<String> allowed = Scopes.intersect(client.allowedScopes(supported), supported);

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * RFC 8693 token exchange, used as the scope-upgrade endpoint: a client trades an access token this AS issued
- * for one with more scopes, within what the user (and the client's registration) may hold. The new token joins
+ * for one with more scopes, within what the user consented to (or, with auto-approve, may hold) and the client's
+ * registration allows. The new token joins
  * the original grant, so revoking the grant ends it too.
  */
 final class TokenExchangeGrant {
@@ -31,9 +32,10 @@ final class TokenExchangeGrant {
         Set<String> allowed = allowedScopes(client, grant);
         Set<String> refused = Scopes.outside(requested, allowed);
         if (!refused.isEmpty()) {
-            throw OAuthError.invalidScope("scopes " + refused + " are beyond what " + grant.subject() + " with this client may hold; allowed: " + allowed);
+            throw OAuthError.invalidScope("scopes " + refused + " are beyond what " + grant.subject() + " with this client may hold"
+                    + (config.autoApprove() ? "" : " without consenting again (authorize with the wider scope)") + "; allowed: " + allowed);
         }
-        String resource = resource(form, subject);
+        String resource = resource(form, subject, grant);
         String scope = Scopes.format(requested);
         AccessTokens.Issued access = tokens.issue(grant, client.clientId(), scope, resource);
         TokenResponse.send(exchange, access, null, scope, GrantTypes.ACCESS_TOKEN_TYPE);
@@ -71,23 +73,34 @@ final class TokenExchangeGrant {
         return new Subject(claims, grant);
     }
 
-    /** Supported ∩ the client's registered scope (if any) ∩ the user's allowed scopes (for user grants). */
+    /**
+     * Supported ∩ the client's registered scope ∩ what the grant may reach. For a user's grant behind the consent
+     * page that is what the user approved there: an exchange must not be a way around consent (widening needs the
+     * user, through /authorize again). With auto-approve nobody is asked anyway, so it is what the user may hold.
+     */
     private Set<String> allowedScopes(RegisteredClient client, GrantStore.Grant grant) {
         Set<String> supported = config.scopesSupported().keySet();
         Set<String> allowed = Scopes.intersect(client.allowedScopes(supported), supported);
-        if (!GrantTypes.CLIENT_CREDENTIALS.equals(grant.kind())) {
-            allowed = Scopes.intersect(allowed, config.allowedScopesForUser(grant.subject()));
+        if (GrantTypes.CLIENT_CREDENTIALS.equals(grant.kind())) {
+            return allowed;
         }
-        return allowed;
+        Set<String> reach = config.autoApprove() ? config.allowedScopesForUser(grant.subject()) : Scopes.parse(grant.scope());
+        return Scopes.intersect(allowed, reach);
     }
 
-    // RFC 8693 §2.1: resource (or audience) names the target; default is the subject token's audience.
-    private String resource(Map<String, String> form, JWTClaimsSet subject) throws OAuthError {
+    // RFC 8693 §2.1: resource (or audience) names the target; default is the subject token's audience. A user's
+    // grant was approved for one resource (RFC 8707 §2): an exchange may not carry it to another MCP server.
+    private String resource(Map<String, String> form, JWTClaimsSet subject, GrantStore.Grant grant) throws OAuthError {
         String requested = form.get("resource") != null ? form.get("resource") : form.get("audience");
         if (requested == null) {
             List<String> aud = subject.getAudience();
-            return ResourceIndicators.resolve(config.resources(), aud.isEmpty() ? null : aud.get(0));
+            requested = aud.isEmpty() ? null : aud.get(0);
         }
-        return ResourceIndicators.resolve(config.resources(), requested);
+        String resource = ResourceIndicators.resolve(config.resources(), requested);
+        if (!GrantTypes.CLIENT_CREDENTIALS.equals(grant.kind()) && !resource.equals(grant.resource())) {
+            throw OAuthError.invalidTarget("resource must be '" + grant.resource() + "', the one the user authorized (RFC 8707 §2); "
+                    + "authorize again for another resource");
+        }
+        return resource;
     }
 }

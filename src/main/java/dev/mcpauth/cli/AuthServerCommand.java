@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "authserver", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {
             "Run the OAuth 2.1 authorization server alone: RFC 8414 metadata, JWKS, dynamic client registration (RFC 7591),",
-            "authorization code + PKCE with a consent page, refresh, client_credentials, token exchange, introspection, revocation.",
+            "authorization code + PKCE with a consent page, refresh, token exchange, revocation; client_credentials and",
+            "introspection for the clients given with --client only.",
             "Point resource servers at it with: mcp-auth serve --issuer <this issuer>."
         })
 public final class AuthServerCommand implements Callable<Integer> {
@@ -68,7 +69,7 @@ public final class AuthServerCommand implements Callable<Integer> {
     @Option(names = "--secret", paramLabel = "SECRET", description = "Sign HS256 with this shared secret (at least 32 bytes) instead of a published key; give serve the same --secret. Env: MCP_AUTH_SECRET.")
     String secret;
 
-    @Option(names = "--client", paramLabel = "ID:SECRET", split = ",", description = "A pre-configured confidential client (client_credentials, introspection); repeatable. Env: MCP_AUTH_CLIENT.")
+    @Option(names = "--client", paramLabel = "ID:SECRET[:SCOPES]", split = ",", description = "A confidential client configured by the operator; repeatable. It may introspect tokens, and with SCOPES (space-separated, e.g. 'batch:s3cret:math:calculate read:files'; the secret holds no colon) use client_credentials for those scopes only. Without SCOPES: introspection only. Registered clients get neither. Env: MCP_AUTH_CLIENT.")
     List<String> clients = new ArrayList<>();
 
     @Option(names = "--user", paramLabel = "NAME:PASSWORD", split = ",", description = "A user who may sign in on the consent page; repeatable. Default: demo:demo. Env: MCP_AUTH_USER.")
@@ -100,8 +101,8 @@ public final class AuthServerCommand implements Callable<Integer> {
             userMap.put("demo", "demo");
         }
         List<AuthServerConfig.PreconfiguredClient> preconfigured = new ArrayList<>();
-        pairs("--client", "ID:SECRET", clients).forEach((id, clientSecret) ->
-                preconfigured.add(new AuthServerConfig.PreconfiguredClient(id, clientSecret, null, null)));
+        pairs("--client", "ID:SECRET[:SCOPES]", clients).forEach((id, secretAndScopes) ->
+                preconfigured.add(operatorClient(id, secretAndScopes)));
         Duration ttl = Durations.parse("--access-token-ttl", accessTokenTtl);
         JWK signingKey = signingKey();
         List<String> served = resources == null || resources.isEmpty() ? List.of(DEFAULT_RESOURCE) : resources;
@@ -157,6 +158,25 @@ public final class AuthServerCommand implements Callable<Integer> {
                 : stateDir != null ? "generated, kept in " + stateDir.resolve("signing-key.json")
                 : "generated at start, not kept (use --state-dir or --key so tokens survive a restart)";
         return published.getKeyType() + " key " + published.getKeyID() + ", " + origin;
+    }
+
+    /**
+     * {@code SECRET[:SCOPES]}, split at its first colon: scope names hold colons ({@code math:calculate}), secrets may
+     * not. No scopes is the safe default: the client can introspect, as a resource server does, but holds no
+     * client_credentials grant, so a leaked resource-server credential is not a token for every tool.
+     */
+    private static AuthServerConfig.PreconfiguredClient operatorClient(String id, String secretAndScopes) {
+        int colon = secretAndScopes.indexOf(':');
+        String clientSecret = colon < 0 ? secretAndScopes : secretAndScopes.substring(0, colon);
+        Set<String> scopes = new java.util.LinkedHashSet<>();
+        if (colon >= 0) {
+            scopes.addAll(List.of(secretAndScopes.substring(colon + 1).trim().split(" +")));
+            scopes.remove("");
+        }
+        if (clientSecret.isEmpty()) {
+            throw new ConfigException("--client must look like ID:SECRET[:SCOPES] (a name, a colon, then a non-empty secret)");
+        }
+        return new AuthServerConfig.PreconfiguredClient(id, clientSecret, scopes, null);
     }
 
     /** NAME:VALUE pairs, split at the first colon, in the order given. */

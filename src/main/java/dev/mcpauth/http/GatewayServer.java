@@ -89,8 +89,9 @@ public final class GatewayServer {
         this.baseUrl = listener.baseUrl(port);
         this.resourceUrl = listener.resourceUrl(port);
         this.authServer = config.auth() instanceof GatewayConfig.EmbeddedAuthServer embedded ? embeddedAuthServer(embedded) : null;
-        this.verifier = Verifiers.forConfig(config.auth(), config.jwt(), resourceUrl,
+        TokenVerifier configured = Verifiers.forConfig(config.auth(), config.jwt(), resourceUrl,
                 authServer == null ? null : authServer.publicKeys(), authServer == null ? null : authServer.issuer());
+        this.verifier = authServer == null ? configured : Verifiers.seeingRevocations(configured, authServer.revocations());
         String upgradeEndpoint = config.scopeUpgradeEndpoint() != null ? config.scopeUpgradeEndpoint()
                 : authServer != null ? authServer.scopeUpgradeEndpoint() : null;
         ScopePolicy policy = ToolSources.policy(config);

@@ -6,6 +6,8 @@ import dev.mcpauth.token.CachingVerifier;
 import dev.mcpauth.token.IntrospectionVerifier;
 import dev.mcpauth.token.JwksVerifier;
 import dev.mcpauth.token.JwtRules;
+import dev.mcpauth.token.RevocationCheckingVerifier;
+import dev.mcpauth.token.RevocationView;
 import dev.mcpauth.token.SharedSecretVerifier;
 import dev.mcpauth.token.TokenVerifier;
 import java.io.IOException;
@@ -46,5 +48,14 @@ public final class Verifiers {
                     ? new SharedSecretVerifier(e.secret(), rules)
                     : JwksVerifier.fromJwkSet(embeddedKeys, rules), JWT_CACHE_TTL);
         };
+    }
+
+    /**
+     * The embedded AS's revocations, checked after the cache so that a cached token is refused the moment it is
+     * revoked. (A separate {@code mcp-auth authserver} cannot reach this view: there a revoked JWT lives until exp,
+     * unless serve uses --introspection-uri.)
+     */
+    public static TokenVerifier seeingRevocations(TokenVerifier verifier, RevocationView revocations) {
+        return new RevocationCheckingVerifier(verifier, revocations);
     }
 }

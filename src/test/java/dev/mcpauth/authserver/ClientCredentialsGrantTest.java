@@ -49,11 +49,41 @@ class ClientCredentialsGrantTest {
     }
 
     @Test
-    void registeredClientSecretPostClientMayUseClientCredentials() {
-        TestAuthServer.Client c = server.register("{\"token_endpoint_auth_method\":\"client_secret_post\",\"grant_types\":[\"client_credentials\"],\"scope\":\"read:user\"}");
+    void selfRegisteredClientGetsNoClientCredentialsAndNoToken() {
+        HttpResponse<String> registration = server.postJson("/oauth/register",
+                "{\"token_endpoint_auth_method\":\"client_secret_post\",\"grant_types\":[\"client_credentials\"],\"scope\":\"execute:commands\"}");
+        assertThat(registration.statusCode()).isEqualTo(400);
+        assertThat(TestAuthServer.json(registration).get("error").asText()).isEqualTo("invalid_client_metadata");
+        assertThat(registration.body()).doesNotContain("client_secret\"");
+        // A confidential client registered the allowed way cannot use the grant at the token endpoint either.
+        TestAuthServer.Client c = server.register("{\"token_endpoint_auth_method\":\"client_secret_post\",\"redirect_uris\":[\"" + TestAuthServer.REDIRECT + "\"]}");
         HttpResponse<String> r = server.postForm("/oauth/token", Map.of("grant_type", "client_credentials", "client_id", c.id(), "client_secret", c.secret()));
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestAuthServer.json(r).get("error").asText()).isEqualTo("unauthorized_client");
+        assertThat(r.body()).doesNotContain("access_token");
+    }
+
+    @Test
+    void operatorClientWithoutScopesMayIntrospectButGetsNoClientCredentialsToken() {
+        HttpResponse<String> r = server.postForm("/oauth/token", Map.of("grant_type", "client_credentials"),
+                TestAuthServer.RESOURCE_SERVER.clientId(), TestAuthServer.RESOURCE_SERVER.clientSecret());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestAuthServer.json(r).get("error").asText()).isEqualTo("unauthorized_client");
+        assertThat(server.introspect("not-a-token").get("active").asBoolean()).isFalse();
+    }
+
+    @Test
+    void operatorClientWithoutAScopeRequestGetsExactlyItsGrantedScopes() {
+        HttpResponse<String> r = server.postForm("/oauth/token", Map.of("grant_type", "client_credentials"), BATCH.clientId(), BATCH.clientSecret());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(TestAuthServer.json(r).get("scope").asText()).isEqualTo("read:user");
+        assertThat(TestAuthServer.json(r).get("scope").asText()).isEqualTo("math:calculate");
+    }
+
+    @Test
+    void operatorClientWithGrantedScopeOutsideTheSupportedOnesIsRefusedAtConfiguration() {
+        AuthServerConfig.PreconfiguredClient bad = new AuthServerConfig.PreconfiguredClient("x", "x-secret-0123456789", Set.of("admin:all"), null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AuthServerConfig.builder("http://127.0.0.1:1").client(bad).build())
+                .hasMessageContaining("admin:all");
     }
 
     @Test
@@ -69,5 +99,20 @@ class ClientCredentialsGrantTest {
         HttpResponse<String> r = server.postForm("/oauth/token", Map.of("grant_type", "client_credentials"), BATCH.clientId(), "nope");
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow()).startsWith("Basic");
+    }
+
+    @Test
+    void clientCredentialsThatAStaleStateFileGrantsARegisteredClientIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String secret = "stale-secret-0123456789abcdef";
+        // Written through the real store, as an older version that let clients register client_credentials did.
+        new ClientStore(AuthServerConfig.builder("http://127.0.0.1:1").stateDirectory(dir).build())
+                .add(new RegisteredClient("mcp-stale", Secrets.hash(secret), 0, "stale", List.of(), RegisteredClient.CLIENT_SECRET_BASIC,
+                        List.of("client_credentials"), List.of(), "web", "execute:commands", Map.of()));
+        try (TestAuthServer s = TestAuthServer.start(b -> b.stateDirectory(dir))) {
+            HttpResponse<String> r = s.postForm("/oauth/token", Map.of("grant_type", "client_credentials", "scope", "execute:commands"), "mcp-stale", secret);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(TestAuthServer.json(r).get("error").asText()).isEqualTo("unauthorized_client");
+            assertThat(r.body()).doesNotContain("access_token");
+        }
     }
 }

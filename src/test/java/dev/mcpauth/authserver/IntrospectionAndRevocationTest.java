@@ -119,4 +119,26 @@ class IntrospectionAndRevocationTest {
         assertThat(TestAuthServer.json(r).get("error").asText()).isEqualTo("unauthorized_client");
         assertThat(server.introspect(t.get("refresh_token").asText()).get("active").asBoolean()).isTrue();
     }
+
+    @Test
+    void selfRegisteredConfidentialClientCannotIntrospectAnyToken() {
+        JsonNode victim = server.tokensFor(client, "read:files");
+        TestAuthServer.Client snoop = server.register("{\"token_endpoint_auth_method\":\"client_secret_basic\",\"redirect_uris\":[\""
+                + TestAuthServer.REDIRECT + "\"],\"grant_types\":[\"authorization_code\",\"refresh_token\"]}");
+        for (String token : new String[] {victim.get("access_token").asText(), victim.get("refresh_token").asText()}) {
+            HttpResponse<String> r = server.postForm("/oauth/introspect", Map.of("token", token), snoop.id(), snoop.secret());
+            assertThat(r.statusCode()).isEqualTo(403);
+            JsonNode e = TestAuthServer.json(r);
+            assertThat(e.get("error").asText()).isEqualTo("unauthorized_client");
+            assertThat(e.has("active")).isFalse();
+            assertThat(r.body()).doesNotContain("demo").doesNotContain("read:files").doesNotContain(client.id());
+        }
+        // Nor its own token: introspection is the resource servers' door, not a client's.
+        String verifier = Pkce.newVerifier();
+        HttpResponse<String> issued = server.postForm("/oauth/token", Map.of("grant_type", "authorization_code", "code",
+                server.authorizeCode(snoop, verifier, "read:user"), "redirect_uri", TestAuthServer.REDIRECT, "code_verifier", verifier), snoop.id(), snoop.secret());
+        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(200);
+        String own = TestAuthServer.json(issued).get("access_token").asText();
+        assertThat(server.postForm("/oauth/introspect", Map.of("token", own), snoop.id(), snoop.secret()).statusCode()).isEqualTo(403);
+    }
 }

@@ -38,12 +38,13 @@ class RefreshTokenGrantTest {
     }
 
     @Test
-    void reuseOfARotatedRefreshTokenRevokesTheWholeFamily() {
+    void reuseOfARotatedRefreshTokenAfterItsSuccessorWasUsedRevokesTheWholeFamily() {
         JsonNode first = server.tokensFor(client, "read:files");
         String r1 = first.get("refresh_token").asText();
         JsonNode second = TestAuthServer.json(server.refresh(client, r1, null));
-        String r2 = second.get("refresh_token").asText();
-        String a2 = second.get("access_token").asText();
+        JsonNode third = TestAuthServer.json(server.refresh(client, second.get("refresh_token").asText(), null));
+        String r2 = third.get("refresh_token").asText();
+        String a2 = third.get("access_token").asText();
 
         HttpResponse<String> reuse = server.refresh(client, r1, null);
         assertThat(reuse.statusCode()).isEqualTo(400);
@@ -97,5 +98,57 @@ class RefreshTokenGrantTest {
     void clientNotRegisteredForRefreshGetsNoRefreshToken() {
         TestAuthServer.Client codeOnly = server.register("{\"redirect_uris\":[\"" + TestAuthServer.REDIRECT + "\"],\"token_endpoint_auth_method\":\"none\"}");
         assertThat(server.tokensFor(codeOnly, "read:files").has("refresh_token")).isFalse();
+    }
+
+    @Test
+    void reuseOfARotatedRefreshTokenAfterTheGraceWindowRevokesTheWholeFamily() {
+        JsonNode first = server.tokensFor(client, "read:files");
+        String r1 = first.get("refresh_token").asText();
+        JsonNode second = TestAuthServer.json(server.refresh(client, r1, null));
+        server.clock.advance(GrantStore.REFRESH_RACE_GRACE.plusSeconds(1));
+
+        HttpResponse<String> reuse = server.refresh(client, r1, null);
+        assertThat(reuse.statusCode()).isEqualTo(400);
+        assertThat(TestAuthServer.json(reuse).get("error").asText()).isEqualTo("invalid_grant");
+        assertThat(server.introspect(second.get("access_token").asText()).get("active").asBoolean()).isFalse();
+        assertThat(TestAuthServer.json(server.refresh(client, second.get("refresh_token").asText(), null)).get("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void parallelRefreshesWithOneRefreshTokenAllSucceedAndTheFamilyStaysUsable() throws Exception {
+        String r1 = server.tokensFor(client, "read:files").get("refresh_token").asText();
+        int parallel = 8;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(parallel)) {
+            for (int i = 0; i < parallel; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return server.refresh(client, r1, null);
+                }));
+            }
+            go.countDown();
+            java.util.Set<String> successors = new java.util.HashSet<>();
+            for (var answer : answers) {
+                HttpResponse<String> r = answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                JsonNode t = TestAuthServer.json(r);
+                successors.add(t.get("refresh_token").asText());
+                assertThat(server.introspect(t.get("access_token").asText()).get("active").asBoolean()).isTrue();
+            }
+            // One rotation, whoever won the race: every caller holds the same successor.
+            assertThat(successors).hasSize(1);
+            HttpResponse<String> next = server.refresh(client, successors.iterator().next(), null);
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void aRefreshTokenRefusedForItsScopeIsNotUsedUp() {
+        String r1 = server.tokensFor(client, "read:files").get("refresh_token").asText();
+        assertThat(server.refresh(client, r1, "execute:commands").statusCode()).isEqualTo(400);
+        server.clock.advance(GrantStore.REFRESH_RACE_GRACE.plusSeconds(1));
+        HttpResponse<String> r = server.refresh(client, r1, null);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 }

@@ -103,10 +103,23 @@ class RegistrationEndpointTest {
     }
 
     @Test
-    void confidentialClientCredentialsClientNeedsNoRedirectUri() {
+    void clientCredentialsCannotBeRegisteredByAConfidentialClientEither() {
         HttpResponse<String> r = register("{\"token_endpoint_auth_method\":\"client_secret_post\",\"grant_types\":[\"client_credentials\"]}");
-        assertThat(r.statusCode()).isEqualTo(201);
-        assertThat(TestAuthServer.json(r).get("response_types")).isEmpty();
+        assertError(r, "invalid_client_metadata");
+        assertThat(TestAuthServer.json(r).get("error_description").asText()).contains("client_credentials").contains("--client");
+        HttpResponse<String> mixed = register("{\"token_endpoint_auth_method\":\"client_secret_basic\",\"redirect_uris\":[\"https://a.example/cb\"],"
+                + "\"grant_types\":[\"authorization_code\",\"refresh_token\",\"client_credentials\"]}");
+        assertError(mixed, "invalid_client_metadata");
+        assertThat(TestAuthServer.json(mixed).get("error_description").asText()).contains("client_credentials");
+    }
+
+    @Test
+    void registrationWithoutAuthorizationCodeIsRefused() {
+        assertError(register("{\"redirect_uris\":[\"https://a.example/cb\"],\"grant_types\":[]}"), "invalid_client_metadata");
+        assertError(register("{\"token_endpoint_auth_method\":\"none\",\"grant_types\":[\"urn:ietf:params:oauth:grant-type:token-exchange\"]}"),
+                "invalid_client_metadata");
+        assertError(register("{\"redirect_uris\":[\"https://a.example/cb\"],\"grant_types\":[\"authorization_code\",\"password\"]}"),
+                "invalid_client_metadata");
     }
 
     @Test

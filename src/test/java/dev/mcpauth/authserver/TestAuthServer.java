@@ -240,6 +240,30 @@ final class TestAuthServer implements AutoCloseable {
         return json(r);
     }
 
+    /** The consent-page flow as a browser runs it: open the page, sign in and approve, exchange the code. */
+    JsonNode tokensWithConsent(Client client, String scope, String username, String password) {
+        String verifier = Pkce.newVerifier();
+        HttpResponse<String> page = authorize(authorizeParams(client, verifier, scope));
+        if (page.statusCode() != 200) {
+            throw new AssertionError("no consent page: " + page.statusCode() + " " + page.body());
+        }
+        String cookie = page.headers().firstValue("Set-Cookie").orElseThrow().split(";", 2)[0];
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("request_id", hiddenField(page.body(), "request_id"));
+        f.put("csrf_token", hiddenField(page.body(), "csrf_token"));
+        f.put("decision", "approve");
+        f.put("username", username);
+        f.put("password", password);
+        HttpResponse<String> approved = send(HttpRequest.newBuilder(URI.create(base + "/oauth/authorize"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", cookie)
+                .POST(HttpRequest.BodyPublishers.ofString(formBody(f))).build());
+        HttpResponse<String> r = exchangeCode(client, redirectParams(approved).get("code"), verifier);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("token request failed: " + r.statusCode() + " " + r.body());
+        }
+        return json(r);
+    }
+
     /** A confidential resource-server client configured at start, for introspection. */
     static final AuthServerConfig.PreconfiguredClient RESOURCE_SERVER =
             new AuthServerConfig.PreconfiguredClient("gateway", "gateway-secret-0123456789", java.util.Set.of(), java.util.List.of("client_credentials"));

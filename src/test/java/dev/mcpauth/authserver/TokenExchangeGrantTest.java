@@ -108,4 +108,46 @@ class TokenExchangeGrantTest {
         String token = server.tokensFor(plain, "read:files").get("access_token").asText();
         assertThat(TestAuthServer.json(exchange(server, plain, token, "read:user")).get("error").asText()).isEqualTo("unauthorized_client");
     }
+
+    @Test
+    void behindTheConsentPageAnExchangeCannotGoBeyondWhatTheUserApproved() {
+        try (TestAuthServer s = TestAuthServer.start(b -> b.client(TestAuthServer.RESOURCE_SERVER))) {
+            TestAuthServer.Client c = s.registerPublicClient(EXCHANGE);
+            JsonNode tokens = s.tokensWithConsent(c, "math:calculate read:user", "demo", "demo");
+            String token = tokens.get("access_token").asText();
+
+            HttpResponse<String> r = exchange(s, c, token, "math:calculate execute:commands");
+            assertThat(r.statusCode()).isEqualTo(400);
+            JsonNode e = TestAuthServer.json(r);
+            assertThat(e.get("error").asText()).isEqualTo("invalid_scope");
+            assertThat(e.get("error_description").asText()).contains("execute:commands").contains("consent");
+            // Within the consent an exchange still works: a narrowed token may come back to what was approved.
+            String narrow = TestAuthServer.json(s.refresh(c, tokens.get("refresh_token").asText(), "math:calculate")).get("access_token").asText();
+            HttpResponse<String> back = exchange(s, c, narrow, "math:calculate read:user");
+            assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void anExchangeCannotCarryAUsersGrantToAnotherResource() {
+        try (TestAuthServer s = TestAuthServer.start(b -> b.autoApprove(true).client(TestAuthServer.RESOURCE_SERVER)
+                .resources("http://127.0.0.1:8001/mcp", "http://127.0.0.1:8002/mcp"))) {
+            TestAuthServer.Client c = s.registerPublicClient(EXCHANGE);
+            String verifier = Pkce.newVerifier();
+            Map<String, String> q = s.authorizeParams(c, verifier, "read:files");
+            q.put("resource", "http://127.0.0.1:8001/mcp");
+            String code = TestAuthServer.redirectParams(s.authorize(q)).get("code");
+            String token = TestAuthServer.json(s.exchangeCode(c, code, verifier)).get("access_token").asText();
+
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put("grant_type", EXCHANGE);
+            f.put("client_id", c.id());
+            f.put("subject_token", token);
+            f.put("subject_token_type", ACCESS);
+            f.put("resource", "http://127.0.0.1:8002/mcp");
+            HttpResponse<String> r = s.postForm("/oauth/token", f);
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(TestAuthServer.json(r).get("error").asText()).isEqualTo("invalid_target");
+        }
+    }
 }

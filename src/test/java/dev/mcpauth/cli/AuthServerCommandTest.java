@@ -32,6 +32,8 @@ class AuthServerCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String RESOURCE = "http://127.0.0.1:8001/mcp";
     static final String CLIENT = "rs:rs-secret-0123456789abcdef";
+    /** The same client, granted scopes for client_credentials (--client ID:SECRET:SCOPES). */
+    static final String CLIENT_WITH_SCOPES = CLIENT + ":math:calculate read:files";
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
@@ -62,7 +64,7 @@ class AuthServerCommandTest {
     void tokensSignedWithTheKeyFileVerifyThroughIssuerDiscoveryAsServeDoes() throws Exception {
         Cli.run("keys", "generate", "--alg", "EdDSA", "--out-dir", dir.toString());
         JWK key = JWK.parse(Files.readString(dir.resolve("signing-key.json")));
-        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--key", dir.resolve("signing-key.json").toString(), "--client", CLIENT)) {
+        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--key", dir.resolve("signing-key.json").toString(), "--client", CLIENT_WITH_SCOPES)) {
             assertThat(getJson(bannerValue(as.banner(), "jwks")).at("/keys/0/kid").asText()).isEqualTo(key.getKeyID());
             String token = clientCredentials(as, RESOURCE).path("access_token").asText();
 
@@ -90,7 +92,7 @@ class AuthServerCommandTest {
 
     @Test
     void preconfiguredClientGetsClientCredentialsTokensItCanIntrospect() throws Exception {
-        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--client", CLIENT, "--access-token-ttl", "2m",
+        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--client", CLIENT_WITH_SCOPES, "--access-token-ttl", "2m",
                 "--resource", RESOURCE, "--resource", "http://127.0.0.1:8002/mcp")) {
             JsonNode issued = clientCredentials(as, "http://127.0.0.1:8002/mcp");
             assertThat(issued.path("expires_in").asInt()).isEqualTo(120);
@@ -149,7 +151,7 @@ class AuthServerCommandTest {
     void realProcessStaysUpAndReadsItsSettingsFromTheEnvironment() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.mcpauth.cli.Main",
-                "authserver", "--port", "0", "--client", CLIENT).directory(dir.toFile());
+                "authserver", "--port", "0", "--client", CLIENT_WITH_SCOPES).directory(dir.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("MCP_AUTH_"));
         pb.environment().put("MCP_AUTH_RESOURCE", "http://127.0.0.1:7001/mcp,http://127.0.0.1:7002/mcp");
         pb.environment().put("MCP_AUTH_ACCESS_TOKEN_TTL", "3m");
@@ -181,6 +183,41 @@ class AuthServerCommandTest {
                 p.destroyForcibly();
             }
         }
+    }
+
+    @Test
+    void clientScopesLimitItsClientCredentialsAndWithoutScopesItMayOnlyIntrospect() throws Exception {
+        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--client", CLIENT_WITH_SCOPES, "--client", "introspector:intro-secret-0123456789")) {
+            assertThat(clientCredentials(as, RESOURCE).path("scope").asText()).isEqualTo("math:calculate read:files");
+            HttpResponse<String> wider = tokenRequest(as.issuer(), CLIENT, "grant_type=client_credentials&scope=execute%3Acommands");
+            assertThat(wider.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(wider.body()).path("error").asText()).isEqualTo("invalid_scope");
+            HttpResponse<String> none = tokenRequest(as.issuer(), "introspector:intro-secret-0123456789", "grant_type=client_credentials");
+            assertThat(none.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(none.body()).path("error").asText()).isEqualTo("unauthorized_client");
+        }
+        Cli.Result unknown = Cli.run("authserver", "--port", "0", "--client", "x:x-secret-0123456789:admin:all");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("admin:all").doesNotContain("x-secret-0123456789");
+    }
+
+    @Test
+    void aRegisteredClientCannotGetAClientCredentialsTokenWithUsersConfigured() throws Exception {
+        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--user", "alice:pw")) {
+            HttpResponse<String> registration = http.send(HttpRequest.newBuilder(URI.create(as.issuer() + "/oauth/register"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"grant_types\":[\"client_credentials\"],\"token_endpoint_auth_method\":\"client_secret_basic\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(registration.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(registration.body()).path("error").asText()).isEqualTo("invalid_client_metadata");
+            assertThat(JSON.readTree(registration.body()).path("error_description").asText()).contains("client_credentials");
+        }
+    }
+
+    private HttpResponse<String> tokenRequest(String issuer, String idAndSecret, String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(issuer + "/oauth/token"))
+                .header("Authorization", basic(idAndSecret)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode clientCredentials(Cli.AuthServer as, String resource) throws Exception {

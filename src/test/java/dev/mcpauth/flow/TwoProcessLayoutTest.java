@@ -51,7 +51,7 @@ class TwoProcessLayoutTest {
         int servePort = freePort();
         String mcpUrl = "http://127.0.0.1:" + servePort + "/mcp";
         try (Cli.AuthServer as = Cli.authserver("--port", "0", "--resource", mcpUrl, "--resource", OTHER_RESOURCE,
-                     "--client", "svc:svc-secret-0123456789");
+                     "--client", "svc:svc-secret-0123456789:math:calculate");
              TestGateway serve = TestGateway.start(Cli.serveConfig("--port", String.valueOf(servePort), "--issuer", as.issuer(),
                      "--files-root", filesRoot.toString()))) {
             String forServe = clientCredentials(serve, as, mcpUrl);
@@ -86,10 +86,36 @@ class TwoProcessLayoutTest {
     void serveRefusesTokensOfTheAuthServerWhenItExpectsAnotherIssuer() throws Exception {
         int servePort = freePort();
         String mcpUrl = "http://127.0.0.1:" + servePort + "/mcp";
-        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--resource", mcpUrl, "--client", "svc:svc-secret-0123456789", "--secret", SECRET);
+        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--resource", mcpUrl, "--client", "svc:svc-secret-0123456789:math:calculate", "--secret", SECRET);
              TestGateway serve = TestGateway.start(Cli.serveConfig("--port", String.valueOf(servePort), "--secret", SECRET,
                      "--issuer", "http://127.0.0.1:1", "--files-root", filesRoot.toString()))) {
             String token = clientCredentials(serve, as, mcpUrl);
+
+            HttpResponse<String> refused = serve.send(serve.post(token, TestGateway.initializeBody()));
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.headers().firstValue("WWW-Authenticate").orElse("")).contains("invalid_token");
+        }
+    }
+
+    @Test
+    void serveIntrospectingAtTheAuthServerAsItsOperatorClientSeesARevocation() throws Exception {
+        int servePort = freePort();
+        String mcpUrl = "http://127.0.0.1:" + servePort + "/mcp";
+        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--resource", mcpUrl, "--client", "svc:svc-secret-0123456789:math:calculate",
+                     "--client", "rs:rs-secret-0123456789");
+             TestGateway serve = TestGateway.start(Cli.serveConfig("--port", String.valueOf(servePort),
+                     "--introspection-uri", as.issuer() + "/oauth/introspect", "--introspection-client-id", "rs",
+                     "--introspection-client-secret", "rs-secret-0123456789", "--introspection-cache-ttl", "1s",
+                     "--files-root", filesRoot.toString()))) {
+            String token = clientCredentials(serve, as, mcpUrl);
+            assertThat(addNumbers(serve, token)).isEqualTo(5);
+
+            String basic = Base64.getEncoder().encodeToString("svc:svc-secret-0123456789".getBytes(StandardCharsets.UTF_8));
+            HttpResponse<String> revoked = serve.http.send(HttpRequest.newBuilder(URI.create(as.issuer() + "/oauth/revoke"))
+                    .header("Authorization", "Basic " + basic).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("token=" + token)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(revoked.statusCode()).isEqualTo(200);
+            Thread.sleep(1_100); // the introspection cache bound, the documented delay of this layout
 
             HttpResponse<String> refused = serve.send(serve.post(token, TestGateway.initializeBody()));
             assertThat(refused.statusCode()).isEqualTo(401);
