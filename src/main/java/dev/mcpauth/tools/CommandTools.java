@@ -109,6 +109,9 @@ public final class CommandTools {
 
     /** The rule of an allowlisted name; a path or anything a shell would interpret is refused by name. */
     private AllowedProgram allowedProgram(String command) throws BadArgument {
+        if (command.length() > 64) {
+            throw new BadArgument("argument 'command' is " + command.length() + " characters, longer than any allowed program name");
+        }
         if (PATH_LIKE.matcher(command).matches() && !AllowedProgram.NAME.matcher(command).matches()) {
             throw new BadArgument("argument 'command' must be a program name from the allowlist, not a path: '" + command + "'");
         }
