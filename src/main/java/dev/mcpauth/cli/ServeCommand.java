@@ -76,7 +76,13 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--files-root", paramLabel = "DIR", defaultValue = ".", description = "Directory list_files and execute_command are confined to. Default: the working directory. Env: MCP_AUTH_FILES_ROOT.")
     Path filesRoot;
 
-    @Option(names = "--allow-command", paramLabel = "PROGRAM", split = ",", description = "Programs execute_command may run (by name, no paths). Default: echo,date,uname,whoami,pwd. Env: MCP_AUTH_ALLOW_COMMAND.")
+    // Commas are split by AllowCommandArgument, which knows that a pattern may hold them; picocli only shows them.
+    @Option(names = "--allow-command", paramLabel = "PROGRAM", split = "(?!)", splitSynopsisLabel = ",",
+            description = {"Programs execute_command may run (by name, no paths), comma-separated or repeated. A bare name runs WITHOUT arguments, "
+                    + "except echo, date, uname, whoami and pwd, which keep their fixed safe arguments. PROGRAM:REGEX allows arguments that each "
+                    + "full-match REGEX; the pattern runs to the end of the value, so give each such program its own flag. "
+                    + "More: the commands: section of the config file. An empty value allows none. "
+                    + "Default: echo,date,uname,whoami,pwd. Env: MCP_AUTH_ALLOW_COMMAND."})
     List<String> allowCommands;
 
     @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Time limit of execute_command. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_COMMAND_TIMEOUT.")
@@ -135,7 +141,7 @@ public final class ServeCommand implements Callable<Integer> {
                 verifier.checks(),
                 policy.toPolicy(sources()),
                 new GatewayConfig.Tools(!noBuiltinTools, filesRoot.toAbsolutePath().normalize(),
-                        allowCommands == null ? List.copyOf(new java.util.TreeSet<>(dev.mcpauth.tools.CommandTools.DEFAULT_ALLOWLIST)) : allowCommands,
+                        AllowCommandArgument.parse(allowCommands, sources().section(AllowCommandArgument.SECTION).orElse(null)),
                         Durations.parse("--command-timeout", commandTimeout)),
                 new GatewayConfig.Edge(allowedOrigins, maxBody, maxConcurrent, maxTokenFailures,
                         Durations.parse("--token-failure-window", tokenFailureWindow)),

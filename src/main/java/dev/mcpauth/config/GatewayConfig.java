@@ -1,5 +1,6 @@
 package dev.mcpauth.config;
 
+import dev.mcpauth.tools.CommandAllowlist;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,8 +95,17 @@ public record GatewayConfig(
     public record Policy(Map<String, Set<String>> toolScopes, Set<String> defaultScopes) {
     }
 
-    /** The built-in tools. */
-    public record Tools(boolean enabled, Path filesRoot, List<String> commandAllowlist, Duration commandTimeout) {
+    /**
+     * The built-in tools.
+     *
+     * @param commandAllowlist the programs {@code execute_command} may run, each with the arguments it accepts
+     */
+    public record Tools(boolean enabled, Path filesRoot, CommandAllowlist commandAllowlist, Duration commandTimeout) {
+
+        /** Bare program names: a default program keeps its safe arguments, any other runs without arguments. */
+        public Tools(boolean enabled, Path filesRoot, List<String> programs, Duration commandTimeout) {
+            this(enabled, filesRoot, CommandAllowlist.names(programs), commandTimeout);
+        }
     }
 
     /**

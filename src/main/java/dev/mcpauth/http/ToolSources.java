@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Every source of tools the configuration names, in one catalog: the built-in tools and the upstream MCP
@@ -53,7 +52,7 @@ public final class ToolSources implements AutoCloseable {
         ToolCatalog catalog = new ToolCatalog();
         if (config.tools().enabled()) {
             catalog.replaceSource(BuiltinTools.SOURCE, BuiltinTools.create(
-                    new BuiltinToolsConfig(config.tools().filesRoot(), new TreeSet<>(config.tools().commandAllowlist()),
+                    new BuiltinToolsConfig(config.tools().filesRoot(), config.tools().commandAllowlist(),
                             config.tools().commandTimeout(), BuiltinToolsConfig.defaults(config.tools().filesRoot()).outputCapBytes()),
                     catalog, policy,
                     ServerInfo.of(GatewayServer.SERVER_NAME, VersionProvider.version(), GatewayServer.PROTOCOL_VERSIONS, config.auth().describe(), resourceUrl),

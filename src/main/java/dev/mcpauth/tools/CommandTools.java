@@ -19,48 +19,43 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * {@code execute_command}: runs one allowlisted program with literal arguments. No shell is ever involved (the
- * argument list goes to the OS as is), the program is found by its allowlisted name in fixed system directories
- * only, the working directory is the files root, the environment is minimal, output is capped, and a run that
- * exceeds the timeout has its whole process tree killed.
+ * {@code execute_command}: runs one allowlisted program with arguments its rule accepts ({@link AllowedProgram}).
+ * No shell is ever involved (the argument list goes to the OS as is), the program is found by its allowlisted name in
+ * fixed system directories only, the working directory is the files root, the environment is minimal, output is
+ * capped, and a run that exceeds the timeout has its whole process tree killed.
  */
 public final class CommandTools {
 
     public static final String EXECUTE_COMMAND = "execute_command";
-    /** Programs that neither read files named by arguments nor change the system when run as an ordinary user. */
-    public static final Set<String> DEFAULT_ALLOWLIST = Set.of("echo", "date", "uname", "whoami", "pwd");
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_OUTPUT_CAP_BYTES = 64 * 1024;
     public static final int MAX_ARGS = 64;
     public static final int MAX_ARG_LENGTH = 4096;
-    /** Where allowlisted programs are looked up, in order; never the caller's or the gateway's PATH. */
-    public static final List<Path> SEARCH_PATH = List.of(Path.of("/usr/bin"), Path.of("/bin"), Path.of("/usr/local/bin"));
+    /**
+     * Where allowlisted programs are looked up, in order; never the caller's or the gateway's PATH, and no directory an
+     * ordinary user may write to on common systems (so not /usr/local/bin, which Homebrew makes the user's own).
+     */
+    public static final List<Path> SEARCH_PATH = List.of(Path.of("/usr/bin"), Path.of("/bin"));
+    /** The child's whole environment: nothing of the gateway's (MCP_AUTH_SECRET, tokens, proxies) is passed on. */
+    static final Map<String, String> CHILD_ENVIRONMENT = Map.of("PATH", "/usr/bin:/bin", "LC_ALL", "C");
 
     private static final Set<String> ARGUMENTS = Set.of("command", "args");
-    /** A bare program name: no path separator, no shell metacharacter, no leading dash or dot. */
-    private static final Pattern PROGRAM_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._+-]*");
     /** What a path looks like when it holds no shell metacharacter: name characters and separators only. */
     private static final Pattern PATH_LIKE = Pattern.compile("[A-Za-z0-9._+/\\\\-]+");
     private static final Duration STREAM_GRACE = Duration.ofSeconds(2);
 
     private final Path workingDirectory;
-    private final Set<String> allowlist;
+    private final CommandAllowlist allowlist;
     private final Duration timeout;
     private final int outputCapBytes;
 
-    public CommandTools(Path workingDirectory, Set<String> allowlist, Duration timeout, int outputCapBytes) {
+    public CommandTools(Path workingDirectory, CommandAllowlist allowlist, Duration timeout, int outputCapBytes) {
         if (!Files.isDirectory(workingDirectory)) {
             throw new IllegalArgumentException("command working directory " + workingDirectory + " is not a directory");
-        }
-        for (String name : allowlist) {
-            if (!PROGRAM_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("command allowlist entry '" + name + "' must be a bare program name (letters, digits, . _ + -), not a path");
-            }
         }
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("command timeout must be positive, got " + timeout);
@@ -69,7 +64,7 @@ public final class CommandTools {
             throw new IllegalArgumentException("command output cap must be at least 1 byte, got " + outputCapBytes);
         }
         this.workingDirectory = workingDirectory;
-        this.allowlist = Set.copyOf(allowlist);
+        this.allowlist = allowlist;
         this.timeout = timeout;
         this.outputCapBytes = outputCapBytes;
     }
@@ -79,14 +74,15 @@ public final class CommandTools {
     }
 
     public CatalogTool executeCommand() {
-        String allowed = String.join(", ", new TreeSet<>(allowlist));
+        List<String> allowed = List.copyOf(allowlist.names());
         McpSchema.Tool tool = McpSchema.Tool.builder()
                 .name(EXECUTE_COMMAND)
                 .title("Execute command")
-                .description("Runs one allowlisted program (" + allowed + ") with literal arguments, without a shell, in the files root. "
+                .description("Runs one allowlisted program with literal arguments, without a shell, in the files root. "
+                        + "Each program accepts only these arguments (anything else is refused without running): " + allowlist.describe() + ". "
                         + "Times out after " + timeout.toSeconds() + " s; stdout and stderr are each capped at " + outputCapBytes + " bytes.")
                 .inputSchema(Schemas.object(props(
-                        "command", Map.of("type", "string", "description", "Program name from the allowlist", "enum", List.copyOf(new TreeSet<>(allowlist))),
+                        "command", Map.of("type", "string", "description", "Program name from the allowlist", "enum", allowed),
                         "args", Map.of("type", "array", "items", Map.of("type", "string", "maxLength", MAX_ARG_LENGTH), "maxItems", MAX_ARGS,
                                 "description", "Arguments, passed literally (no shell expansion)")),
                         List.of("command")))
@@ -101,27 +97,34 @@ public final class CommandTools {
         Arguments arguments = Arguments.of(call.arguments(), ARGUMENTS);
         String command = arguments.requiredString("command");
         List<String> args = arguments.stringList("args");
-        Path program = resolveProgram(command);
+        AllowedProgram allowed = allowedProgram(command);
         checkArgs(args);
+        allowed.check(args);
+        Path program = installed(command);
         List<String> commandLine = new ArrayList<>(args.size() + 1);
         commandLine.add(program.toString());
         commandLine.addAll(args);
         return run(command, args, commandLine);
     }
 
-    /** The executable for an allowlisted name, found only in {@link #SEARCH_PATH}. */
-    private Path resolveProgram(String command) throws BadArgument {
-        if (PATH_LIKE.matcher(command).matches() && !PROGRAM_NAME.matcher(command).matches()) {
+    /** The rule of an allowlisted name; a path or anything a shell would interpret is refused by name. */
+    private AllowedProgram allowedProgram(String command) throws BadArgument {
+        if (command.length() > 64) {
+            throw new BadArgument("argument 'command' is " + command.length() + " characters, longer than any allowed program name");
+        }
+        if (PATH_LIKE.matcher(command).matches() && !AllowedProgram.NAME.matcher(command).matches()) {
             throw new BadArgument("argument 'command' must be a program name from the allowlist, not a path: '" + command + "'");
         }
-        if (!PROGRAM_NAME.matcher(command).matches()) {
+        if (!AllowedProgram.NAME.matcher(command).matches()) {
             throw new BadArgument("argument 'command' contains shell metacharacters or spaces: '" + command
                     + "'; give only the program name and put arguments in 'args' (no shell is used)");
         }
-        if (!allowlist.contains(command)) {
-            throw new BadArgument("argument 'command': program '" + command + "' is not allowlisted; allowed: "
-                    + String.join(", ", new TreeSet<>(allowlist)));
-        }
+        return allowlist.program(command).orElseThrow(() -> new BadArgument("argument 'command': program '" + command
+                + "' is not allowlisted; allowed: " + String.join(", ", allowlist.names())));
+    }
+
+    /** The executable for an allowlisted name, found only in {@link #SEARCH_PATH}. */
+    private static Path installed(String command) throws BadArgument {
         for (Path directory : SEARCH_PATH) {
             Path candidate = directory.resolve(command);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
@@ -150,8 +153,7 @@ public final class CommandTools {
         ProcessBuilder builder = new ProcessBuilder(commandLine).directory(workingDirectory.toFile());
         Map<String, String> environment = builder.environment();
         environment.clear(); // nothing of the gateway's environment (secrets, tokens) reaches the child
-        environment.put("PATH", "/usr/bin:/bin");
-        environment.put("LC_ALL", "C");
+        environment.putAll(CHILD_ENVIRONMENT);
         long started = System.nanoTime();
         Process process;
         try {

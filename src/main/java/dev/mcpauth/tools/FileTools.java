@@ -8,10 +8,9 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -26,12 +25,15 @@ import java.util.TreeSet;
 /**
  * {@code list_files}: lists one directory below a configured root and nothing outside it. A path is refused if it
  * is absolute, if {@code ..} leaves the root, or if a symbolic link on the way resolves outside the root
- * (checked on the real path, after the OS resolved every link).
+ * (checked on the real path, after the OS resolved every link). The checked directory is then opened from the root
+ * without following links ({@link ConfinedDirectory}), so one swapped for a link after the check is refused.
  */
 public final class FileTools {
 
     public static final String LIST_FILES = "list_files";
     public static final int DEFAULT_MAX_ENTRIES = 1000;
+    /** Longer than any real relative path (Linux PATH_MAX is 4096 bytes). */
+    public static final int MAX_PATH_LENGTH = 4096;
 
     private static final Set<String> ARGUMENTS = Set.of("path");
 
@@ -81,20 +83,23 @@ public final class FileTools {
         Path directory = resolveInsideRoot(requested);
         TreeSet<String> names = new TreeSet<>();
         int total = 0;
-        try (DirectoryStream<Path> stream = Files.newDirectoryStream(directory)) {
-            for (Path entry : stream) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        try (ConfinedDirectory confined = ConfinedDirectory.open(root, directory)) {
+            for (Path entry : confined.stream()) {
                 total++;
                 names.add(entry.getFileName().toString());
                 if (names.size() > maxEntries) {
                     names.pollLast(); // keep only the first maxEntries names in sorted order, in bounded memory
                 }
             }
+            for (String name : names) {
+                describe(confined, name).ifPresent(entries::add);
+            }
         } catch (AccessDeniedException e) {
             throw new BadArgument("path '" + requested + "' cannot be read: permission denied");
-        }
-        List<Map<String, Object>> entries = new ArrayList<>(names.size());
-        for (String name : names) {
-            describe(directory.resolve(name)).ifPresent(entries::add);
+        } catch (FileSystemException e) {
+            // A directory on the way was replaced (by a link, say) after the checks: refuse rather than follow it.
+            throw new BadArgument("path '" + requested + "' changed while it was being listed; try again");
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("path", display(directory));
@@ -115,6 +120,9 @@ public final class FileTools {
     Path resolveInsideRoot(String requested) throws BadArgument {
         if (requested.isEmpty()) {
             requested = ".";
+        }
+        if (requested.length() > MAX_PATH_LENGTH) {
+            throw new BadArgument("argument 'path' is " + requested.length() + " characters; at most " + MAX_PATH_LENGTH + " are allowed");
         }
         if (requested.indexOf('\0') >= 0) {
             throw new BadArgument("argument 'path' must not contain a NUL character");
@@ -137,8 +145,11 @@ public final class FileTools {
             real = candidate.toRealPath();
         } catch (NoSuchFileException e) {
             throw new BadArgument("path '" + requested + "' does not exist");
+        } catch (FileSystemException e) {
+            // the OS's reason (a link loop, a name too long), never a Java type name
+            throw new BadArgument("path '" + requested + "' cannot be resolved: " + (e.getReason() == null ? "unknown reason" : e.getReason()));
         } catch (IOException e) {
-            throw new BadArgument("path '" + requested + "' cannot be resolved: " + e.getClass().getSimpleName());
+            throw new BadArgument("path '" + requested + "' cannot be resolved");
         }
         if (!real.startsWith(root)) {
             throw new BadArgument("path '" + requested + "' resolves through a symbolic link to outside the files root");
@@ -150,15 +161,15 @@ public final class FileTools {
     }
 
     /** One entry, described without following links (a link is reported as a symlink, never as its target). */
-    private Optional<Map<String, Object>> describe(Path entry) throws IOException {
+    private static Optional<Map<String, Object>> describe(ConfinedDirectory directory, String name) throws IOException {
         BasicFileAttributes attributes;
         try {
-            attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            attributes = directory.attributes(name);
         } catch (NoSuchFileException e) {
             return Optional.empty(); // removed while we were listing
         }
         Map<String, Object> described = new LinkedHashMap<>();
-        described.put("name", entry.getFileName().toString());
+        described.put("name", name);
         described.put("type", type(attributes));
         described.put("size", attributes.size());
         described.put("mtime", attributes.lastModifiedTime().toInstant().toString());

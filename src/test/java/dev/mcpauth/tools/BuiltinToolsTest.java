@@ -55,7 +55,7 @@ class BuiltinToolsTest {
 
     @Test
     void emptyAllowlistLeavesExecuteCommandOut() {
-        var config = new BuiltinToolsConfig(root, Set.of(), Duration.ofSeconds(5), 1024);
+        var config = new BuiltinToolsConfig(root, CommandAllowlist.none(), Duration.ofSeconds(5), 1024);
 
         assertThat(create(config, new ToolCatalog())).extracting(CatalogTool::name).doesNotContain("execute_command").hasSize(8);
     }

@@ -18,7 +18,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,12 +29,17 @@ class CommandToolsTest {
     @TempDir
     Path root;
 
-    private CatalogTool tool(Set<String> allowlist, Duration timeout, int cap) {
+    private CatalogTool tool(CommandAllowlist allowlist, Duration timeout, int cap) {
         return new CommandTools(root, allowlist, timeout, cap).executeCommand();
     }
 
+    /** One program that accepts any arguments: for tests of running, not of argument rules. */
+    private CatalogTool anyArguments(String program, Duration timeout, int cap) {
+        return tool(CommandAllowlist.of(List.of(AllowedProgram.withPatterns(program, List.of("(?s).*"), CommandTools.MAX_ARGS))), timeout, cap);
+    }
+
     private CatalogTool defaults() {
-        return tool(CommandTools.DEFAULT_ALLOWLIST, Duration.ofSeconds(10), CommandTools.DEFAULT_OUTPUT_CAP_BYTES);
+        return tool(CommandAllowlist.defaults(), Duration.ofSeconds(10), CommandTools.DEFAULT_OUTPUT_CAP_BYTES);
     }
 
     @Test
@@ -97,7 +101,7 @@ class CommandToolsTest {
 
     @Test
     void timeoutKillsALongRunningProcessAndSaysSo() throws Exception {
-        CatalogTool sleep = tool(Set.of("sleep"), Duration.ofSeconds(1), 1024);
+        CatalogTool sleep = anyArguments("sleep", Duration.ofSeconds(1), 1024);
         long started = System.nanoTime();
 
         CallToolResult result = call(sleep, Map.of("command", "sleep", "args", List.of("5")));
@@ -109,7 +113,7 @@ class CommandToolsTest {
 
     @Test
     void timeoutKillsTheChildrenOfTheProcessToo() throws Exception {
-        CatalogTool sh = tool(Set.of("sh"), Duration.ofSeconds(1), 1024);
+        CatalogTool sh = anyArguments("sh", Duration.ofSeconds(1), 1024);
 
         CallToolResult result = call(sh, Map.of("command", "sh", "args", List.of("-c", "sleep 30 & echo $! > child.pid; wait")));
 
@@ -121,7 +125,7 @@ class CommandToolsTest {
 
     @Test
     void outputBeyondTheCapIsCutAndSaysSo() throws Exception {
-        CatalogTool echo = tool(Set.of("echo"), Duration.ofSeconds(10), 100);
+        CatalogTool echo = anyArguments("echo", Duration.ofSeconds(10), 100);
 
         Map<String, Object> run = success(echo, call(echo, Map.of("command", "echo", "args", List.of("x".repeat(1000)))));
 
@@ -132,7 +136,7 @@ class CommandToolsTest {
 
     @Test
     void largeOutputOnBothStreamsIsDrainedWithoutDeadlock() throws Exception {
-        CatalogTool sh = tool(Set.of("sh"), Duration.ofSeconds(20), 1024);
+        CatalogTool sh = anyArguments("sh", Duration.ofSeconds(20), 1024);
 
         Map<String, Object> run = success(sh, call(sh, Map.of("command", "sh",
                 "args", List.of("-c", "head -c 300000 /dev/zero >&2; head -c 300000 /dev/zero; echo done >&2"))));
@@ -144,7 +148,7 @@ class CommandToolsTest {
 
     @Test
     void nonZeroExitIsAnErrorThatCarriesTheExitCode() throws Exception {
-        CatalogTool sh = tool(Set.of("sh"), Duration.ofSeconds(10), 1024);
+        CatalogTool sh = anyArguments("sh", Duration.ofSeconds(10), 1024);
 
         CallToolResult result = call(sh, Map.of("command", "sh", "args", List.of("-c", "echo oops >&2; exit 3")));
 
@@ -155,7 +159,7 @@ class CommandToolsTest {
 
     @Test
     void childSeesOnlyAMinimalEnvironmentAndRunsInTheFilesRoot() throws Exception {
-        CatalogTool tools = tool(Set.of("env", "pwd"), Duration.ofSeconds(10), 4096);
+        CatalogTool tools = tool(CommandAllowlist.names(List.of("env", "pwd")), Duration.ofSeconds(10), 4096);
 
         Map<String, Object> env = success(tools, call(tools, Map.of("command", "env")));
         Map<String, Object> pwd = success(tools, call(tools, Map.of("command", "pwd")));
@@ -166,7 +170,7 @@ class CommandToolsTest {
 
     @Test
     void childStdinIsClosedSoAProgramReadingItEndsAtOnce() throws Exception {
-        CatalogTool cat = tool(Set.of("cat"), Duration.ofSeconds(10), 1024);
+        CatalogTool cat = tool(CommandAllowlist.names(List.of("cat")), Duration.ofSeconds(10), 1024);
 
         Map<String, Object> run = success(cat, call(cat, Map.of("command", "cat")));
 
@@ -175,14 +179,14 @@ class CommandToolsTest {
 
     @Test
     void allowlistedProgramThatIsNotInstalledIsRefused() throws Exception {
-        CatalogTool missing = tool(Set.of("no-such-program-xyz"), Duration.ofSeconds(1), 1024);
+        CatalogTool missing = tool(CommandAllowlist.names(List.of("no-such-program-xyz")), Duration.ofSeconds(1), 1024);
 
         assertThat(error(call(missing, Map.of("command", "no-such-program-xyz")))).contains("allowlisted but not installed");
     }
 
     @Test
     void allowlistEntryThatIsAPathIsAConfigurationError() {
-        assertThatThrownBy(() -> tool(Set.of("/bin/sh"), Duration.ofSeconds(1), 1024))
+        assertThatThrownBy(() -> CommandAllowlist.names(List.of("/bin/sh")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bare program name");
     }
 

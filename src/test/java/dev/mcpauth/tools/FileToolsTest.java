@@ -91,6 +91,29 @@ class FileToolsTest {
     }
 
     @Test
+    void directorySwappedForALinkOutsideAfterTheCheckIsRefusedNotFollowed() throws Exception {
+        Path swapped = root.resolve("a-dir/inner");
+        Path checked = new FileTools(root).resolveInsideRoot("a-dir/inner");
+        Files.delete(swapped.resolve("deep.txt"));
+        Files.delete(swapped);
+        Files.createSymbolicLink(swapped, outside); // what a racing writer would do between the check and the listing
+
+        assertThatThrownBy(() -> ConfinedDirectory.open(root.toRealPath(), checked).close())
+                .isInstanceOf(java.nio.file.FileSystemException.class);
+    }
+
+    @Test
+    void linkLoopAndOverlongPathAreRefusedWithAReasonAndNoJavaTypeName() throws Exception {
+        Files.createSymbolicLink(root.resolve("loop"), root.resolve("loop"));
+
+        assertThat(error(call(listFiles, Map.of("path", "loop")))).contains("'loop' cannot be resolved")
+                .containsIgnoringCase("symbolic links").doesNotContain("Exception");
+        assertThat(error(call(listFiles, Map.of("path", "a/".repeat(3000))))).contains("argument 'path' is 6000 characters; at most 4096")
+                .doesNotContain("Exception");
+        assertThat(error(call(listFiles, Map.of("path", "x".repeat(300))))).doesNotContain("Exception");
+    }
+
+    @Test
     void symlinkInsideTheRootPointingInsideIsFollowed() throws Exception {
         Files.createSymbolicLink(root.resolve("shortcut"), root.resolve("a-dir/inner"));
 
