@@ -107,6 +107,15 @@ public final class DoctorCommand implements Callable<Integer> {
         HttpClient http = HttpClient.newBuilder().connectTimeout(limit).followRedirects(HttpClient.Redirect.NEVER).build();
         String resource = new GatewayConfig.Listener(host, port, mcpPath, publicUrl, false).resourceUrl(port);
         List<Check> checks = new ArrayList<>();
+        ConfigException unreadable = spec.root().commandLine().getDefaultValueProvider() instanceof EnvDefaultProvider defaults
+                ? defaults.loadFailure() : null;
+        if (unreadable != null) {
+            // Every other check would run with settings other than serve's: report this one alone.
+            checks.add(Check.fail("config", unreadable.getMessage(),
+                    "serve refuses this configuration too: fix the key or line named above (mcp-auth.yaml, .env)"));
+            print(checks);
+            return Main.EXIT_FAILURE;
+        }
         GatewayConfig.Auth auth = configuration(checks);
         if (auth != null) {
             URI jwksUri = auth instanceof GatewayConfig.Jwks j ? j.jwksUri() : null;

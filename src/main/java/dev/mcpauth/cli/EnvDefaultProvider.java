@@ -1,5 +1,7 @@
 package dev.mcpauth.cli;
 
+import dev.mcpauth.config.ConfigException;
+import dev.mcpauth.config.ConfigSchema;
 import dev.mcpauth.config.ConfigSources;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +17,9 @@ public final class EnvDefaultProvider implements IDefaultValueProvider {
 
     private final Path explicitConfig;
     private volatile ConfigSources sources;
+    private volatile ConfigSchema schema;
+    private boolean tolerant;
+    private volatile ConfigException loadFailure;
 
     private EnvDefaultProvider(Path explicitConfig) {
         this.explicitConfig = explicitConfig;
@@ -34,11 +39,44 @@ public final class EnvDefaultProvider implements IDefaultValueProvider {
         return new EnvDefaultProvider(config);
     }
 
-    /** The sources, loaded once on first use. */
+    /**
+     * For {@code doctor}: a configuration that cannot be read is one of its failed checks, not the end of the
+     * command, so {@link #sources()} then answers with no sources and {@link #loadFailure()} says why.
+     */
+    EnvDefaultProvider tolerateLoadFailure() {
+        this.tolerant = true;
+        return this;
+    }
+
+    /** Why the sources could not be read (only when tolerated), else null. */
+    ConfigException loadFailure() {
+        sources();
+        return loadFailure;
+    }
+
+    /** The known settings and variables: every command's options, serve's and authserver's in the config file. */
+    ConfigSchema schema() {
+        ConfigSchema s = schema;
+        if (s == null) {
+            s = SettingNames.schema(Main.SUBCOMMANDS.values());
+            schema = s;
+        }
+        return s;
+    }
+
+    /** The sources, loaded and checked against {@link #schema()} once, on first use. */
     public ConfigSources sources() {
         ConfigSources s = sources;
         if (s == null) {
-            s = ConfigSources.load(Path.of("").toAbsolutePath(), System.getenv(), explicitConfig);
+            try {
+                s = ConfigSources.load(Path.of("").toAbsolutePath(), System.getenv(), explicitConfig, schema());
+            } catch (ConfigException e) {
+                if (!tolerant) {
+                    throw e;
+                }
+                loadFailure = e;
+                s = ConfigSources.none();
+            }
             sources = s;
         }
         return s;

@@ -1,6 +1,7 @@
 package dev.mcpauth.cli;
 
 import dev.mcpauth.config.ConfigException;
+import dev.mcpauth.config.ConfigSources;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,7 +30,7 @@ public final class Main {
     public static final int EXIT_USAGE = 2;
 
     /** The subcommands by name, in the order {@code --help} lists them. */
-    private static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
     private static Map<String, Class<?>> subcommands() {
         Map<String, Class<?>> m = new LinkedHashMap<>();
@@ -57,7 +58,13 @@ public final class Main {
         CommandLine cli;
         try {
             EnvDefaultProvider defaults = EnvDefaultProvider.forArgs(java.util.Arrays.asList(args));
+            if (args.length > 0 && "doctor".equals(args[0])) {
+                defaults.tolerateLoadFailure();
+            }
             defaults.sources();
+            for (String warning : ConfigSources.unknownVariables(System.getenv(), defaults.schema())) {
+                System.err.println("mcp-auth: warning: " + warning);
+            }
             cli = commandLine(defaults, args.length > 0 ? args[0] : null);
         } catch (ConfigException e) {
             System.err.println("mcp-auth: " + e.getMessage());

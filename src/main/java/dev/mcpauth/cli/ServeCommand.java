@@ -91,6 +91,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--allowed-origin", paramLabel = "ORIGIN", split = ",", description = "Browser origins allowed to call (DNS-rebinding defence); loopback origins are allowed when bound to loopback. Env: MCP_AUTH_ALLOWED_ORIGIN.")
     List<String> allowedOrigins = new ArrayList<>();
 
+    @Option(names = "--allowed-host", paramLabel = "HOST", split = ",", description = "Host names clients may reach this server by (Host header, DNS-rebinding defence); repeatable. Bound to loopback, only localhost, *.localhost, 127.0.0.1, [::1], the --public-url host and these are answered (421 otherwise); bound elsewhere with none given, any host is. Env: MCP_AUTH_ALLOWED_HOST.")
+    List<String> allowedHosts = new ArrayList<>();
+
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576", description = "Largest request body accepted (413 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_BODY.")
     long maxBody;
 
@@ -144,7 +147,7 @@ public final class ServeCommand implements Callable<Integer> {
                         AllowCommandArgument.parse(allowCommands, sources().section(AllowCommandArgument.SECTION).orElse(null)),
                         Durations.parse("--command-timeout", commandTimeout)),
                 new GatewayConfig.Edge(allowedOrigins, maxBody, maxConcurrent, maxTokenFailures,
-                        Durations.parse("--token-failure-window", tokenFailureWindow)),
+                        Durations.parse("--token-failure-window", tokenFailureWindow), allowedHosts),
                 scopeUpgradeEndpoint,
                 authorizationServers,
                 upstreamConfigs());

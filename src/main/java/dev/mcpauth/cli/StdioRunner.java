@@ -18,7 +18,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +57,7 @@ final class StdioRunner {
                         config.scopeUpgradeEndpoint(), GatewayServer.LIST_TTL)) {
             McpServerFactory factory = new McpServerFactory(tools.catalog(), policy, GatewayServer.SERVER_NAME, VersionProvider.version(),
                     config.scopeUpgradeEndpoint());
-            new StdioFront(factory, () -> verifier.verify(token), System.in, System.out, Clock.systemUTC(), DRAIN_TIMEOUT,
+            new StdioFront(factory, () -> verifier.verify(token), System.in, System.out, DRAIN_TIMEOUT,
                     admission -> new StdioModernLane(modern, admission)).run();
             System.out.flush();
         } catch (InterruptedException e) {

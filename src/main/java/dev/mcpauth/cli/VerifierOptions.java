@@ -45,7 +45,7 @@ public final class VerifierOptions {
             description = "Longest time an introspected token is trusted without asking again (bounds revocation delay). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_INTROSPECTION_CACHE_TTL.")
     public String introspectionCacheTtl;
 
-    @Option(names = "--clock-skew", paramLabel = "DURATION", defaultValue = "60s", description = "Tolerated clock difference for exp/nbf. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_CLOCK_SKEW.")
+    @Option(names = "--clock-skew", paramLabel = "DURATION", defaultValue = "60s", description = "Tolerated clock difference for exp, nbf and iat (a token issued further in the future is refused). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_CLOCK_SKEW.")
     public String clockSkew;
 
     /** Whether any verifier option was given (else `serve` runs the embedded authorization server). */

@@ -1,13 +1,8 @@
 package dev.mcpauth.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -40,12 +35,19 @@ public final class ConfigSources {
         return new ConfigSources(Map.of(), Map.of(), null, null);
     }
 
+    /** The sources of a process, unchecked: for tests of the sources alone (the CLI always passes its schema). */
+    public static ConfigSources load(Path workingDir, Map<String, String> environment, Path explicitConfig) {
+        return load(workingDir, environment, explicitConfig, ConfigSchema.UNCHECKED);
+    }
+
     /**
      * The sources of a process: its environment, {@code ./.env}, and the config file named by
-     * {@code explicitConfig}, else {@code MCP_AUTH_CONFIG}, else {@code ./mcp-auth.yaml} when it exists.
+     * {@code explicitConfig}, else {@code MCP_AUTH_CONFIG}, else {@code ./mcp-auth.yaml} when it exists. Both files
+     * are checked against {@code schema}: an unknown key or a line that is not a setting is a {@link ConfigException}
+     * naming the file, line and the nearest valid key.
      */
-    public static ConfigSources load(Path workingDir, Map<String, String> environment, Path explicitConfig) {
-        Map<String, String> dotEnv = readDotEnv(workingDir.resolve(".env"));
+    public static ConfigSources load(Path workingDir, Map<String, String> environment, Path explicitConfig, ConfigSchema schema) {
+        Map<String, String> dotEnv = ConfigFiles.readDotEnv(workingDir.resolve(".env"), schema);
         Path config = explicitConfig;
         if (config == null) {
             String named = environment.getOrDefault(envName("config"), dotEnv.get(envName("config")));
@@ -55,7 +57,21 @@ public final class ConfigSources {
                 config = workingDir.resolve(DEFAULT_CONFIG_FILE);
             }
         }
-        return new ConfigSources(environment, dotEnv, config == null ? null : readYaml(config), config);
+        return new ConfigSources(environment, dotEnv, config == null ? null : ConfigFiles.readYaml(config, schema), config);
+    }
+
+    /**
+     * One line per {@code MCP_AUTH_*} environment variable no setting reads, naming the nearest one: a warning, not
+     * an error, as the environment is shared with other programs and other versions of this one.
+     */
+    public static java.util.List<String> unknownVariables(Map<String, String> environment, ConfigSchema schema) {
+        if (!schema.checked()) {
+            return java.util.List.of();
+        }
+        return environment.keySet().stream().filter(name -> name.startsWith(ENV_PREFIX) && !schema.variables().contains(name)).sorted()
+                .map(name -> "environment variable " + name + " is not a setting of mcp-auth and is ignored"
+                        + Suggestions.nearest(name, schema.variables()).map(n -> "; did you mean " + n + "?").orElse(""))
+                .toList();
     }
 
     public static String envName(String setting) {
@@ -96,52 +112,4 @@ public final class ConfigSources {
         return Optional.ofNullable(configPath);
     }
 
-    static Map<String, String> readDotEnv(Path file) {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (!Files.isRegularFile(file)) {
-            return values;
-        }
-        try {
-            for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String line = raw.strip();
-                if (line.isEmpty() || line.startsWith("#")) {
-                    continue;
-                }
-                if (line.startsWith("export ")) {
-                    line = line.substring(7).strip();
-                }
-                int eq = line.indexOf('=');
-                if (eq <= 0) {
-                    continue;
-                }
-                String value = line.substring(eq + 1).strip();
-                if (value.length() >= 2 && (value.startsWith("\"") && value.endsWith("\"") || value.startsWith("'") && value.endsWith("'"))) {
-                    value = value.substring(1, value.length() - 1);
-                }
-                values.put(line.substring(0, eq).strip(), value);
-            }
-        } catch (IOException e) {
-            throw new ConfigException("cannot read " + file + ": " + e.getMessage());
-        }
-        return values;
-    }
-
-    static JsonNode readYaml(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException("config file " + file + " does not exist");
-        }
-        try {
-            JsonNode node = new ObjectMapper(new YAMLFactory()).readTree(file.toFile());
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                return new ObjectMapper().createObjectNode();
-            }
-            if (!node.isObject()) {
-                throw new ConfigException("config file " + file + " must be a mapping of settings at the top level");
-            }
-            return node;
-        } catch (IOException e) {
-            String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            throw new ConfigException("config file " + file + " is not valid YAML: " + msg);
-        }
-    }
 }

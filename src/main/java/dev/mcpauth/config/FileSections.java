@@ -34,6 +34,29 @@ import java.util.Set;
  */
 public final class FileSections {
 
+    private static final ConfigSchema.Shape SCOPES = new ConfigSchema.Values("a scope string or a list of scopes");
+    private static final ConfigSchema.Shape TOOL_RULES = new ConfigSchema.Entries("tool names (or patterns such as 'fs__*')", SCOPES);
+    private static final ConfigSchema.Shape ONE = new ConfigSchema.Value("one value");
+
+    /**
+     * The shape of every section, the one place a section's keys are known: {@link ConfigSchema} refuses any other
+     * key, at any depth, with the file, line and nearest valid key. A new section (or key) is one entry here.
+     */
+    public static final Map<String, ConfigSchema.Shape> SECTIONS = Map.of(
+            "policy", new ConfigSchema.Mapping(Map.of(
+                    "default-scopes", SCOPES,
+                    "tools", TOOL_RULES)),
+            "upstreams", new ConfigSchema.ListOf(new ConfigSchema.Mapping(Map.of(
+                    "name", ONE,
+                    "command", new ConfigSchema.Values("a command line or a list of its words"),
+                    "url", ONE,
+                    "bearer-token", ONE,
+                    "client-credentials", new ConfigSchema.Mapping(Map.of(
+                            "token-endpoint", ONE, "client-id", ONE, "client-secret", ONE, "scope", ONE)),
+                    "tools", TOOL_RULES,
+                    "call-timeout", ONE,
+                    "max-concurrent-calls", ONE))));
+
     private FileSections() {
     }
 

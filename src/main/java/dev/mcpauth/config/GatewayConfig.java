@@ -114,9 +114,11 @@ public record GatewayConfig(
      * @param maxTokenFailures   failed token verifications allowed per client address per {@code tokenFailureWindow}
      *                           before new tokens from it get 429 unchecked; 0 turns this off
      * @param tokenFailureWindow how long an address's failures are counted, from the first one
+     * @param allowedHosts       host names the Host header may carry besides the loopback names and the public URL's
+     *                           host; when bound to a non-loopback address and empty, any host is accepted
      */
     public record Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests,
-                       int maxTokenFailures, Duration tokenFailureWindow) {
+                       int maxTokenFailures, Duration tokenFailureWindow, List<String> allowedHosts) {
 
         /**
          * A real client fails about once per token lifetime (expired, refreshed, retried) and a few times while being
@@ -129,6 +131,16 @@ public record GatewayConfig(
         /** The default failed-token budget. */
         public Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests) {
             this(allowedOrigins, maxBodyBytes, maxConcurrentRequests, DEFAULT_MAX_TOKEN_FAILURES, DEFAULT_TOKEN_FAILURE_WINDOW);
+        }
+
+        /** No allowed hosts beyond the defaults. */
+        public Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests,
+                    int maxTokenFailures, Duration tokenFailureWindow) {
+            this(allowedOrigins, maxBodyBytes, maxConcurrentRequests, maxTokenFailures, tokenFailureWindow, List.of());
+        }
+
+        public Edge {
+            allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
         }
     }
 
@@ -192,6 +204,12 @@ public record GatewayConfig(
         }
         if (edge.tokenFailureWindow().compareTo(Duration.ofSeconds(1)) < 0 || edge.tokenFailureWindow().compareTo(Duration.ofDays(1)) > 0) {
             throw new ConfigException("--token-failure-window must be between 1s and 24h, got " + edge.tokenFailureWindow().toMillis() + "ms");
+        }
+        for (String host : edge.allowedHosts()) {
+            // A host name (RFC 1123), an IPv4 address or a bracketed IPv6 address; no scheme, port or path.
+            if (!host.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?|\\[[0-9a-f:.]+\\]")) {
+                throw new ConfigException("--allowed-host takes a host name without scheme or port (e.g. mcp.example.com), got '" + host + "'");
+            }
         }
         if (tools.enabled() && tools.filesRoot() != null && !java.nio.file.Files.isDirectory(tools.filesRoot())) {
             throw new ConfigException("--files-root " + tools.filesRoot() + " is not a directory");

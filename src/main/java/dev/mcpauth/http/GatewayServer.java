@@ -42,7 +42,7 @@ import java.util.function.UnaryOperator;
 /**
  * The gateway: one Undertow server and the one place where its handler chain is composed (STYLE.md §1).
  * <pre>
- * AccessLog → RequestLimits → Cors (browser clients on allowed origins) → routes
+ * AccessLog → RequestLimits → HostCheck (421 for a name not ours) → Cors (browser clients on allowed origins) → routes
  *   /health, RFC 9728 metadata                          public
  *   /.well-known/oauth-authorization-server, /oauth/*   embedded AS (when on)
  *   /mcp  → OriginCheck → VirtualThreadDispatch → BearerAuth → ModernMethodGate → JsonRpcBodyReader → EraRouter
@@ -164,8 +164,11 @@ public final class GatewayServer {
         metadata.paths().forEach(p -> routes.addExactPath(p, prm));
         routes.addExactPath(config.listener().mcpPath(), mcp);
         HttpHandler routed = authServer == null ? routes : authServer.routes(routes);
+        // The Host check comes before CORS: a rebound name gets no answer at all, not even to a preflight.
+        AllowedHosts hosts = AllowedHosts.forServer(config.listener().host(), BoundServer.isLoopback(config.listener().host()),
+                URI.create(baseUrl), config.edge().allowedHosts());
         return new AccessLog(new RequestLimits(config.edge().maxConcurrentRequests(), config.edge().maxBodyBytes(),
-                new CorsHandler(origins, routed)));
+                new HostCheck(hosts, new CorsHandler(origins, routed))));
     }
 
     private AuthorizationServer embeddedAuthServer(GatewayConfig.EmbeddedAuthServer embedded) {

@@ -75,7 +75,7 @@ public final class McpServerFactory {
         GatewayMcpServer.Snapshot initial = GatewayMcpServer.Snapshot.of(catalog);
         McpStatelessSyncServer server = McpServer.sync(CallerFilteredTransports.stateless(transport, lists::visibleTo))
                 .serverInfo(serverName, serverVersion)
-                .capabilities(capabilities())
+                .capabilities(capabilities(false))
                 .jsonMapper(mapper)
                 .jsonSchemaValidator(schemas)
                 .validateToolInputs(false)
@@ -130,7 +130,7 @@ public final class McpServerFactory {
         GatewayMcpServer.Snapshot initial = GatewayMcpServer.Snapshot.of(catalog);
         McpSyncServer server = spec
                 .serverInfo(serverName, serverVersion)
-                .capabilities(capabilities())
+                .capabilities(capabilities(true))
                 .jsonMapper(mapper)
                 .jsonSchemaValidator(schemas)
                 .validateToolInputs(false)
@@ -218,10 +218,16 @@ public final class McpServerFactory {
     }
 
     /**
-     * Tools, prompts and resources that can change at run time (upstreams come and go), and log messages to the
-     * client. No resource subscriptions: the gateway does not relay upstream {@code notifications/resources/updated}.
+     * Exactly what is served: tools, prompts and resources that can change at run time (upstreams come and go), and,
+     * with a session, log messages to the client ({@code logging/setLevel} is the SDK's session server's). The SDK's
+     * stateless server has no {@code logging/setLevel} and no stream to send log messages on, so without sessions
+     * {@code logging} is not advertised: a client that sees it calls setLevel at once and would get -32601 (the MCP
+     * Inspector then fails to connect). No resource subscriptions: the gateway does not relay upstream
+     * {@code notifications/resources/updated}; no completions: no handler is registered.
      */
-    private static McpSchema.ServerCapabilities capabilities() {
-        return McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(false, true).logging().build();
+    static McpSchema.ServerCapabilities capabilities(boolean sessions) {
+        McpSchema.ServerCapabilities.Builder capabilities = McpSchema.ServerCapabilities.builder()
+                .tools(true).prompts(true).resources(false, true);
+        return (sessions ? capabilities.logging() : capabilities).build();
     }
 }

@@ -7,7 +7,6 @@ import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +22,7 @@ import java.util.function.Function;
  */
 public final class StdioFront {
 
-    /** Where the caller's token comes from; may re-verify it and refuse. */
+    /** Where the caller's token comes from: re-verified on each call, so the verifier refuses it once it expires. */
     @FunctionalInterface
     public interface Credential {
         AccessToken current() throws TokenRejected;
@@ -45,22 +44,19 @@ public final class StdioFront {
     private final StdioServerTransport transport;
     private final GatewayMcpServer server;
     private final Credential credential;
-    private final Clock clock;
 
     public StdioFront(McpServerFactory factory, Credential credential, InputStream in, OutputStream out) {
-        this(factory, credential, in, out, Clock.systemUTC(), Duration.ofSeconds(60));
+        this(factory, credential, in, out, Duration.ofSeconds(60));
     }
 
-    public StdioFront(McpServerFactory factory, Credential credential, InputStream in, OutputStream out, Clock clock,
-            Duration drainTimeout) {
-        this(factory, credential, in, out, clock, drainTimeout, admission -> StdioServerTransport.Lane.NONE);
+    public StdioFront(McpServerFactory factory, Credential credential, InputStream in, OutputStream out, Duration drainTimeout) {
+        this(factory, credential, in, out, drainTimeout, admission -> StdioServerTransport.Lane.NONE);
     }
 
     /** @param lane builds the lane for messages answered beside the session, given this front's credential check */
-    public StdioFront(McpServerFactory factory, Credential credential, InputStream in, OutputStream out, Clock clock,
+    public StdioFront(McpServerFactory factory, Credential credential, InputStream in, OutputStream out,
             Duration drainTimeout, Function<Admission, StdioServerTransport.Lane> lane) {
         this.credential = Objects.requireNonNull(credential);
-        this.clock = Objects.requireNonNull(clock);
         this.transport = new StdioServerTransport(in, out, this::admit, drainTimeout, lane.apply(this::admit));
         this.server = factory.singleSession(transport);
     }
@@ -90,10 +86,8 @@ public final class StdioFront {
             if (exempt) {
                 return McpTransportContext.EMPTY;
             }
-            throw invalidToken(rejected.reason().errorCode(), "The access token was rejected: " + rejected.description());
-        }
-        if (token != null && token.isExpired(clock.instant()) && !exempt) {
-            throw invalidToken("invalid_token", "The access token expired at " + token.expiresAt()
+            // The credential re-verifies on each request, so expiry (with the clock skew) is the verifier's verdict.
+            throw invalidToken(rejected.reason().errorCode(), "The access token was rejected: " + rejected.description()
                     + "; obtain a new token and restart mcp-auth");
         }
         return ExchangeContextExtractor.forToken(token);

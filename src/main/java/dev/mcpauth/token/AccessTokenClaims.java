@@ -32,6 +32,11 @@ public final class AccessTokenClaims {
      *                  response has none)
      */
     public static AccessToken toAccessToken(Map<String, ?> claims, Instant expiresAt) {
+        return toAccessToken(claims, expiresAt, expiresAt);
+    }
+
+    /** @param acceptedUntil when the verifier stops accepting it ({@link JwtRules#acceptedUntil}) */
+    static AccessToken toAccessToken(Map<String, ?> claims, Instant expiresAt, Instant acceptedUntil) {
         Map<String, Object> plain = plainObject(claims);
         return new AccessToken(
                 text(plain.get("sub")),
@@ -40,7 +45,8 @@ public final class AccessTokenClaims {
                 audiences(plain.get("aud")),
                 text(plain.get("iss")),
                 expiresAt,
-                plain);
+                plain,
+                acceptedUntil);
     }
 
     /** Scopes from a space-separated string or an array of strings (RFC 6749 section 3.3 scope-token syntax). */

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Remembers verdicts so the common case costs one SHA-256 and one map lookup. Accepted tokens are kept until
- * {@code min(exp, now + maxTtl)}; for introspection, maxTtl bounds how long a revoked token is still accepted.
+ * {@code min(exp + clock skew, now + maxTtl)} (the delegate's {@link AccessToken#acceptedUntil()}); for introspection, maxTtl bounds how long a revoked token is still accepted.
  * Rejections may be kept briefly so a flood of one bad token is cheap. "Verifier unavailable" is never kept.
  * Concurrent misses for one token share one call to the delegate: when a busy client's entry runs out, its
  * in-flight requests would otherwise all ask the introspection endpoint (or check the signature) at once.
@@ -151,9 +151,10 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
             }
             throw e;
         }
+        // Kept as long as the delegate would accept it (exp + clock skew, as it decided), never longer.
         Instant until = now.plus(maxTtl);
-        if (verified.expiresAt() != null && verified.expiresAt().isBefore(until)) {
-            until = verified.expiresAt();
+        if (verified.acceptedUntil() != null && verified.acceptedUntil().isBefore(until)) {
+            until = verified.acceptedUntil();
         }
         if (now.isBefore(until)) {
             accepted.put(key, new Accepted(verified, until));

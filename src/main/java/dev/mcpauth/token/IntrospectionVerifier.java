@@ -3,6 +3,11 @@ package dev.mcpauth.token;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimNames;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import dev.mcpauth.http.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,6 +22,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,6 +57,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
     private final Options options;
     private final HttpClient http;
     private final Clock clock;
+    private final JWTClaimsSetVerifier<SecurityContext> timeRules;
 
     public IntrospectionVerifier(URI endpoint, String clientId, String clientSecret, JwtRules rules) {
         this(endpoint, clientId, clientSecret, rules, Options.defaults());
@@ -68,6 +75,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
         this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.clock = Clock.systemUTC();
+        this.timeRules = JwtProcessing.timeClaims(rules, false);
     }
 
     /** RFC 6749 section 2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded. */
@@ -90,19 +98,18 @@ public final class IntrospectionVerifier implements TokenVerifier {
 
     /** The JwtRules checks, applied to the introspection response's members (RFC 7662 section 2.2). */
     private AccessToken accept(Map<String, Object> claims, Instant now) throws TokenRejected {
+        checkTimes(claims);
         Instant expiresAt = AccessTokenClaims.numericDate(claims.get("exp"));
+        Instant acceptedUntil;
         if (expiresAt == null) {
             if (options.maxTtlWithoutExp() == null) {
                 throw TokenRejected.invalid("the introspection response has no exp; tokens without an expiry are refused"
                         + " unless a maximum lifetime for them is configured");
             }
             expiresAt = now.plus(options.maxTtlWithoutExp());
-        } else if (now.isAfter(expiresAt.plus(rules.clockSkew()))) {
-            throw TokenRejected.invalid("the token has expired");
-        }
-        Instant notBefore = AccessTokenClaims.numericDate(claims.get("nbf"));
-        if (notBefore != null && now.plus(rules.clockSkew()).isBefore(notBefore)) {
-            throw TokenRejected.invalid("the token is not valid yet (nbf is in the future)");
+            acceptedUntil = expiresAt;
+        } else {
+            acceptedUntil = rules.acceptedUntil(expiresAt);
         }
         // iss is optional in RFC 7662 (the answer comes from the issuer itself); when present it must match.
         Object issuer = claims.get("iss");
@@ -114,7 +121,31 @@ public final class IntrospectionVerifier implements TokenVerifier {
         if (problem.isPresent()) {
             throw TokenRejected.invalid(problem.get());
         }
-        return AccessTokenClaims.toAccessToken(claims, expiresAt);
+        return AccessTokenClaims.toAccessToken(claims, expiresAt, acceptedUntil);
+    }
+
+    /**
+     * exp, nbf and iat by the same rules as a JWT's ({@link JwtProcessing#timeClaims}): an authorization server that
+     * answers active=true for a token past its exp, or issued in the future, is not taken at its word.
+     */
+    private void checkTimes(Map<String, Object> claims) throws TokenRejected {
+        JWTClaimsSet times;
+        try {
+            Map<String, Object> only = new java.util.HashMap<>();
+            for (String name : List.of(JWTClaimNames.EXPIRATION_TIME, JWTClaimNames.NOT_BEFORE, JWTClaimNames.ISSUED_AT)) {
+                if (claims.get(name) != null) {
+                    only.put(name, claims.get(name));
+                }
+            }
+            times = JWTClaimsSet.parse(only);
+        } catch (java.text.ParseException e) {
+            throw TokenRejected.invalid("the introspection response's exp, nbf or iat is not a NumericDate (RFC 7519 section 2)");
+        }
+        try {
+            timeRules.verify(times, null);
+        } catch (BadJWTException e) {
+            throw TokenRejected.invalid(JwtProcessing.safe(e.getMessage()));
+        }
     }
 
     private JsonNode introspect(String token) throws TokenRejected {

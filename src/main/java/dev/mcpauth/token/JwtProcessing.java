@@ -15,8 +15,10 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import java.text.ParseException;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -34,18 +36,20 @@ final class JwtProcessing {
     private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
     private final String keysDescription;
     private final Set<JWSAlgorithm> algorithms;
+    private final JwtRules rules;
 
     JwtProcessing(JWSKeySelector<SecurityContext> keySelector, Set<JWSAlgorithm> algorithms, JwtRules rules,
                   String keysDescription) {
         this.keysDescription = keysDescription;
         this.algorithms = Set.copyOf(algorithms);
+        this.rules = rules;
         processor.setJWSTypeVerifier(TYPES);
         processor.setJWSKeySelector(keySelector);
         processor.setJWSVerifierFactory(new EdDsaSupport.VerifierFactory());
         processor.setJWTClaimsSetVerifier(claimsVerifier(rules));
     }
 
-    /** nimbus checks exp (required), nbf and iss; the audience rule (with the Cognito option) is JwtRules'. */
+    /** nimbus checks iss and the time rules ({@link #timeClaims}, exp required); the audience rule (with the Cognito option) is JwtRules'. */
     static JWTClaimsSetVerifier<SecurityContext> claimsVerifier(JwtRules rules) {
         Set<String> required = new HashSet<>(Set.of(JWTClaimNames.EXPIRATION_TIME));
         JWTClaimsSet.Builder exact = new JWTClaimsSet.Builder();
@@ -53,13 +57,46 @@ final class JwtProcessing {
             required.add(JWTClaimNames.ISSUER);
             exact.issuer(rules.issuer());
         }
-        DefaultJWTClaimsVerifier<SecurityContext> standard =
-                new DefaultJWTClaimsVerifier<>(null, exact.build(), required, null);
-        standard.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, rules.clockSkew().toSeconds()));
+        JWTClaimsSetVerifier<SecurityContext> standard = timeClaims(rules, exact.build(), required);
         return (claims, context) -> {
             standard.verify(claims, context);
             var problem = rules.audienceProblem(claims.getAudience(),
                     AccessTokenClaims.text(claims.getClaim("client_id")), claims.getClaim("token_use"));
+            if (problem.isPresent()) {
+                throw new BadJWTException(problem.get());
+            }
+        };
+    }
+
+    /**
+     * The time rules, the one place they are decided (DESIGN.md, "Contracts"), for every verifier: nimbus checks
+     * {@code exp} and {@code nbf} with the clock skew, then {@link JwtRules#issuedAtProblem} checks {@code iat}.
+     *
+     * @param expRequired whether a token without {@code exp} is refused (always for JWTs; introspection may allow it)
+     */
+    static JWTClaimsSetVerifier<SecurityContext> timeClaims(JwtRules rules, boolean expRequired) {
+        return timeClaims(rules, new JWTClaimsSet.Builder().build(), expRequired ? Set.of(JWTClaimNames.EXPIRATION_TIME) : Set.of());
+    }
+
+    /** One nimbus verifier for the exact-match and required claims too: each nimbus verifier checks exp and nbf with its own skew. */
+    private static JWTClaimsSetVerifier<SecurityContext> timeClaims(JwtRules rules, JWTClaimsSet exact, Set<String> required) {
+        DefaultJWTClaimsVerifier<SecurityContext> standard = new DefaultJWTClaimsVerifier<>(null, exact, required, null);
+        standard.setMaxClockSkew((int) Math.min(Integer.MAX_VALUE, rules.clockSkew().toSeconds()));
+        long skew = rules.clockSkew().toSeconds();
+        return (claims, context) -> {
+            try {
+                standard.verify(claims, context);
+            } catch (ExpiredJWTException e) {
+                throw new ExpiredJWTException("Expired JWT: the token expired at " + claims.getExpirationTime().toInstant()
+                        + ", more than the " + skew + "s clock skew ago; obtain a new token");
+            } catch (BadJWTException e) {
+                if (claims.getNotBeforeTime() != null && "JWT before use time".equals(e.getMessage())) {
+                    throw new BadJWTException("JWT before use time: the token is not valid before its nbf ("
+                            + claims.getNotBeforeTime().toInstant() + "), more than the " + skew + "s clock skew from now");
+                }
+                throw e;
+            }
+            var problem = rules.issuedAtProblem(claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant(), Instant.now());
             if (problem.isPresent()) {
                 throw new BadJWTException(problem.get());
             }
@@ -88,7 +125,8 @@ final class JwtProcessing {
         } catch (JOSEException e) {
             throw TokenRejected.invalid("the token signature could not be checked: " + safe(e.getMessage()));
         }
-        return AccessTokenClaims.toAccessToken(claims.toJSONObject(), claims.getExpirationTime().toInstant());
+        Instant exp = claims.getExpirationTime().toInstant();
+        return AccessTokenClaims.toAccessToken(claims.toJSONObject(), exp, rules.acceptedUntil(exp));
     }
 
     private String describe(BadJOSEException e) {

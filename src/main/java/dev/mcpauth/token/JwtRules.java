@@ -1,6 +1,7 @@
 package dev.mcpauth.token;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -16,7 +17,7 @@ import java.util.TreeSet;
  *                           URL (RFC 8707) plus any the operator names; empty only through {@link #anyAudience}
  * @param clientIdAsAudience opt-in for AWS Cognito access tokens, which carry {@code client_id} and no {@code aud}:
  *                           such a token is accepted only if its {@code client_id} is an accepted audience
- * @param clockSkew          tolerance for {@code exp} and {@code nbf} between our clock and the issuer's
+ * @param clockSkew          tolerance for {@code exp}, {@code nbf} and {@code iat} between our clock and the issuer's
  */
 public record JwtRules(String issuer, Set<String> acceptedAudiences, boolean clientIdAsAudience, Duration clockSkew) {
 
@@ -102,6 +103,30 @@ public record JwtRules(String issuer, Set<String> acceptedAudiences, boolean cli
             return Optional.of("token has no aud and its client_id is not an accepted audience; expected one of " + sorted());
         }
         return Optional.empty();
+    }
+
+    /**
+     * RFC 7519 section 4.1.4 with the tolerated skew: the first instant a token whose {@code exp} is {@code exp} is no
+     * longer accepted (nimbus accepts while {@code exp + skew > now}). Verifiers record it on the {@link AccessToken}.
+     */
+    public Instant acceptedUntil(Instant exp) {
+        return exp.plus(clockSkew);
+    }
+
+    /**
+     * RFC 7519 section 4.1.6: {@code iat} is when the token was issued, so it cannot lie ahead of our clock by more than
+     * the skew. A token "issued" a year from now was minted with a broken clock or to outlive the issuer's checks;
+     * nimbus's claims verifier does not check {@code iat}, so this is the rule, for JWTs and introspection alike.
+     *
+     * @return empty when {@code iat} is absent or plausible, else why not (safe to show)
+     */
+    public Optional<String> issuedAtProblem(Instant issuedAt, Instant now) {
+        if (issuedAt == null || !issuedAt.isAfter(now.plus(clockSkew))) {
+            return Optional.empty();
+        }
+        return Optional.of("the token was issued in the future: its iat (" + issuedAt + ") is more than the "
+                + clockSkew.toSeconds() + "s clock skew ahead of this server's clock (" + now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + "); check the issuer's clock");
     }
 
     /** For start banners: what is checked, no secrets. */

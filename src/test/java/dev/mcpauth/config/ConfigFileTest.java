@@ -107,7 +107,7 @@ class ConfigFileTest {
     void aConfigFileThatIsNotYamlIsReportedWithItsName() throws Exception {
         Files.writeString(dir.resolve("broken.yaml"), "policy: [unclosed\n");
         assertThatThrownBy(() -> ConfigSources.load(dir, Map.of(), dir.resolve("broken.yaml")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("broken.yaml is not valid YAML");
+                .isInstanceOf(ConfigException.class).hasMessageContaining("broken.yaml:1:18: not valid YAML");
         assertThatThrownBy(() -> ConfigSources.load(dir, Map.of(), dir.resolve("missing.yaml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("missing.yaml does not exist");
     }

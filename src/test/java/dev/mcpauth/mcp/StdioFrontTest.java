@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcpauth.token.AccessToken;
 import dev.mcpauth.token.TokenRejected;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -14,10 +13,7 @@ import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,20 +90,18 @@ class StdioFrontTest {
 
     @Test
     void expiredCredentialAnswersEachCallWithInvalidTokenError() throws Exception {
-        AccessToken expired = TestFixtures.token("bob", Set.of("tools:read"), Instant.parse("2026-01-01T00:00:00Z"));
-        Clock later = Clock.fixed(Instant.parse("2026-01-01T00:00:01Z"), ZoneOffset.UTC);
         String input = String.join("\n", INITIALIZE, INITIALIZED, LIST, callLine(3, "echo")) + "\n";
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
 
-        new StdioFront(TestFixtures.factory(TestFixtures.catalog()), () -> expired,
-                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), stdout, later, Duration.ofSeconds(10)).run();
+        new StdioFront(TestFixtures.factory(TestFixtures.catalog()), ExpiredCredential.pastExpiryAndSkew(),
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), stdout, Duration.ofSeconds(10)).run();
 
         Map<Integer, JsonNode> replies = replies(stdout);
         assertThat(replies.get(1).has("result")).as("initialize still succeeds").isTrue();
         for (int id : List.of(2, 3)) {
             JsonNode error = replies.get(id).path("error");
             assertThat(error.path("code").asInt()).isEqualTo(ToolInvoker.INVALID_TOKEN);
-            assertThat(error.path("message").asText()).contains("expired");
+            assertThat(error.path("message").asText()).containsIgnoringCase("expired");
             assertThat(error.path("data").path("error").asText()).isEqualTo("invalid_token");
         }
     }

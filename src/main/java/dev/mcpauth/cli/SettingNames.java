@@ -1,0 +1,70 @@
+package dev.mcpauth.cli;
+
+import dev.mcpauth.config.ConfigSchema;
+import java.lang.reflect.Field;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The settings the configuration sources may name, read from the commands' {@code @Option} annotations (through
+ * mixins and subcommands), so the schema of known keys is the options and nothing else. Read from the annotations
+ * directly: building picocli's model of every command would cost each start tens of milliseconds.
+ */
+final class SettingNames {
+
+    /** The commands whose options are the config file's top-level settings. */
+    private static final Class<?>[] FILE_COMMANDS = {ServeCommand.class, AuthServerCommand.class};
+    /** Variables read directly, not through an option. */
+    static final Set<String> EXTRA_VARIABLES = Set.of("MCP_AUTH_TOKEN", "MCP_AUTH_LOG_LEVEL", "MCP_AUTH_ACCESS_LOG_LEVEL");
+    /** Options no source may set. */
+    private static final Set<String> NOT_SETTINGS = Set.of("help", "version");
+
+    private SettingNames() {
+    }
+
+    /** The schema: serve's and authserver's options in the file, every command's options in the environment. */
+    static ConfigSchema schema(Collection<Class<?>> allCommands) {
+        Map<String, Boolean> file = new LinkedHashMap<>();
+        for (Class<?> command : FILE_COMMANDS) {
+            collect(command, file);
+        }
+        Map<String, Boolean> all = new LinkedHashMap<>(file);
+        allCommands.forEach(command -> collect(command, all));
+        return ConfigSchema.of(file, new TreeSet<>(all.keySet()), EXTRA_VARIABLES);
+    }
+
+    /** Each long option of {@code type} (without dashes) to whether it takes several values. */
+    private static void collect(Class<?> type, Map<String, Boolean> settings) {
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field field : c.getDeclaredFields()) {
+                Option option = field.getAnnotation(Option.class);
+                if (option != null) {
+                    String longest = "";
+                    for (String name : option.names()) {
+                        longest = name.length() > longest.length() ? name : longest;
+                    }
+                    String setting = longest.replaceFirst("^--?", "");
+                    if (longest.startsWith("--") && !NOT_SETTINGS.contains(setting)) {
+                        boolean multi = Collection.class.isAssignableFrom(field.getType()) || field.getType().isArray();
+                        settings.merge(setting, multi, Boolean::logicalOr);
+                    }
+                }
+                if (field.getAnnotation(Mixin.class) != null) {
+                    collect(field.getType(), settings);
+                }
+            }
+        }
+        Command command = type.getAnnotation(Command.class);
+        if (command != null) {
+            for (Class<?> sub : command.subcommands()) {
+                collect(sub, settings);
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.mcpauth.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mcpauth.config.ConfigSources;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * With {@code policy: {toolz: {add_numbers: admin}}} every tool would be open to any valid token: {@code serve} refuses
+ * to start (exit 2, one line naming file, line, column and the nearest key) and {@code doctor} reports a FAIL.
+ */
+class ConfigKeysCliTest {
+
+    private static final String SECRET = "a-shared-secret-of-at-least-thirty-two-bytes";
+    private static final String MISSPELT = "policy:\n  toolz:\n    add_numbers: admin\n";
+
+    @TempDir
+    Path dir;
+
+    record Run(int exitCode, String out, String err) {
+    }
+
+    /** Main.run as the launcher calls it, with stdout and stderr captured. */
+    private static synchronized Run main(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    private static String withoutWarnings(String stderr) {
+        return stderr.lines().filter(l -> !l.startsWith("mcp-auth: warning: ")).collect(Collectors.joining("\n"));
+    }
+
+    @Test
+    void serveRefusesAMisspeltPolicyKeyWithOneLineAndExitCode2() throws Exception {
+        Path config = Files.writeString(dir.resolve("mcp-auth.yaml"), MISSPELT);
+
+        Run run = main("serve", "--config", config.toString(), "--secret", SECRET, "--port", "0");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(withoutWarnings(run.err())).isEqualTo("mcp-auth: " + config + ":2:3: unknown key 'toolz' in policy; did you mean 'tools'?"
+                + " (policy takes: default-scopes, tools)");
+    }
+
+    @Test
+    void doctorFailsOnAMisspeltPolicyKey() throws Exception {
+        Path config = Files.writeString(dir.resolve("mcp-auth.yaml"), MISSPELT);
+
+        Run run = main("doctor", "--config", config.toString(), "--secret", SECRET, "--port", "0");
+
+        assertThat(run.exitCode()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(run.out()).contains("FAIL").contains("config").contains("unknown key 'toolz' in policy; did you mean 'tools'?")
+                .doesNotContain("PASS");
+    }
+
+    @Test
+    void everyOptionOfServeAndAuthserverIsAKnownConfigFileSetting() throws Exception {
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        for (Class<?> command : new Class<?>[] {ServeCommand.class, AuthServerCommand.class}) {
+            for (OptionSpec option : CommandLine.Model.CommandSpec.forAnnotatedObject(command).options()) {
+                String name = option.longestName().replaceFirst("^--", "");
+                if (!name.equals("help") && !name.equals("version") && option.longestName().startsWith("--")) {
+                    names.add(name);
+                }
+            }
+        }
+        Files.writeString(dir.resolve("mcp-auth.yaml"), names.stream().map(n -> n + ": ~\n").collect(Collectors.joining()));
+
+        ConfigSources.load(dir, Map.of(), null, SettingNames.schema(Main.SUBCOMMANDS.values()));
+    }
+
+    @Test
+    void everyCommandsOptionIsAKnownVariableSoOnlyTyposAreWarned() {
+        var schema = SettingNames.schema(Main.SUBCOMMANDS.values());
+        for (Class<?> command : Main.SUBCOMMANDS.values()) {
+            CommandLine cli = new CommandLine(command);
+            cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().options().forEach(o -> assertKnown(schema, o)));
+            cli.getCommandSpec().options().forEach(o -> assertKnown(schema, o));
+        }
+        assertThat(ConfigSources.unknownVariables(Map.of("MCP_AUTH_TOKEN", "t", "MCP_AUTH_RESOURCE", "r", "MCP_AUTH_ISUER", "x"), schema))
+                .containsExactly("environment variable MCP_AUTH_ISUER is not a setting of mcp-auth and is ignored; did you mean MCP_AUTH_ISSUER?");
+    }
+
+    private static void assertKnown(dev.mcpauth.config.ConfigSchema schema, OptionSpec option) {
+        String name = option.longestName();
+        if (name.startsWith("--") && !name.equals("--help") && !name.equals("--version")) {
+            assertThat(schema.variables()).contains(ConfigSources.envName(name.substring(2)));
+        }
+    }
+}
