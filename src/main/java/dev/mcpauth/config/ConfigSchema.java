@@ -18,7 +18,7 @@ import java.util.function.Function;
 public final class ConfigSchema {
 
     /** The shape of a value. */
-    public sealed interface Shape permits Value, Values, Mapping, Entries, ListOf {
+    public sealed interface Shape permits Value, Values, Mapping, Entries, ListOf, ValuesOrMapping {
     }
 
     /** One value: text, a number or true/false. */
@@ -38,6 +38,10 @@ public final class ConfigSchema {
 
     /** A mapping whose keys the operator chooses (tool names or patterns), each value of one shape. */
     public record Entries(String keysAre, Shape value) implements Shape {
+    }
+
+    /** One value or a list of values (the short form), or a mapping (the long form): {@code commands.<program>}. */
+    public record ValuesOrMapping(Values values, Mapping mapping) implements Shape {
     }
 
     /** A list, each item of one shape. */
@@ -131,6 +135,7 @@ public final class ConfigSchema {
                 node.fields().forEachRemaining(f ->
                         check(e.value(), f.getValue(), at.appendProperty(f.getKey()), join(path, f.getKey()), where));
             }
+            case ValuesOrMapping vm -> check(node.isObject() ? vm.mapping() : vm.values(), node, at, path, where);
             case ListOf l -> {
                 if (!node.isArray()) {
                     throw wrong(where, at, path, "must be a list, not " + kind(node));

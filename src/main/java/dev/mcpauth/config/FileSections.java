@@ -55,7 +55,10 @@ public final class FileSections {
                             "token-endpoint", ONE, "client-id", ONE, "client-secret", ONE, "scope", ONE)),
                     "tools", TOOL_RULES,
                     "call-timeout", ONE,
-                    "max-concurrent-calls", ONE))));
+                    "max-concurrent-calls", ONE))),
+            "commands", new ConfigSchema.Entries("program names", new ConfigSchema.ValuesOrMapping(
+                    new ConfigSchema.Values("an argument pattern or a list of them"),
+                    new ConfigSchema.Mapping(Map.of("args", new ConfigSchema.Values("an argument pattern or a list of them"), "max-args", ONE)))));
 
     private FileSections() {
     }

@@ -116,13 +116,14 @@ class AllowCommandConfigTest {
     void invalidYamlEntriesAreConfigurationErrorsNamingTheKey() {
         assertThatThrownBy(() -> serveWithYaml("commands:\n  git: [\"status\", \"log(\"]\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("commands.git").hasMessageContaining("'log('");
+        // Keys and shapes are the config schema's (FileSections.SECTIONS), checked with the file's line and column.
         assertThatThrownBy(() -> serveWithYaml("commands:\n  git: {args: [status], max-arg: 3}\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("commands.git.max-arg is not a setting");
+                .hasMessageContaining("mcp-auth.yaml:2:25: unknown key 'max-arg' in commands.git; did you mean 'max-args'?");
         assertThatThrownBy(() -> serveWithYaml("commands:\n  git: {args: [status], max-args: 65}\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("commands.git");
         assertThatThrownBy(() -> serveWithYaml("commands:\n  git: {args: [status, 3]}\n"))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("commands.git.args[1] must be a string");
         assertThatThrownBy(() -> serveWithYaml("commands: [git]\n"))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("commands in the config file must map");
+                .hasMessageContaining("mcp-auth.yaml:1:1: 'commands' must map program names to values");
     }
 }
