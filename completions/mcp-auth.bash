@@ -503,7 +503,7 @@ function _picocli_mcp-auth_authserver() {
 
   local commands=""
   local flag_opts="'--auto-approve' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--host' '--port' '--issuer' '--resource' '--state-dir' '--key' '--secret' '--client' '--user' '--access-token-ttl'"
+  local arg_opts="'--host' '--port' '--issuer' '--resource' '--state-dir' '--key' '--secret' '--client' '--user' '--allowed-host' '--access-token-ttl'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -539,6 +539,9 @@ function _picocli_mcp-auth_authserver() {
       return
       ;;
     '--user')
+      return
+      ;;
+    '--allowed-host')
       return
       ;;
     '--access-token-ttl')

@@ -65,7 +65,7 @@ public record AuthServerConfig(
         public PreconfiguredClient {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(clientSecret, "clientSecret");
-            scopes = scopes == null ? Set.of() : Set.copyOf(scopes);
+            scopes = scopes == null ? Set.of() : java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(scopes));
             grantTypes = grantTypes == null || grantTypes.isEmpty() ? List.of(GrantTypes.CLIENT_CREDENTIALS) : List.copyOf(grantTypes);
         }
     }
@@ -81,7 +81,8 @@ public record AuthServerConfig(
             throw new IllegalArgumentException("authserver: at least one supported scope is required");
         }
         scopesSupported = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scopesSupported));
-        defaultScopes = Set.copyOf(defaultScopes);
+        // Insertion order kept: scope strings in responses come out the same on every run.
+        defaultScopes = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(defaultScopes));
         for (String s : defaultScopes) {
             if (!scopesSupported.containsKey(s)) {
                 throw new IllegalArgumentException("authserver: default scope '" + s + "' is not in the supported scopes " + scopesSupported.keySet());

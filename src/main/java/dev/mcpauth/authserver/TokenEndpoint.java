@@ -170,7 +170,7 @@ public final class TokenEndpoint implements HttpHandler {
         }
         Set<String> supported = config.scopesSupported().keySet();
         Set<String> allowed = Scopes.intersect(client.allowedScopes(supported), supported);
-        Set<String> requested = form.get("scope") == null ? Scopes.intersect(config.defaultScopes(), allowed) : Scopes.parse(form.get("scope"));
+        Set<String> requested = form.get("scope") == null ? Scopes.intersect(allowed, config.defaultScopes()) : Scopes.parse(form.get("scope"));
         Set<String> refused = Scopes.outside(requested, allowed);
         if (!refused.isEmpty()) {
             throw OAuthError.invalidScope("scopes " + refused + " are not available to this client; allowed: " + allowed);

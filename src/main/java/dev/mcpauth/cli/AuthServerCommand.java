@@ -7,6 +7,8 @@ import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.Durations;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.AccessLog;
+import dev.mcpauth.http.AllowedHosts;
+import dev.mcpauth.http.HostCheck;
 import dev.mcpauth.http.BoundServer;
 import dev.mcpauth.http.AllowedOrigins;
 import dev.mcpauth.http.CorsHandler;
@@ -75,6 +77,9 @@ public final class AuthServerCommand implements Callable<Integer> {
     @Option(names = "--user", paramLabel = "NAME:PASSWORD", split = ",", description = "A user who may sign in on the consent page; repeatable. Default: demo:demo. Env: MCP_AUTH_USER.")
     List<String> users = new ArrayList<>();
 
+    @Option(names = "--allowed-host", paramLabel = "HOST", split = ",", description = "Host names clients may reach this server by (Host header, DNS-rebinding defence); repeatable. Bound to loopback, only localhost, *.localhost, 127.0.0.1, [::1], the --issuer host and these are answered (421 otherwise); bound elsewhere with none given, any host is. Env: MCP_AUTH_ALLOWED_HOST.")
+    List<String> allowedHosts = new ArrayList<>();
+
     @Option(names = "--access-token-ttl", paramLabel = "DURATION", defaultValue = "15m", description = "Lifetime of access tokens. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_ACCESS_TOKEN_TTL.")
     String accessTokenTtl;
 
@@ -107,6 +112,11 @@ public final class AuthServerCommand implements Callable<Integer> {
         JWK signingKey = signingKey();
         List<String> served = resources == null || resources.isEmpty() ? List.of(DEFAULT_RESOURCE) : resources;
         served.forEach(r -> GatewayConfig.uri("--resource", r));
+        for (String allowed : allowedHosts) {
+            if (!AllowedHosts.isHostName(allowed)) {
+                throw new ConfigException("--allowed-host takes a host name without scheme or port (e.g. as.example.com), got '" + allowed + "'");
+            }
+        }
         boolean loopback = BoundServer.isLoopback(host);
         if (issuer == null && !loopback) {
             throw new ConfigException("--issuer is required when binding to " + host + ": give the https URL clients reach this server at");
@@ -126,7 +136,7 @@ public final class AuthServerCommand implements Callable<Integer> {
                     .stateDirectory(stateDir);
             preconfigured.forEach(config::client);
             AuthorizationServer as = new AuthorizationServer(config.build());
-            server.serve(chain(as, loopback));
+            server.serve(chain(as, AllowedHosts.forServer(host, loopback, URI.create(issuerUrl), allowedHosts), loopback));
             return new Running(server, as, bound, describeSigning(as), userMap.keySet(), preconfigured);
         } catch (RuntimeException e) {
             server.stop();
@@ -134,12 +144,12 @@ public final class AuthServerCommand implements Callable<Integer> {
         }
     }
 
-    // The same edge as the gateway: access log outermost, limits, CORS for browser clients on allowed origins.
-    private static HttpHandler chain(AuthorizationServer as, boolean loopback) {
+    // The same edge as the gateway: access log outermost, limits, Host check, CORS for browser clients on allowed origins.
+    private static HttpHandler chain(AuthorizationServer as, AllowedHosts hosts, boolean loopback) {
         PathHandler routes = new PathHandler(BoundServer.notFound());
         routes.addExactPath("/health", new HealthHandler(() -> Map.of("issuer", as.issuer())));
         AllowedOrigins origins = AllowedOrigins.defaults(URI.create(as.issuer()), loopback);
-        return new AccessLog(new RequestLimits(new CorsHandler(origins, as.routes(routes))));
+        return new AccessLog(new RequestLimits(new HostCheck(hosts, new CorsHandler(origins, as.routes(routes)))));
     }
 
     private JWK signingKey() {

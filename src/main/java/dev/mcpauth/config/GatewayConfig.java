@@ -206,8 +206,7 @@ public record GatewayConfig(
             throw new ConfigException("--token-failure-window must be between 1s and 24h, got " + edge.tokenFailureWindow().toMillis() + "ms");
         }
         for (String host : edge.allowedHosts()) {
-            // A host name (RFC 1123), an IPv4 address or a bracketed IPv6 address; no scheme, port or path.
-            if (!host.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?|\\[[0-9a-f:.]+\\]")) {
+            if (!dev.mcpauth.http.AllowedHosts.isHostName(host)) {
                 throw new ConfigException("--allowed-host takes a host name without scheme or port (e.g. mcp.example.com), got '" + host + "'");
             }
         }

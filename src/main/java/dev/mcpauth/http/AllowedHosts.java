@@ -42,6 +42,11 @@ public final class AllowedHosts {
         return new AllowedHosts(names, !boundToLoopback && configured.isEmpty());
     }
 
+    /** Whether an {@code --allowed-host} entry is a host name (RFC 1123), an IPv4 address or a bracketed IPv6 address: no scheme, port or path. */
+    public static boolean isHostName(String entry) {
+        return entry.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\\.?|\\[[0-9a-f:.]+\\]");
+    }
+
     /** Whether a {@code Host} header value ({@code host[:port]}) names this server. */
     public boolean allows(String hostHeader) {
         if (any) {

@@ -40,6 +40,31 @@ class AuthServerCommandTest {
     Path dir;
 
     @Test
+    void forgedHostIsMisdirectedOnEveryRouteAndAnAllowedHostIsAnswered() throws Exception {
+        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--allowed-host", "as.internal.example")) {
+            for (String path : List.of("/.well-known/oauth-authorization-server", "/oauth/jwks", "/health")) {
+                String forged = rawGet(as.port(), path, "evil.example.com");
+                assertThat(forged).as(path).startsWith("HTTP/1.1 421").contains("evil.example.com").contains("--allowed-host");
+                assertThat(rawGet(as.port(), path, "localhost:" + as.port())).as(path).startsWith("HTTP/1.1 200");
+                assertThat(rawGet(as.port(), path, "as.internal.example")).as(path).startsWith("HTTP/1.1 200");
+            }
+            String register = rawGet(as.port(), "/oauth/register", "attacker.example");
+            assertThat(register).startsWith("HTTP/1.1 421");
+        }
+        assertThat(Main.run("authserver", "--port", "0", "--allowed-host", "https://as.example.com")).isEqualTo(2);
+    }
+
+    /** A GET with a Host header of our choosing: java.net.http does not let a test set it. */
+    private static String rawGet(int port, String path, String host) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void bannerNamesTheMetadataAndJwksUrlsAndBothAnswer() throws Exception {
         try (Cli.AuthServer as = Cli.authserver("--port", "0", "--client", CLIENT)) {
             String metadataUrl = bannerValue(as.banner(), "metadata");
