@@ -60,10 +60,9 @@ final class Envelope {
             return invalid(id, "a message needs a string method (a request or notification), or an id and exactly one of"
                     + " result or error (a response)", false);
         }
-        JsonNode rawId = message.get("id");
-        // An error response may carry a null id (it answers a request whose id could not be read); a result may not.
-        boolean idOk = id != null || (error != null && rawId != null && rawId.isNull());
-        if (!idOk) {
+        // JSON-RPC lets an error answer a request whose id could not be read with a null id; the server never sends
+        // such a request, so from a client that is no answer to anything (and the SDK refuses it).
+        if (id == null) {
             return invalid(null, "id must be a string or an integer", false);
         }
         if (result != null && !result.isObject()) {

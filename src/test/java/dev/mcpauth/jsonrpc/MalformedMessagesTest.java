@@ -27,8 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MalformedMessagesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** Text that would mean internals reached the client. */
-    static final List<String> FORBIDDEN = List.of("dev.mcpauth", "io.modelcontextprotocol", "com.fasterxml", "java.", "Exception",
+    /**
+     * Text that would mean internals reached the client. The SDK's packages are {@code io.modelcontextprotocol.*};
+     * {@code io.modelcontextprotocol/...} (a slash) is MCP 2026-07-28's own {@code _meta} key prefix, which bodies carry.
+     */
+    static final List<String> FORBIDDEN = List.of("dev.mcpauth", "io.modelcontextprotocol.", "com.fasterxml", "java.", "Exception",
             "McpSchema", "\tat ");
     private static final String MODERN_META = "{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
             + "\"io.modelcontextprotocol/clientCapabilities\":{},\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}";
