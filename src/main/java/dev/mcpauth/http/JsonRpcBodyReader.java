@@ -1,10 +1,8 @@
 package dev.mcpauth.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
+import dev.mcpauth.jsonrpc.InvalidMessage;
+import dev.mcpauth.jsonrpc.JsonRpcMessages;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RequestTooBigException;
@@ -16,32 +14,30 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checks the Streamable HTTP request shape and reads a POSTed body once, size-limited, into
  * {@link Exchanges#JSON_RPC_BODY} for the policy and the MCP transport (MCP transports, "Sending Messages").
  * <ul>
  *   <li>POST: {@code Content-Type: application/json} (else 415); {@code Accept} lists both
- *       {@code application/json} and {@code text/event-stream} (else 406); the body is JSON (else 400 parse
- *       error -32700) and an object or a non-empty array (else 400 invalid request -32600); over the limit, 413.</li>
+ *       {@code application/json} and {@code text/event-stream} (else 406); over the limit, 413; then the body passes
+ *       {@link JsonRpcMessages}, the gate every front shares: one JSON value (else 400, parse error -32700), one
+ *       JSON-RPC 2.0 message (else 400, invalid request -32600; batches included), its params of the shape its
+ *       method needs (else 400, invalid params -32602). Only then does any front, the policy or the SDK see it.</li>
  *   <li>GET: {@code Accept} lists {@code text/event-stream} (else 406).</li>
  *   <li>Anything else passes through untouched.</li>
  * </ul>
- * Duplicate keys are a parse error: a body like {@code {"name":"a","name":"b"}} must not mean one tool to the policy
- * and another to whatever parses it next. Reads block: run this after {@link VirtualThreadDispatch}.
+ * Reads block: run this after {@link VirtualThreadDispatch}.
  */
 public final class JsonRpcBodyReader implements HttpHandler {
 
-    public static final int PARSE_ERROR = -32700;
-    public static final int INVALID_REQUEST = -32600;
     static final String APPLICATION_JSON = "application/json";
     static final String TEXT_EVENT_STREAM = "text/event-stream";
 
-    private static final ObjectReader JSON = Json.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build()
-            .reader();
+    private static final Logger LOG = LoggerFactory.getLogger(JsonRpcBodyReader.class);
 
     private final long maxBodyBytes;
     private final HttpHandler next;
@@ -83,18 +79,14 @@ public final class JsonRpcBodyReader implements HttpHandler {
         }
         JsonNode json;
         try {
-            json = JSON.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            JsonErrors.sendJsonRpc(exchange, 400, null, PARSE_ERROR, "Parse error: " + e.getOriginalMessage(), null);
+            json = JsonRpcMessages.parse(bytes);
+        } catch (JsonRpcMessages.ParseError e) {
+            refuse(exchange, e.invalid());
             return;
         }
-        if (json == null || json.isMissingNode()) {
-            JsonErrors.sendJsonRpc(exchange, 400, null, PARSE_ERROR, "Parse error: the request body is empty", null);
-            return;
-        }
-        if (!isMessageOrBatch(json)) {
-            JsonErrors.sendJsonRpc(exchange, 400, null, INVALID_REQUEST,
-                    "Invalid Request: the body must be a JSON-RPC message (an object) or a non-empty array of them", null);
+        Optional<InvalidMessage> invalid = JsonRpcMessages.problem(json);
+        if (invalid.isPresent()) {
+            refuse(exchange, invalid.get());
             return;
         }
         exchange.putAttachment(Exchanges.JSON_RPC_BODY, new JsonRpcBody(bytes, json));
@@ -131,19 +123,13 @@ public final class JsonRpcBodyReader implements HttpHandler {
         }
     }
 
-    private static boolean isMessageOrBatch(JsonNode json) {
-        if (json.isObject()) {
-            return true;
-        }
-        if (!json.isArray() || json.isEmpty()) {
-            return false;
-        }
-        for (JsonNode element : json) {
-            if (!element.isObject()) {
-                return false;
-            }
-        }
-        return true;
+    /**
+     * 400 with the JSON-RPC error as the body, for a parse error, an invalid request or invalid params alike: what the
+     * Streamable HTTP transport asks for input the server cannot accept, and what the SDKs answer.
+     */
+    private static void refuse(HttpServerExchange exchange, InvalidMessage invalid) {
+        LOG.debug("refused a POSTed message: {}", invalid.message());
+        JsonErrors.sendJson(exchange, 400, invalid.response());
     }
 
     /** {@code application/json}, with or without parameters such as {@code charset=utf-8}. */

@@ -16,7 +16,8 @@ import reactor.core.publisher.Mono;
 /**
  * Transports seen by the SDK server through a filter on its replies: each reply passes {@code filter} with the
  * context of the request it answers (the caller's token), before it is written. The gateway narrows list results
- * this way ({@link CallerLists}). Without a request context a reply is filtered as for an anonymous caller.
+ * this way ({@link CallerLists}). Without a request context a reply is filtered as for an anonymous caller. Every
+ * error reply then passes {@link NeutralErrors}, so no SDK or Java text reaches a client.
  */
 final class CallerFilteredTransports {
 
@@ -70,7 +71,8 @@ final class CallerFilteredTransports {
                 transport.setMcpHandler(new McpStatelessServerHandler() {
                     @Override
                     public Mono<McpSchema.JSONRPCResponse> handleRequest(McpTransportContext context, McpSchema.JSONRPCRequest request) {
-                        return handler.handleRequest(context, request).map(r -> (McpSchema.JSONRPCResponse) filter.apply(context, r));
+                        return handler.handleRequest(context, request)
+                                .map(r -> (McpSchema.JSONRPCResponse) NeutralErrors.apply(filter.apply(context, r)));
                     }
 
                     @Override
@@ -102,12 +104,12 @@ final class CallerFilteredTransports {
         return new McpStreamableServerTransport() {
             @Override
             public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message, String messageId) {
-                return stream.sendMessage(filter.apply(context, message), messageId);
+                return stream.sendMessage(NeutralErrors.apply(filter.apply(context, message)), messageId);
             }
 
             @Override
             public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-                return stream.sendMessage(filter.apply(context, message));
+                return stream.sendMessage(NeutralErrors.apply(filter.apply(context, message)));
             }
 
             @Override
@@ -131,8 +133,8 @@ final class CallerFilteredTransports {
 
         @Override
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-            return Mono.deferContextual(ctx -> transport.sendMessage(
-                    filter.apply(ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY), message)));
+            return Mono.deferContextual(ctx -> transport.sendMessage(NeutralErrors.apply(
+                    filter.apply(ctx.getOrDefault(McpTransportContext.KEY, McpTransportContext.EMPTY), message))));
         }
 
         @Override

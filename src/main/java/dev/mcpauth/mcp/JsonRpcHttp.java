@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
+import dev.mcpauth.jsonrpc.InvalidMessage;
+import dev.mcpauth.jsonrpc.JsonRpcMessages;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.HttpHeaders;
@@ -16,6 +18,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -38,11 +41,22 @@ final class JsonRpcHttp {
     static final class BadMessage extends Exception {
         final int status;
         final int code;
+        final transient JsonNode id;
 
         BadMessage(int status, int code, String message) {
+            this(status, code, message, null);
+        }
+
+        BadMessage(int status, int code, String message, JsonNode id) {
             super(message, null, false, false);
             this.status = status;
             this.code = code;
+            this.id = id;
+        }
+
+        /** The edge's refusal, as a transport mounted without the chain's body reader answers it. */
+        static BadMessage of(InvalidMessage invalid) {
+            return new BadMessage(StatusCodes.BAD_REQUEST, invalid.code(), invalid.message(), invalid.id());
         }
     }
 
@@ -114,24 +128,31 @@ final class JsonRpcHttp {
                     "Content-Type must be application/json");
         }
         JsonRpcBody body = exchange.getAttachment(Exchanges.JSON_RPC_BODY);
-        JsonNode json = body != null ? body.json() : parseJson(readBounded(exchange, maxBodyBytes));
-        if (json == null || !json.isObject()) {
-            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST, json != null && json.isArray()
-                    ? "JSON-RPC batches are not supported: send one message per POST"
-                    : "The body must be one JSON-RPC message (a JSON object)");
+        // The chain's JsonRpcBodyReader already put the body through the edge's gate; mounted alone, do it here.
+        JsonNode json = body != null ? body.json() : checked(readBounded(exchange, maxBodyBytes));
+        McpSchema.JSONRPCMessage message = sdkMessage(json, mapper);
+        if (message == null) {
+            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST,
+                    "The body is not a valid JSON-RPC 2.0 request, notification or response");
         }
+        return message;
+    }
+
+    /**
+     * The SDK's form of a message that passed {@link dev.mcpauth.jsonrpc.JsonRpcMessages}, read from the tree already
+     * parsed (the SDK's own reader would parse the text again); null if it still does not fit.
+     */
+    static McpSchema.JSONRPCMessage sdkMessage(JsonNode json, McpJsonMapper mapper) {
         Class<? extends McpSchema.JSONRPCMessage> type = messageType(json);
         try {
             if (type != null) {
-                // From the tree the chain already parsed: the SDK's own reader would parse the bytes twice more.
                 return mapper instanceof JacksonMcpJsonMapper jackson ? jackson.getObjectMapper().treeToValue(json, type)
                         : mapper.convertValue(json, type);
             }
         } catch (IOException | RuntimeException e) {
-            // falls through to the error below
+            // falls through: the caller answers with its own neutral error
         }
-        throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST,
-                "The body is not a valid JSON-RPC 2.0 request, notification or response");
+        return null;
     }
 
     /** What {@link McpSchema#deserializeJsonRpcMessage} decides by the same members; null for none of the three. */
@@ -144,7 +165,7 @@ final class JsonRpcHttp {
 
     /** A JSON-RPC error body (id null: the transport answers before any request id is known). */
     static void sendError(HttpServerExchange exchange, BadMessage bad) {
-        sendError(exchange, bad.status, null, bad.code, bad.getMessage());
+        sendError(exchange, bad.status, bad.id, bad.code, bad.getMessage());
     }
 
     static void sendError(HttpServerExchange exchange, int status, Object id, int code, String message) {
@@ -180,12 +201,18 @@ final class JsonRpcHttp {
         }
     }
 
-    private static JsonNode parseJson(byte[] bytes) throws BadMessage {
+    private static JsonNode checked(byte[] bytes) throws BadMessage {
+        JsonNode json;
         try {
-            return JsonErrors.MAPPER.readTree(bytes);
-        } catch (IOException e) {
-            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the body is not valid JSON");
+            json = JsonRpcMessages.parse(bytes);
+        } catch (JsonRpcMessages.ParseError e) {
+            throw BadMessage.of(e.invalid());
         }
+        Optional<InvalidMessage> invalid = JsonRpcMessages.problem(json);
+        if (invalid.isPresent()) {
+            throw BadMessage.of(invalid.get());
+        }
+        return json;
     }
 
     private static BadMessage tooLarge(int maxBodyBytes) {

@@ -51,7 +51,7 @@ public final class PromptInvoker {
             // A deliberate protocol error (e.g. relayed from an upstream server): its message is meant for the client.
             throw e;
         } catch (Exception e) {
-            log.warn("prompt {} failed for {}", name, ScopeGuard.principal(token), e);
+            log.warn("prompt {} failed for {}: {}", name, ScopeGuard.principal(token), e.toString());
             throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
                     .message("Prompt '" + name + "' failed unexpectedly; the gateway logged the details.").build();
         }

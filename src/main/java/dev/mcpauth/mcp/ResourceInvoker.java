@@ -67,7 +67,7 @@ public final class ResourceInvoker {
             // A deliberate protocol error (e.g. relayed from an upstream server): its message is meant for the client.
             throw e;
         } catch (Exception e) {
-            log.warn("resource {} failed for {}", uri, ScopeGuard.principal(token), e);
+            log.warn("resource {} failed for {}: {}", uri, ScopeGuard.principal(token), e.toString());
             throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
                     .message("Reading resource '" + uri + "' failed unexpectedly; the gateway logged the details.").build();
         }

@@ -1,11 +1,11 @@
 package dev.mcpauth.mcp;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.Json;
 import dev.mcpauth.http.JsonErrors;
+import dev.mcpauth.jsonrpc.InvalidMessage;
+import dev.mcpauth.jsonrpc.JsonRpcMessages;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -73,8 +74,6 @@ public final class StdioServerTransport implements McpServerTransportProvider {
     }
 
     private static final Logger log = LoggerFactory.getLogger(StdioServerTransport.class);
-    /** Strict: a line is one JSON value and nothing after it, or it is not the lane's (the session reports it). */
-    private static final ObjectMapper TREE = Json.mapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final InputStream in;
     private final OutputStream out;
@@ -151,16 +150,28 @@ public final class StdioServerTransport implements McpServerTransportProvider {
     }
 
     private void accept(String line, ExecutorService requests) {
-        Runnable claimed = claim(line);
+        JsonNode tree;
+        try {
+            tree = JsonRpcMessages.parse(line);
+        } catch (JsonRpcMessages.ParseError e) {
+            refuse(e.invalid());
+            return;
+        }
+        // The same gate as every HTTP front: nothing malformed reaches the lane or the SDK session.
+        Optional<InvalidMessage> invalid = JsonRpcMessages.problem(tree);
+        if (invalid.isPresent()) {
+            refuse(invalid.get());
+            return;
+        }
+        Runnable claimed = lane.claim(tree, reply -> writeLine(JsonRpcHttp.toJson(mapper, reply)));
         if (claimed != null) {
             requests.execute(claimed);
             return;
         }
-        McpSchema.JSONRPCMessage message;
-        try {
-            message = McpSchema.deserializeJsonRpcMessage(mapper, line);
-        } catch (IOException | RuntimeException e) {
-            writeError(null, McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: each line must be one JSON-RPC message");
+        McpSchema.JSONRPCMessage message = JsonRpcHttp.sdkMessage(tree, mapper);
+        if (message == null) {
+            refuse(new InvalidMessage(InvalidMessage.INVALID_REQUEST, null,
+                    "Invalid Request: not a JSON-RPC 2.0 request, notification or response", false));
             return;
         }
         boolean ordered = message instanceof McpSchema.JSONRPCNotification
@@ -188,25 +199,25 @@ public final class StdioServerTransport implements McpServerTransportProvider {
         try {
             session.handle(message).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
         } catch (RuntimeException e) {
-            log.warn("handling a stdio message failed", e);
+            // One line, no stack trace: the client gets a bare -32603, the log says which request and why.
+            log.warn("handling stdio message {} failed: {}", describe(message), e.toString());
             if (message instanceof McpSchema.JSONRPCRequest request) {
                 writeError(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
             }
         }
     }
 
-    /** The lane's work for a line, or null when the line is the session's (including lines that are not JSON). */
-    private Runnable claim(String line) {
-        if (lane == Lane.NONE) {
-            return null;
+    /** A refused message is answered like a refused HTTP body; a notification gets no answer (JSON-RPC 2.0 section 4.1). */
+    private void refuse(InvalidMessage invalid) {
+        log.debug("refused a stdin message: {}", invalid.message());
+        if (!invalid.notification()) {
+            writeLine(JsonRpcHttp.toJson(mapper, invalid.response()));
         }
-        JsonNode tree;
-        try {
-            tree = TREE.readTree(line);
-        } catch (IOException e) {
-            return null;
-        }
-        return tree == null ? null : lane.claim(tree, reply -> writeLine(JsonRpcHttp.toJson(mapper, reply)));
+    }
+
+    private static String describe(McpSchema.JSONRPCMessage message) {
+        return message instanceof McpSchema.JSONRPCRequest r ? r.method() + " (id " + r.id() + ")"
+                : message instanceof McpSchema.JSONRPCNotification n ? n.method() : "(a response)";
     }
 
     private void endLane() {

@@ -67,7 +67,7 @@ public final class ToolInvoker {
             // A deliberate protocol error (e.g. relayed from an upstream server): its message is meant for the client.
             throw e;
         } catch (Exception e) {
-            log.warn("tool {} failed for {}", name, principal(token), e);
+            log.warn("tool {} failed for {}: {}", name, principal(token), e.toString());
             return McpSchema.CallToolResult.builder()
                     .addTextContent("Tool '" + name + "' failed unexpectedly; the gateway logged the details.")
                     .isError(true)

@@ -135,7 +135,7 @@ public final class ToolSchemas implements JsonSchemaValidator {
         try {
             return ValidationResponse.asValid(json.writeValueAsString(content));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            return ValidationResponse.asInvalid("structuredContent cannot be written as JSON: " + e.getOriginalMessage());
+            return ValidationResponse.asInvalid("structuredContent cannot be written as JSON");
         }
     }
 

@@ -80,7 +80,7 @@ public final class UndertowStatelessTransport implements McpStatelessServerTrans
             JsonRpcHttp.sendError(exchange, bad);
         } catch (RuntimeException e) {
             // Whatever went wrong stays in the log; the client gets a JSON error, never the exception.
-            log.warn("MCP request failed", e);
+            log.warn("MCP request failed: {}", e.toString());
             JsonRpcHttp.sendError(exchange, StatusCodes.INTERNAL_SERVER_ERROR, null, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
         }
     }
@@ -115,7 +115,7 @@ public final class UndertowStatelessTransport implements McpStatelessServerTrans
         try {
             response = withContext(handler.handleRequest(context, request), context).block();
         } catch (RuntimeException e) {
-            log.warn("request {} failed", request.method(), e);
+            log.warn("request {} failed: {}", request.method(), e.toString());
             JsonRpcHttp.sendError(exchange, StatusCodes.INTERNAL_SERVER_ERROR, request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR,
                     "Internal error");
             return;

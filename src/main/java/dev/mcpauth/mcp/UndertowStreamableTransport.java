@@ -192,7 +192,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             JsonRpcHttp.sendError(exchange, bad);
         } catch (RuntimeException e) {
             // Whatever went wrong stays in the log; the client gets a JSON error, never the exception.
-            log.warn("MCP request failed", e);
+            log.warn("MCP request failed: {}", e.toString());
             JsonRpcHttp.sendError(exchange, StatusCodes.INTERNAL_SERVER_ERROR, null, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
         }
     }
@@ -245,7 +245,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         try {
             result = init.initResult().contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
         } catch (RuntimeException e) {
-            log.warn("initialize failed", e);
+            log.warn("initialize failed: {}", e.toString());
             JsonRpcHttp.sendError(exchange, StatusCodes.INTERNAL_SERVER_ERROR, request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR,
                     "The session could not be initialized");
             return;
@@ -267,7 +267,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         try {
             session.responseStream(CallerFilteredTransports.responseStream(stream, context, replyFilter)).handle(request).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
         } catch (RuntimeException e) {
-            log.warn("request {} in session {} failed", request.method(), session.getId(), e);
+            log.warn("request {} in session {} failed: {}", request.method(), session.getId(), e.toString());
             var error = new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null);
             stream.sendMessage(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), null, error)).block();
         } finally {

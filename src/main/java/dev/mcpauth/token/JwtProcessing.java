@@ -124,6 +124,9 @@ final class JwtProcessing {
             throw TokenRejected.invalid(describe(e));
         } catch (JOSEException e) {
             throw TokenRejected.invalid("the token signature could not be checked: " + safe(e.getMessage()));
+        } catch (RuntimeException e) {
+            // nimbus throws NullPointerException for a header that is JSON null ("bnVsbA.bnVsbA."): still not a JWT.
+            throw TokenRejected.invalid("the bearer token is not a well-formed JWT");
         }
         Instant exp = claims.getExpirationTime().toInstant();
         return AccessTokenClaims.toAccessToken(claims.toJSONObject(), exp, rules.acceptedUntil(exp));

@@ -79,15 +79,16 @@ class ToolPolicyHandlerTest {
     }
 
     @Test
-    void batchWithOneDeniedCallIsRefusedWhole() throws Exception {
+    void batchIsRefusedAtTheEdgeBeforeAnyToolDecision() throws Exception {
+        // MCP removed JSON-RPC batching in 2025-06-18 and the gateway never served it: the body reader refuses it whole.
         String batch = "[" + toolsCall(1, "fs__read") + "," + toolsCall(2, "fs__write") + "]";
 
         HttpResponse<String> response = call(tokens.mint("alice", "mcp:basic tools:read"), batch);
 
-        assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow())
-                .contains("scope=\"mcp:basic tools:read tools:write\"");
-        assertThat(TestHttp.json(response).path("required_scope").asText()).isEqualTo("tools:read tools:write");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(TestHttp.json(response).at("/error/code").asInt()).isEqualTo(-32600);
+        assertThat(TestHttp.json(response).at("/error/message").asText()).contains("batches are not supported");
+        assertThat(TestHttp.json(response).has("reached")).isFalse();
     }
 
     @Test
