@@ -214,7 +214,7 @@ public final class GatewayServer {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("version", VersionProvider.version());
         health.put("tools", tools.catalog().tools().size());
-        Map<String, String> upstreams = tools.upstreamStatus();
+        Map<String, String> upstreams = tools.upstreamState();
         if (!upstreams.isEmpty()) {
             health.put("upstreams", upstreams);
         }

@@ -86,7 +86,17 @@ public final class ToolSources implements AutoCloseable {
         return catalog;
     }
 
-    /** For /health: each upstream's state. */
+    /**
+     * For the public /health: each upstream's state only. Why one is down (hosts, exit codes, errors) is for the
+     * operator: the banner and the log say it, never an unauthenticated caller.
+     */
+    public Map<String, String> upstreamState() {
+        Map<String, String> state = new LinkedHashMap<>();
+        upstreams.connections().forEach(c -> state.put(c.spec().name(), c.status().name().toLowerCase(java.util.Locale.ROOT)));
+        return state;
+    }
+
+    /** For the operator's banner: each upstream's state and its last problem. */
     public Map<String, String> upstreamStatus() {
         Map<String, String> status = new LinkedHashMap<>();
         upstreams.connections().forEach(c -> status.put(c.spec().name(),

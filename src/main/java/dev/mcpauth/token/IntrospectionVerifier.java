@@ -163,7 +163,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
         } catch (HttpTimeoutException e) {
             throw unavailable("did not answer within " + options.requestTimeout().toMillis() + " ms", e);
         } catch (IOException e) {
-            throw unavailable("could not be reached (" + e.getClass().getSimpleName() + ")", e);
+            throw unavailable("could not be reached (" + dev.mcpauth.http.Failures.describe(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("was not asked: the request was interrupted", e);

@@ -200,7 +200,7 @@ public final class FileTools {
             }
             return real;
         } catch (IOException e) {
-            throw new IllegalArgumentException("files root " + root + " does not exist or cannot be read (" + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException("files root " + root + " does not exist or cannot be read (" + dev.mcpauth.http.Failures.describe(e) + ")");
         }
     }
 

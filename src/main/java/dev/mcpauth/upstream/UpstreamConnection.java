@@ -230,15 +230,13 @@ public final class UpstreamConnection {
         }
     }
 
-    /** Our own message if the chain has one (it names the upstream and the step), else the root cause's. */
+    /** Our own message if the chain has one (it names the upstream and the step), else the failure in plain words. */
     private static String describe(Throwable e) {
-        Throwable root = e;
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null && t.getMessage().startsWith("upstream ")) {
                 return t.getMessage();
             }
-            root = t;
         }
-        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage());
+        return dev.mcpauth.http.Failures.describe(e);
     }
 }

@@ -210,7 +210,7 @@ final class UpstreamSession implements AutoCloseable {
             Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
             if (cause != null && !(cause instanceof McpError) && !(cause instanceof TimeoutException) && !(cause instanceof CancellationException)) {
                 log.warn("upstream {}: {} failed at the transport: {}", spec.name(), method, cause.toString());
-                String reason = "upstream " + spec.name() + " connection failed (" + cause.getClass().getSimpleName() + ")";
+                String reason = "upstream " + spec.name() + " connection failed (" + dev.mcpauth.http.Failures.describe(cause) + ")";
                 if (transport instanceof ChildProcessTransport child) {
                     // A dead child's stdout ends before its exit is reaped: give the exit code a moment to name the loss.
                     child.exited().copy().completeOnTimeout(null, EXIT_REPORT_WAIT.toMillis(), TimeUnit.MILLISECONDS)

@@ -71,4 +71,27 @@ class GatewayUpstreamTest {
                     .header("Mcp-Session-Id", gw.initialize(gw.token("other")))).statusCode()).isEqualTo(403);
         }
     }
+
+    @Test
+    void anUnreachableUpstreamIsDownOnThePublicHealthWithoutItsReasonWhichOnlyTheOperatorSees() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        String yaml = """
+                upstreams:
+                  - name: gone
+                    url: http://127.0.0.1:%d/mcp
+                """.formatted(closed);
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, yaml, true, false))) {
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (!gw.server.banner().contains("could not connect") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(gw.server.banner()).as("the operator sees why").contains("upstream gone could not connect: connection refused");
+            String health = gw.get("/health").body();
+            assertThat(json(health).at("/upstreams/gone").asText()).isIn("down", "restarting", "starting");
+            assertThat(health).doesNotContain("refused", "Exception", "127.0.0.1:" + closed);
+        }
+    }
 }
