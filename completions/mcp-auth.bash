@@ -230,7 +230,7 @@ function _picocli_mcp-auth_serve() {
 
   local commands=""
   local flag_opts="'--stateless' '--stdio' '--client-id-as-audience' '--no-builtin-tools' '--embedded-as' '--auto-approve' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--clock-skew' '--tool-scope' '--default-scope' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--state-dir'"
+  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--tool-scope' '--default-scope' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--registration-rate-limit' '--state-dir'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -289,6 +289,18 @@ function _picocli_mcp-auth_serve() {
     '--introspection-cache-ttl')
       return
       ;;
+    '--introspection-timeout')
+      return
+      ;;
+    '--jwks-outage-tolerance')
+      return
+      ;;
+    '--jwks-connect-timeout')
+      return
+      ;;
+    '--jwks-read-timeout')
+      return
+      ;;
     '--clock-skew')
       return
       ;;
@@ -335,6 +347,9 @@ function _picocli_mcp-auth_serve() {
       return
       ;;
     '--authorization-server')
+      return
+      ;;
+    '--registration-rate-limit')
       return
       ;;
     '--state-dir')
@@ -503,7 +518,7 @@ function _picocli_mcp-auth_authserver() {
 
   local commands=""
   local flag_opts="'--auto-approve' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--host' '--port' '--issuer' '--resource' '--state-dir' '--key' '--secret' '--client' '--user' '--allowed-host' '--access-token-ttl'"
+  local arg_opts="'--host' '--port' '--issuer' '--resource' '--state-dir' '--key' '--secret' '--client' '--user' '--allowed-host' '--registration-rate-limit' '--access-token-ttl'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -542,6 +557,9 @@ function _picocli_mcp-auth_authserver() {
       return
       ;;
     '--allowed-host')
+      return
+      ;;
+    '--registration-rate-limit')
       return
       ;;
     '--access-token-ttl')
@@ -584,7 +602,7 @@ function _picocli_mcp-auth_doctor() {
 
   local commands=""
   local flag_opts="'--client-id-as-audience' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--clock-skew' '--host' '--port' '--mcp-path' '--public-url' '--token' '--timeout'"
+  local arg_opts="'--config' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--host' '--port' '--mcp-path' '--public-url' '--token' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -623,6 +641,18 @@ function _picocli_mcp-auth_doctor() {
       return
       ;;
     '--introspection-cache-ttl')
+      return
+      ;;
+    '--introspection-timeout')
+      return
+      ;;
+    '--jwks-outage-tolerance')
+      return
+      ;;
+    '--jwks-connect-timeout')
+      return
+      ;;
+    '--jwks-read-timeout')
       return
       ;;
     '--clock-skew')
@@ -767,7 +797,7 @@ function _picocli_mcp-auth_token_verify() {
 
   local commands=""
   local flag_opts="'--client-id-as-audience' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--clock-skew' '--resource'"
+  local arg_opts="'--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--resource'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -800,6 +830,18 @@ function _picocli_mcp-auth_token_verify() {
       return
       ;;
     '--introspection-cache-ttl')
+      return
+      ;;
+    '--introspection-timeout')
+      return
+      ;;
+    '--jwks-outage-tolerance')
+      return
+      ;;
+    '--jwks-connect-timeout')
+      return
+      ;;
+    '--jwks-read-timeout')
       return
       ;;
     '--clock-skew')

@@ -108,7 +108,7 @@ public record AuthServerConfig(
             }
         }
         if (registrationsPerMinute < 1) {
-            throw new IllegalArgumentException("authserver: registrations per minute must be at least 1");
+            throw new IllegalArgumentException("--registration-rate-limit must be at least 1 (registrations per minute per address)");
         }
         Objects.requireNonNull(clock, "clock");
     }

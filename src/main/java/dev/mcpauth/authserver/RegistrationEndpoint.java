@@ -44,7 +44,8 @@ public final class RegistrationEndpoint implements HttpHandler {
         if (!limiter.tryAcquire(exchange.getSourceAddress().getAddress().getHostAddress())) {
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, "60");
             JsonErrors.send(exchange, 429, "too_many_requests",
-                    "at most " + config.registrationsPerMinute() + " registrations per minute from one address; retry later");
+                    "at most " + config.registrationsPerMinute() + " registrations per minute from one address"
+                            + " (--registration-rate-limit); retry in a minute");
             return;
         }
         try {

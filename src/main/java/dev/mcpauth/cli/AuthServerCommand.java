@@ -80,6 +80,9 @@ public final class AuthServerCommand implements Callable<Integer> {
     @Option(names = "--allowed-host", paramLabel = "HOST", split = ",", description = "Host names clients may reach this server by (Host header, DNS-rebinding defence); repeatable. Bound to loopback, only localhost, *.localhost, 127.0.0.1, [::1], the --issuer host and these are answered (421 otherwise); bound elsewhere with none given, any host is. Env: MCP_AUTH_ALLOWED_HOST.")
     List<String> allowedHosts = new ArrayList<>();
 
+    @Option(names = "--registration-rate-limit", paramLabel = "N", defaultValue = "20", description = "Dynamic client registrations accepted per minute from one address (429 naming this option above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_REGISTRATION_RATE_LIMIT.")
+    int registrationRateLimit;
+
     @Option(names = "--access-token-ttl", paramLabel = "DURATION", defaultValue = "15m", description = "Lifetime of access tokens. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_ACCESS_TOKEN_TTL.")
     String accessTokenTtl;
 
@@ -121,6 +124,9 @@ public final class AuthServerCommand implements Callable<Integer> {
         if (issuer == null && !loopback) {
             throw new ConfigException("--issuer is required when binding to " + host + ": give the https URL clients reach this server at");
         }
+        if (registrationRateLimit < 1) {
+            throw new ConfigException("--registration-rate-limit must be at least 1, not " + registrationRateLimit);
+        }
         BoundServer server = BoundServer.listen(host, port);
         int bound = server.port();
         try {
@@ -128,6 +134,7 @@ public final class AuthServerCommand implements Callable<Integer> {
             AuthServerConfig.Builder config = AuthServerConfig.builder(issuerUrl)
                     .resources(served)
                     .accessTokenTtl(ttl)
+                    .registrationsPerMinute(registrationRateLimit)
                     .autoApprove(autoApprove)
                     .autoApproveUser(userMap.keySet().iterator().next())
                     .users(userMap)

@@ -118,6 +118,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--auto-approve", description = "Embedded AS: issue codes without the consent page (tests and demos only). Env: MCP_AUTH_AUTO_APPROVE.")
     boolean autoApprove;
 
+    @Option(names = "--registration-rate-limit", paramLabel = "N", defaultValue = "20", description = "Embedded AS: dynamic client registrations accepted per minute from one address (429 naming this option above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_REGISTRATION_RATE_LIMIT.")
+    int registrationRateLimit;
+
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Embedded AS: keep clients, grants and the signing key in DIR across restarts. Env: MCP_AUTH_STATE_DIR.")
     Path stateDir;
 
@@ -137,10 +140,19 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private GatewayConfig.Auth withRegistrationLimit(GatewayConfig.Auth auth) {
+        if (registrationRateLimit < 1) {
+            throw new ConfigException("--registration-rate-limit must be at least 1, not " + registrationRateLimit);
+        }
+        return auth instanceof GatewayConfig.EmbeddedAuthServer e
+                ? new GatewayConfig.EmbeddedAuthServer(e.autoApprove(), e.stateDir(), e.secret(), e.users(), registrationRateLimit)
+                : auth;
+    }
+
     GatewayConfig toConfig() {
         return new GatewayConfig(
                 new GatewayConfig.Listener(host, port, mcpPath, publicUrl, stateless),
-                verifier.auth(embeddedAs, autoApprove, stateDir),
+                withRegistrationLimit(verifier.auth(embeddedAs, autoApprove, stateDir)),
                 verifier.checks(),
                 policy.toPolicy(sources()),
                 new GatewayConfig.Tools(!noBuiltinTools, filesRoot.toAbsolutePath().normalize(),

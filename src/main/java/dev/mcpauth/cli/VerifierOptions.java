@@ -3,6 +3,7 @@ package dev.mcpauth.cli;
 import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.Durations;
 import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.token.JwksOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,22 @@ public final class VerifierOptions {
             description = "Longest time an introspected token is trusted without asking again (bounds revocation delay). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_INTROSPECTION_CACHE_TTL.")
     public String introspectionCacheTtl;
 
+    @Option(names = "--introspection-timeout", paramLabel = "DURATION", defaultValue = "5s",
+            description = "Longest wait for the introspection endpoint's answer; past it the request gets 503 with Retry-After. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_INTROSPECTION_TIMEOUT.")
+    public String introspectionTimeout;
+
+    @Option(names = "--jwks-outage-tolerance", paramLabel = "DURATION", defaultValue = "15m",
+            description = "While the JWKS cannot be fetched, keep trusting the keys last fetched this long after that fetch (plus at most the 5m cache); tokens with other keys get 503. 0: no tolerance; otherwise at least 5m. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_JWKS_OUTAGE_TOLERANCE.")
+    public String jwksOutageTolerance;
+
+    @Option(names = "--jwks-connect-timeout", paramLabel = "DURATION", defaultValue = "1s",
+            description = "Connect timeout of a JWKS fetch. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_JWKS_CONNECT_TIMEOUT.")
+    public String jwksConnectTimeout;
+
+    @Option(names = "--jwks-read-timeout", paramLabel = "DURATION", defaultValue = "2s",
+            description = "Read timeout of a JWKS fetch; a request waits on a hanging JWKS at most twice connect + read. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_JWKS_READ_TIMEOUT.")
+    public String jwksReadTimeout;
+
     @Option(names = "--clock-skew", paramLabel = "DURATION", defaultValue = "60s", description = "Tolerated clock difference for exp, nbf and iat (a token issued further in the future is refused). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_CLOCK_SKEW.")
     public String clockSkew;
 
@@ -66,10 +83,11 @@ public final class VerifierOptions {
         }
         if (introspection) {
             return new GatewayConfig.Introspection(GatewayConfig.uri("--introspection-uri", introspectionUri),
-                    introspectionClientId, introspectionClientSecret, Durations.parse("--introspection-cache-ttl", introspectionCacheTtl));
+                    introspectionClientId, introspectionClientSecret, Durations.parse("--introspection-cache-ttl", introspectionCacheTtl),
+                    positive("--introspection-timeout", introspectionTimeout));
         }
         if (jwks) {
-            return new GatewayConfig.Jwks(jwksUri == null ? null : GatewayConfig.uri("--jwks-uri", jwksUri), issuer);
+            return new GatewayConfig.Jwks(jwksUri == null ? null : GatewayConfig.uri("--jwks-uri", jwksUri), issuer, jwksOptions());
         }
         if (key != null && !embeddedAs) {
             return new GatewayConfig.SharedSecret(key);
@@ -81,6 +99,25 @@ public final class VerifierOptions {
     public GatewayConfig.JwtChecks checks() {
         return new GatewayConfig.JwtChecks(issuer, new LinkedHashSet<>(audiences == null ? List.of() : audiences), clientIdAsAudience,
                 Durations.parse("--clock-skew", clockSkew));
+    }
+
+    /** The JWKS fetch and outage settings; a combination nimbus cannot honour is an error naming the options. */
+    JwksOptions jwksOptions() {
+        try {
+            return JwksOptions.defaults()
+                    .withTimeouts(positive("--jwks-connect-timeout", jwksConnectTimeout), positive("--jwks-read-timeout", jwksReadTimeout))
+                    .withOutageTolerance(Durations.parse("--jwks-outage-tolerance", jwksOutageTolerance));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("--jwks-outage-tolerance / --jwks-connect-timeout / --jwks-read-timeout: " + e.getMessage());
+        }
+    }
+
+    private static java.time.Duration positive(String option, String value) {
+        java.time.Duration duration = Durations.parse(option, value);
+        if (duration.isZero() || duration.isNegative()) {
+            throw new ConfigException(option + " must be a positive duration, not " + value);
+        }
+        return duration;
     }
 
     private byte[] readSecret() {

@@ -61,21 +61,36 @@ public record GatewayConfig(
     }
 
     /** Asymmetric JWTs checked against a JWKS, given directly or discovered from the issuer. */
-    public record Jwks(URI jwksUri, String issuer) implements Auth {
+    public record Jwks(URI jwksUri, String issuer, dev.mcpauth.token.JwksOptions options) implements Auth {
+        public Jwks(URI jwksUri, String issuer) {
+            this(jwksUri, issuer, dev.mcpauth.token.JwksOptions.defaults());
+        }
+
         public String describe() {
             return jwksUri != null ? "JWKS JWT (" + jwksUri + ")" : "JWKS JWT (discovered from issuer " + issuer + ")";
         }
     }
 
     /** RFC 7662 introspection against an external authorization server. */
-    public record Introspection(URI endpoint, String clientId, String clientSecret, Duration cacheTtl) implements Auth {
+    public record Introspection(URI endpoint, String clientId, String clientSecret, Duration cacheTtl, Duration timeout) implements Auth {
+        /** With the default 5 s whole-request timeout. */
+        public Introspection(URI endpoint, String clientId, String clientSecret, Duration cacheTtl) {
+            this(endpoint, clientId, clientSecret, cacheTtl, Duration.ofSeconds(5));
+        }
+
         public String describe() {
             return "RFC 7662 introspection (" + endpoint + ", client " + clientId + ")";
         }
     }
 
     /** The embedded OAuth 2.1 authorization server, in the same process, on the same port. */
-    public record EmbeddedAuthServer(boolean autoApprove, Path stateDir, byte[] secret, Map<String, String> users) implements Auth {
+    public record EmbeddedAuthServer(boolean autoApprove, Path stateDir, byte[] secret, Map<String, String> users,
+                                     int registrationsPerMinute) implements Auth {
+        /** With the default 20 registrations per minute per address. */
+        public EmbeddedAuthServer(boolean autoApprove, Path stateDir, byte[] secret, Map<String, String> users) {
+            this(autoApprove, stateDir, secret, users, 20);
+        }
+
         public String describe() {
             return "embedded authorization server" + (autoApprove ? " (auto-approve)" : "");
         }

@@ -174,7 +174,8 @@ public final class GatewayServer {
     private AuthorizationServer embeddedAuthServer(GatewayConfig.EmbeddedAuthServer embedded) {
         AuthServerConfig.Builder builder = AuthServerConfig.builder(baseUrl)
                 .resources(resourceUrl)
-                .autoApprove(embedded.autoApprove());
+                .autoApprove(embedded.autoApprove())
+                .registrationsPerMinute(embedded.registrationsPerMinute());
         if (embedded.secret() != null) {
             builder.sharedSecret(new String(embedded.secret(), java.nio.charset.StandardCharsets.UTF_8));
         }

@@ -40,10 +40,10 @@ public final class Verifiers {
         return switch (auth) {
             case GatewayConfig.SharedSecret s -> CachingVerifier.wrap(new SharedSecretVerifier(s.secret(), rules), JWT_CACHE_TTL);
             case GatewayConfig.Jwks j -> CachingVerifier.wrap(j.jwksUri() != null
-                    ? JwksVerifier.fromJwksUri(j.jwksUri(), rules)
-                    : JwksVerifier.fromIssuer(URI.create(j.issuer()), rules), JWT_CACHE_TTL);
-            case GatewayConfig.Introspection i -> CachingVerifier.wrap(
-                    new IntrospectionVerifier(i.endpoint(), i.clientId(), i.clientSecret(), rules), i.cacheTtl());
+                    ? JwksVerifier.fromJwksUri(j.jwksUri(), rules, j.options())
+                    : JwksVerifier.fromIssuer(URI.create(j.issuer()), rules, j.options()), JWT_CACHE_TTL);
+            case GatewayConfig.Introspection i -> CachingVerifier.wrap(new IntrospectionVerifier(i.endpoint(), i.clientId(),
+                    i.clientSecret(), rules, IntrospectionVerifier.Options.defaults().withRequestTimeout(i.timeout())), i.cacheTtl());
             case GatewayConfig.EmbeddedAuthServer e -> CachingVerifier.wrap(e.secret() != null
                     ? new SharedSecretVerifier(e.secret(), rules)
                     : JwksVerifier.fromJwkSet(embeddedKeys, rules), JWT_CACHE_TTL);

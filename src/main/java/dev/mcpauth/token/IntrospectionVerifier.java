@@ -45,6 +45,14 @@ public final class IntrospectionVerifier implements TokenVerifier {
         public Options withMaxTtlWithoutExp(Duration ttl) {
             return new Options(connectTimeout, requestTimeout, ttl);
         }
+
+        /** The whole-request timeout (--introspection-timeout); the connect timeout is never longer. */
+        public Options withRequestTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("the introspection timeout must be positive");
+            }
+            return new Options(connectTimeout.compareTo(timeout) < 0 ? connectTimeout : timeout, timeout, maxTtlWithoutExp);
+        }
     }
 
     private static final int MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -161,7 +169,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            throw unavailable("did not answer within " + options.requestTimeout().toMillis() + " ms", e);
+            throw unavailable("did not answer within " + options.requestTimeout().toMillis() + " ms (--introspection-timeout)", e);
         } catch (IOException e) {
             throw unavailable("could not be reached (" + dev.mcpauth.http.Failures.describe(e) + ")", e);
         } catch (InterruptedException e) {

@@ -4,7 +4,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
-import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.Resource;
@@ -15,9 +14,9 @@ import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
+import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,10 +39,15 @@ public final class JwksVerifier implements TokenVerifier, Closeable {
     private final String description;
 
     private JwksVerifier(JWKSource<SecurityContext> source, CountingRetriever retriever, JwtRules rules, String keys) {
+        this(source, retriever, rules, keys, Optional::empty);
+    }
+
+    private JwksVerifier(JWKSource<SecurityContext> source, CountingRetriever retriever, JwtRules rules, String keys,
+                         Supplier<Optional<String>> keysOutage) {
         this.source = source;
         this.retriever = retriever;
         this.description = "JWKS JWT verifier (keys from " + keys + "; " + rules.describe() + ")";
-        this.processing = new JwtProcessing(new EdDsaSupport.KeySelector(ALGORITHMS, source), ALGORITHMS, rules, keys);
+        this.processing = new JwtProcessing(new EdDsaSupport.KeySelector(ALGORITHMS, source), ALGORITHMS, rules, keys, keysOutage);
     }
 
     /** Keys fetched from a JWKS URL, cached and refreshed as {@link JwksOptions#defaults()} says. */
@@ -55,16 +59,8 @@ public final class JwksVerifier implements TokenVerifier, Closeable {
         IssuerDiscovery.requireHttpUrl(jwksUri, "JWKS URL");
         CountingRetriever retriever = new CountingRetriever(new DefaultResourceRetriever(
                 millis(options.connectTimeout().toMillis()), millis(options.readTimeout().toMillis()), options.sizeLimitBytes()));
-        JWKSourceBuilder<SecurityContext> builder = JWKSourceBuilder.<SecurityContext>create(toUrl(jwksUri), retriever)
-                .cache(options.cacheTtl().toMillis(), options.refreshTimeout().toMillis())
-                // Refresh on access shortly before expiry, on a daemon thread so a verifier never holds the JVM open.
-                .refreshAheadCache(options.refreshAhead().toMillis(), null, refreshExecutor(), true, null, false)
-                .rateLimited(options.rateLimit().toMillis())
-                .retrying(true);
-        builder = options.outageTolerance().isZero()
-                ? builder.outageTolerant(false)
-                : builder.outageTolerant(options.outageTolerance().toMillis());
-        return new JwksVerifier(builder.build(), retriever, rules, jwksUri.toString());
+        RemoteJwks.Chain chain = RemoteJwks.build(toUrl(jwksUri), retriever, options);
+        return new JwksVerifier(chain.source(), retriever, rules, jwksUri.toString(), chain.reachability()::outage);
     }
 
     /**
@@ -116,14 +112,6 @@ public final class JwksVerifier implements TokenVerifier, Closeable {
     @Override
     public String toString() {
         return description;
-    }
-
-    private static ExecutorService refreshExecutor() {
-        return Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "mcp-auth-jwks-refresh");
-            thread.setDaemon(true);
-            return thread;
-        });
     }
 
     private static int millis(long value) {

@@ -20,7 +20,9 @@ import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
 import java.text.ParseException;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -37,9 +39,21 @@ final class JwtProcessing {
     private final String keysDescription;
     private final Set<JWSAlgorithm> algorithms;
     private final JwtRules rules;
+    private final Supplier<Optional<String>> keysOutage;
 
     JwtProcessing(JWSKeySelector<SecurityContext> keySelector, Set<JWSAlgorithm> algorithms, JwtRules rules,
                   String keysDescription) {
+        this(keySelector, algorithms, rules, keysDescription, Optional::empty);
+    }
+
+    /**
+     * @param keysOutage why the key source cannot be fetched now, or empty when it can: a token whose key is not
+     *                   among the keys at hand is then refused as unavailable (503), not invalid (401), since the
+     *                   issuer may have rotated to a key we cannot see yet
+     */
+    JwtProcessing(JWSKeySelector<SecurityContext> keySelector, Set<JWSAlgorithm> algorithms, JwtRules rules,
+                  String keysDescription, Supplier<Optional<String>> keysOutage) {
+        this.keysOutage = keysOutage;
         this.keysDescription = keysDescription;
         this.algorithms = Set.copyOf(algorithms);
         this.rules = rules;
@@ -111,8 +125,8 @@ final class JwtProcessing {
         } catch (ParseException e) {
             throw TokenRejected.invalid("the bearer token is not a well-formed JWT");
         } catch (RateLimitReachedException e) {
-            // The key set was refetched moments ago and still lacks this kid: the token is not ours.
-            throw TokenRejected.invalid("no key in " + keysDescription + " matches the token's kid (JWKS refetched recently)");
+            // The key set was refetched moments ago and still lacks this kid: the token is not ours, unless that fetch failed.
+            throw unknownKey("no key in " + keysDescription + " matches the token's kid (JWKS refetched recently)");
         } catch (KeySourceException e) {
             throw new TokenRejected(TokenRejected.Reason.VERIFIER_UNAVAILABLE,
                     "could not load the signing keys from " + keysDescription + ": " + safe(e.getMessage()), e);
@@ -121,6 +135,9 @@ final class JwtProcessing {
         } catch (BadJWTException e) {
             throw TokenRejected.invalid(safe(e.getMessage()));
         } catch (BadJOSEException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(NO_MATCHING_KEY)) {
+                throw unknownKey(describe(e));
+            }
             throw TokenRejected.invalid(describe(e));
         } catch (JOSEException e) {
             throw TokenRejected.invalid("the token signature could not be checked: " + safe(e.getMessage()));
@@ -132,9 +149,20 @@ final class JwtProcessing {
         return AccessTokenClaims.toAccessToken(claims.toJSONObject(), exp, rules.acceptedUntil(exp));
     }
 
+    /** nimbus's message when the key selector found no key for the token's alg and kid. */
+    private static final String NO_MATCHING_KEY = "Signed JWT rejected: Another algorithm expected";
+
+    private TokenRejected unknownKey(String invalidDescription) {
+        Optional<String> outage = keysOutage.get();
+        return outage.isPresent()
+                ? new TokenRejected(TokenRejected.Reason.VERIFIER_UNAVAILABLE, "the token's key is not among the keys at hand and "
+                        + safe(outage.get()) + "; retry later")
+                : TokenRejected.invalid(invalidDescription);
+    }
+
     private String describe(BadJOSEException e) {
         String message = e.getMessage() == null ? "" : e.getMessage();
-        if (message.startsWith("Signed JWT rejected: Another algorithm expected")) {
+        if (message.startsWith(NO_MATCHING_KEY)) {
             return "the token's alg/kid matches no key in " + keysDescription + " (accepted algorithms: "
                     + algorithms.stream().map(JWSAlgorithm::getName).sorted().collect(Collectors.joining(", ")) + ")";
         }

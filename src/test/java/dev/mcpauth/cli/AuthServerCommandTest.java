@@ -54,6 +54,22 @@ class AuthServerCommandTest {
         assertThat(Main.run("authserver", "--port", "0", "--allowed-host", "https://as.example.com")).isEqualTo(2);
     }
 
+    @Test
+    void registrationRateLimitOptionSetsTheLimitAndThe429BodyNamesTheOption() throws Exception {
+        try (Cli.AuthServer as = Cli.authserver("--port", "0", "--registration-rate-limit", "2")) {
+            HttpRequest register = HttpRequest.newBuilder(URI.create(as.issuer() + "/oauth/register"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"token_endpoint_auth_method\":\"none\",\"redirect_uris\":[\"http://127.0.0.1/cb\"]}"))
+                    .build();
+            assertThat(http.send(register, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+            assertThat(http.send(register, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+            HttpResponse<String> third = http.send(register, HttpResponse.BodyHandlers.ofString());
+            assertThat(third.statusCode()).isEqualTo(429);
+            assertThat(third.body()).contains("at most 2 registrations per minute").contains("--registration-rate-limit");
+        }
+        assertThat(Main.run("authserver", "--port", "0", "--registration-rate-limit", "0")).isEqualTo(2);
+    }
+
     /** A GET with a Host header of our choosing: java.net.http does not let a test set it. */
     private static String rawGet(int port, String path, String host) throws Exception {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {

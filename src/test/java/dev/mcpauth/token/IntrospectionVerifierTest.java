@@ -187,4 +187,21 @@ class IntrospectionVerifierTest {
 
         assertThat(text).contains("/introspect").contains(CLIENT_ID).doesNotContain(CLIENT_SECRET);
     }
+
+    @Test
+    void introspectionTimeoutBoundsTheWaitAndTheRefusalNamesTheOption() throws Exception {
+        as.route("/slow", request -> {
+            Thread.sleep(3000);
+            return LocalHttpServer.Reply.json("{\"active\":false}");
+        });
+        IntrospectionVerifier verifier = new IntrospectionVerifier(as.uri("/slow"), CLIENT_ID, CLIENT_SECRET, JwtRules.of(ISSUER, RESOURCE),
+                IntrospectionVerifier.Options.defaults().withRequestTimeout(java.time.Duration.ofMillis(300)));
+
+        long start = System.nanoTime();
+        TokenRejected e = org.junit.jupiter.api.Assertions.assertThrows(TokenRejected.class, () -> verifier.verify("opaque-token"));
+
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofMillis(2000));
+        assertThat(e.reason()).isEqualTo(TokenRejected.Reason.VERIFIER_UNAVAILABLE);
+        assertThat(e.description()).contains("300 ms").contains("--introspection-timeout");
+    }
 }

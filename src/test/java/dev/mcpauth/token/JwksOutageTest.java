@@ -1,0 +1,158 @@
+package dev.mcpauth.token;
+
+import static dev.mcpauth.token.TestTokens.ISSUER;
+import static dev.mcpauth.token.TestTokens.RESOURCE;
+import static dev.mcpauth.token.TestTokens.goodClaims;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import dev.mcpauth.http.LogCapture;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The issuer's JWKS endpoint stops, hangs or rotates while tokens keep arriving (a real Undertow server on loopback). */
+class JwksOutageTest {
+
+    private static final JWK KNOWN = Keys.generate(JWSAlgorithm.ES256);
+    private static final Duration CONNECT = Duration.ofMillis(200);
+    private static final Duration READ = Duration.ofMillis(400);
+    /** 1 s cache refreshed 100 ms ahead, two unknown-kid refetches per 900 ms, 2 s outage tolerance. */
+    private static final JwksOptions FAST = JwksOptions.defaults().withTimeouts(CONNECT, READ)
+            .withCache(Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofMillis(900))
+            .withOutageTolerance(Duration.ofSeconds(2));
+
+    private final JwksServer issuer = server();
+    private final String knownToken = TestTokens.withKey(goodClaims().build(), KNOWN, JWSAlgorithm.ES256);
+    private JwksVerifier verifier;
+
+    private static JwksServer server() {
+        try {
+            return new JwksServer(new JWKSet(KNOWN));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (verifier != null) {
+            verifier.close();
+        }
+        issuer.close();
+    }
+
+    private JwksVerifier started(JwksOptions options) throws TokenRejected {
+        verifier = JwksVerifier.fromJwksUri(issuer.uri(), JwtRules.of(ISSUER, RESOURCE), options);
+        assertThat(verifier.verify(knownToken).subject()).isEqualTo("alice");
+        return verifier;
+    }
+
+    private static String rotatedKeyToken() {
+        return TestTokens.withKey(goodClaims().build(), Keys.generate(JWSAlgorithm.ES256), JWSAlgorithm.ES256);
+    }
+
+    private static TokenRejected rejection(TokenVerifier verifier, String token) {
+        try {
+            verifier.verify(token);
+        } catch (TokenRejected e) {
+            return e;
+        }
+        throw new AssertionError("token was accepted");
+    }
+
+    @Test
+    void tokenWithAnUnknownKeyWhileTheJwksIsDownIsUnavailableNeverInvalid() throws Exception {
+        started(FAST);
+        issuer.stop();
+
+        for (int i = 0; i < 20; i++) {
+            TokenRejected e = rejection(verifier, rotatedKeyToken());
+            assertThat(e.reason()).as("attempt %d: %s", i, e.description()).isEqualTo(TokenRejected.Reason.VERIFIER_UNAVAILABLE);
+            assertThat(e.reason().httpStatus()).isEqualTo(503);
+            assertThat(e.description()).contains("cannot be fetched").contains("retry later");
+        }
+
+        // The issuer comes back having rotated to a new key: the first token signed with it is accepted.
+        JWK rotated = Keys.generate(JWSAlgorithm.ES256);
+        issuer.publish(new JWKSet(java.util.List.of(KNOWN, rotated)));
+        issuer.start();
+        Thread.sleep(FAST.rateLimit().toMillis() + 100);
+        assertThat(verifier.verify(TestTokens.withKey(goodClaims().build(), rotated, JWSAlgorithm.ES256)).subject()).isEqualTo("alice");
+        TokenRejected stranger = rejection(verifier, rotatedKeyToken());
+        assertThat(stranger.reason()).as(stranger.description()).isEqualTo(TokenRejected.Reason.INVALID_TOKEN);
+    }
+
+    @Test
+    void knownKeyKeepsWorkingThroughAnOutageWithinTheToleranceAndIsUnavailableAfterIt() throws Exception {
+        long fetched = System.nanoTime();
+        started(FAST);
+        issuer.stop();
+
+        // Within the tolerance, across two cache expiries, with tokens of unknown kids spending the refetch budget.
+        while (elapsed(fetched).compareTo(FAST.outageTolerance().minusMillis(300)) < 0) {
+            assertThat(verifier.verify(knownToken).subject()).isEqualTo("alice");
+            assertThat(rejection(verifier, rotatedKeyToken()).reason()).isEqualTo(TokenRejected.Reason.VERIFIER_UNAVAILABLE);
+            Thread.sleep(50);
+        }
+
+        // After the tolerance (and at most one cache TTL more), the stale keys are no longer trusted: 503, never 401.
+        Duration deadline = FAST.outageTolerance().plus(FAST.cacheTtl()).plus(FAST.refreshTimeout()).plusMillis(500);
+        TokenRejected refused = null;
+        while (refused == null && elapsed(fetched).compareTo(deadline) < 0) {
+            try {
+                verifier.verify(knownToken);
+                Thread.sleep(50);
+            } catch (TokenRejected e) {
+                refused = e;
+            }
+        }
+        assertThat(refused).as("refused within " + deadline).isNotNull();
+        assertThat(refused.reason()).as(refused.description()).isEqualTo(TokenRejected.Reason.VERIFIER_UNAVAILABLE);
+    }
+
+    @Test
+    void hangingJwksStallsNoVerificationBeyondTheFetchTimeoutsAndKnownKeysStillWork() throws Exception {
+        started(FAST);
+        issuer.hang();
+
+        // A request may wait for a background fetch that is timing out, then time out its own: two fetches at most.
+        Duration bound = CONNECT.plus(READ).multipliedBy(2).plusMillis(400);
+        long start = System.nanoTime();
+        int verified = 0;
+        while (elapsed(start).compareTo(Duration.ofMillis(1800)) < 0) {
+            long before = System.nanoTime();
+            assertThat(verifier.verify(knownToken).subject()).isEqualTo("alice");
+            assertThat(elapsed(before)).as("verification %d", verified).isLessThan(bound);
+            verified++;
+            Thread.sleep(30);
+        }
+        assertThat(issuer.hits()).as("the hanging endpoint was asked again").isGreaterThan(1);
+    }
+
+    @Test
+    void unreachableJwksIsLoggedOnceAsAWarningAndItsRecoveryOnce() throws Exception {
+        try (LogCapture log = new LogCapture("dev.mcpauth.token.RemoteJwks")) {
+            started(FAST);
+            issuer.stop();
+            for (int i = 0; i < 30; i++) {
+                verifier.verify(knownToken);
+                rejection(verifier, rotatedKeyToken());
+                Thread.sleep(40);
+            }
+            issuer.start();
+            Thread.sleep(FAST.rateLimit().toMillis() + 100);
+            rejection(verifier, rotatedKeyToken());
+
+            assertThat(log.lines().stream().filter(line -> line.startsWith("WARN"))).singleElement().asString()
+                    .contains(issuer.uri().toString()).contains("unreachable").contains("--jwks-outage-tolerance");
+            assertThat(log.lines().stream().filter(line -> line.contains("reachable again"))).hasSize(1);
+        }
+    }
+
+    private static Duration elapsed(long sinceNanos) {
+        return Duration.ofNanos(System.nanoTime() - sinceNanos);
+    }
+}
