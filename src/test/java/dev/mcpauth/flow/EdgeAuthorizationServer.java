@@ -22,8 +22,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class EdgeAuthorizationServer implements AutoCloseable {
 
-    /** How the server behaves. {@code prmResource} null: the MCP URL itself. */
-    record Behaviour(String issuerPath, String prmResource, String challengeScope, String authMethod) {
+    /**
+     * How the server behaves. {@code prmResource} null: the MCP URL itself; {@code metadataIssuer} null: the issuer;
+     * {@code redirectIss} null: the issuer (RFC 9207 {@code iss} of the authorization response).
+     */
+    record Behaviour(String issuerPath, String prmResource, String challengeScope, String authMethod, String metadataIssuer, String redirectIss) {
+        Behaviour(String issuerPath, String prmResource, String challengeScope, String authMethod) {
+            this(issuerPath, prmResource, challengeScope, authMethod, null, null);
+        }
     }
 
     /** One token request as received. */
@@ -68,7 +74,8 @@ final class EdgeAuthorizationServer implements AutoCloseable {
             exchange.getResponseSender().send("{\"resource\":\"" + resource + "\",\"authorization_servers\":[\"" + issuer
                     + "\"],\"scopes_supported\":[\"alpha\",\"beta\",\"gamma\"]}");
         } else if (path.equals("/.well-known/oauth-authorization-server" + p)) {
-            exchange.getResponseSender().send("{\"issuer\":\"" + issuer + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
+            String declared = behaviour.metadataIssuer() != null ? behaviour.metadataIssuer() : issuer;
+            exchange.getResponseSender().send("{\"issuer\":\"" + declared + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
                     + "\"token_endpoint\":\"" + issuer + "/token\",\"registration_endpoint\":\"" + issuer + "/register\","
                     + "\"response_types_supported\":[\"code\"],\"code_challenge_methods_supported\":[\"S256\"],"
                     + "\"token_endpoint_auth_methods_supported\":[\"" + behaviour.authMethod() + "\"]}");
@@ -85,7 +92,7 @@ final class EdgeAuthorizationServer implements AutoCloseable {
             authorizedScopes.add(q.getOrDefault("scope", ""));
             exchange.setStatusCode(302);
             exchange.getResponseHeaders().put(Headers.LOCATION, q.get("redirect_uri") + "?code=edge-code&state="
-                    + URLEncoder.encode(q.get("state"), StandardCharsets.UTF_8) + "&iss=" + URLEncoder.encode(issuer, StandardCharsets.UTF_8));
+                    + URLEncoder.encode(q.get("state"), StandardCharsets.UTF_8) + "&iss=" + URLEncoder.encode(behaviour.redirectIss() != null ? behaviour.redirectIss() : issuer, StandardCharsets.UTF_8));
             exchange.endExchange();
         } else if (path.equals(p + "/token")) {
             token(exchange);

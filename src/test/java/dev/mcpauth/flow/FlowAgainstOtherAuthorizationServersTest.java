@@ -95,4 +95,29 @@ class FlowAgainstOtherAuthorizationServersTest {
             assertThat(edge.authorizedScopes.getFirst().split(" ")).containsExactlyInAnyOrder("alpha", "beta", "gamma");
         }
     }
+
+    @Test
+    void flowRefusesAuthorizationServerMetadataThatNamesAnotherIssuer() {
+        try (EdgeAuthorizationServer edge = new EdgeAuthorizationServer(new EdgeAuthorizationServer.Behaviour(
+                "/tenant1", null, null, "client_secret_basic", "https://evil.example.com/tenant1", null))) {
+            Cli.Result flow = flow(edge);
+
+            assertThat(flow.exitCode()).isEqualTo(1);
+            assertThat(flow.out()).isEmpty();
+            assertThat(flow.err()).contains("https://evil.example.com/tenant1").contains(edge.issuer()).doesNotContain("Exception");
+            assertThat(edge.paths).doesNotContain("/tenant1/register", "/tenant1/authorize", "/tenant1/token");
+        }
+    }
+
+    @Test
+    void flowRefusesAnAuthorizationResponseFromAnotherIssuerBeforeTheCodeExchange() {
+        try (EdgeAuthorizationServer edge = new EdgeAuthorizationServer(new EdgeAuthorizationServer.Behaviour(
+                "", null, null, "client_secret_basic", null, "https://evil.example.com"))) {
+            Cli.Result flow = flow(edge);
+
+            assertThat(flow.exitCode()).isEqualTo(1);
+            assertThat(flow.err()).contains("iss https://evil.example.com is not the expected issuer");
+            assertThat(edge.tokenCalls).isEmpty();
+        }
+    }
 }
