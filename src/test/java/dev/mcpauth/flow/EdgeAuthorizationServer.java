@@ -24,11 +24,13 @@ final class EdgeAuthorizationServer implements AutoCloseable {
 
     /**
      * How the server behaves. {@code prmResource} null: the MCP URL itself; {@code metadataIssuer} null: the issuer;
-     * {@code redirectIss} null: the issuer (RFC 9207 {@code iss} of the authorization response).
+     * {@code redirectIss} null: the issuer (RFC 9207 {@code iss} of the authorization response); {@code metadataPath}
+     * null: the RFC 8414 §3.1 URL ({@code /.well-known/oauth-authorization-server} before the issuer's path).
      */
-    record Behaviour(String issuerPath, String prmResource, String challengeScope, String authMethod, String metadataIssuer, String redirectIss) {
+    record Behaviour(String issuerPath, String prmResource, String challengeScope, String authMethod, String metadataIssuer,
+            String redirectIss, String metadataPath) {
         Behaviour(String issuerPath, String prmResource, String challengeScope, String authMethod) {
-            this(issuerPath, prmResource, challengeScope, authMethod, null, null);
+            this(issuerPath, prmResource, challengeScope, authMethod, null, null, null);
         }
     }
 
@@ -73,7 +75,7 @@ final class EdgeAuthorizationServer implements AutoCloseable {
             String resource = behaviour.prmResource() != null ? behaviour.prmResource() : mcpUrl();
             exchange.getResponseSender().send("{\"resource\":\"" + resource + "\",\"authorization_servers\":[\"" + issuer
                     + "\"],\"scopes_supported\":[\"alpha\",\"beta\",\"gamma\"]}");
-        } else if (path.equals("/.well-known/oauth-authorization-server" + p)) {
+        } else if (path.equals(behaviour.metadataPath() != null ? behaviour.metadataPath() : "/.well-known/oauth-authorization-server" + p)) {
             String declared = behaviour.metadataIssuer() != null ? behaviour.metadataIssuer() : issuer;
             exchange.getResponseSender().send("{\"issuer\":\"" + declared + "\",\"authorization_endpoint\":\"" + issuer + "/authorize\","
                     + "\"token_endpoint\":\"" + issuer + "/token\",\"registration_endpoint\":\"" + issuer + "/register\","

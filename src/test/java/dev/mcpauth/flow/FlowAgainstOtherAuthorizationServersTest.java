@@ -99,7 +99,7 @@ class FlowAgainstOtherAuthorizationServersTest {
     @Test
     void flowRefusesAuthorizationServerMetadataThatNamesAnotherIssuer() {
         try (EdgeAuthorizationServer edge = new EdgeAuthorizationServer(new EdgeAuthorizationServer.Behaviour(
-                "/tenant1", null, null, "client_secret_basic", "https://evil.example.com/tenant1", null))) {
+                "/tenant1", null, null, "client_secret_basic", "https://evil.example.com/tenant1", null, null))) {
             Cli.Result flow = flow(edge);
 
             assertThat(flow.exitCode()).isEqualTo(1);
@@ -112,12 +112,27 @@ class FlowAgainstOtherAuthorizationServersTest {
     @Test
     void flowRefusesAnAuthorizationResponseFromAnotherIssuerBeforeTheCodeExchange() {
         try (EdgeAuthorizationServer edge = new EdgeAuthorizationServer(new EdgeAuthorizationServer.Behaviour(
-                "", null, null, "client_secret_basic", null, "https://evil.example.com"))) {
+                "", null, null, "client_secret_basic", null, "https://evil.example.com", null))) {
             Cli.Result flow = flow(edge);
 
             assertThat(flow.exitCode()).isEqualTo(1);
             assertThat(flow.err()).contains("iss https://evil.example.com is not the expected issuer");
             assertThat(edge.tokenCalls).isEmpty();
+        }
+    }
+
+    @Test
+    void flowFallsBackToOpenIdDiscoveryInsertedThenAppendedForAnIssuerWithAPath() {
+        for (String oidc : new String[] {"/.well-known/openid-configuration/tenant1", "/tenant1/.well-known/openid-configuration"}) {
+            try (EdgeAuthorizationServer edge = new EdgeAuthorizationServer(new EdgeAuthorizationServer.Behaviour(
+                    "/tenant1", null, null, "client_secret_basic", null, null, oidc))) {
+                Cli.Result flow = flow(edge);
+
+                assertThat(flow.exitCode()).as(flow.err()).isZero();
+                assertThat(flow.outLine()).isEqualTo("edge-access-token");
+                assertThat(edge.paths).as("the MCP spec's order").startsWith("/mcp", "/prm", "/.well-known/oauth-authorization-server/tenant1")
+                        .contains(oidc);
+            }
         }
     }
 }
