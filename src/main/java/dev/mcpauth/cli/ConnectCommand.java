@@ -97,6 +97,11 @@ public final class ConnectCommand implements Callable<Integer> {
             public void invalidate() {
                 credentials.rejected();
             }
+
+            @Override
+            public boolean rejected(int status, String challenge) {
+                return credentials.rejected(status, challenge);
+            }
         };
         ToolCatalog catalog = new ToolCatalog();
         UpstreamSpec spec = UpstreamSpec.http("remote", remote, new UpstreamCredentials.Provided(tokens))

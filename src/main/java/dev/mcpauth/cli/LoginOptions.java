@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /** How to log in to an authorization server from the terminal: shared by {@code flow} and {@code connect}. */
 public final class LoginOptions {
 
-    @Option(names = "--scope", paramLabel = "SCOPES", split = "[ ,]", description = "Scopes to ask for. Default: those the resource advertises.")
+    @Option(names = "--scope", paramLabel = "SCOPES", split = "[ ,]", description = "Scopes to ask for. Default: the scope of the server's 401 challenge, else those its resource metadata advertises.")
     List<String> scopes = List.of();
 
     @Option(names = "--client-id", paramLabel = "ID", description = "Use this pre-registered client instead of registering one.")

@@ -2,10 +2,10 @@ package dev.mcpauth.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.nimbusds.oauth2.sdk.GeneralException;
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.id.Issuer;
+import dev.mcpauth.token.IssuerDiscovery;
 import io.undertow.util.Headers;
 import java.io.IOException;
 import java.net.URI;
@@ -46,11 +46,13 @@ public final class Discovery {
             return fromResource(url, probe.headers().firstValue("WWW-Authenticate").orElse(""));
         }
         progress.accept("discovery: " + url + " answered " + probe.statusCode() + ", not 401; treating it as an issuer URL");
-        return new AuthorizationTarget(null, List.of(), authorizationServer(url.toString()));
+        return new AuthorizationTarget(null, List.of(), List.of(), authorizationServer(url.toString()));
     }
 
     private AuthorizationTarget fromResource(URI url, String challenge) throws IOException, InterruptedException {
         String metadataUrl = Headers.extractQuotedValueFromHeader(challenge, "resource_metadata");
+        String scope = Headers.extractQuotedValueFromHeader(challenge, "scope");
+        List<String> challenged = scope == null || scope.isBlank() ? List.of() : List.of(scope.trim().split(" +"));
         List<URI> candidates = new ArrayList<>();
         if (metadataUrl != null) {
             progress.accept("discovery: 401 from " + url + ", resource_metadata=" + metadataUrl);
@@ -72,44 +74,75 @@ public final class Discovery {
             if (!servers.isArray() || servers.isEmpty()) {
                 throw new IOException("protected resource metadata at " + candidate + " names no authorization_servers");
             }
-            URI resource = prm.hasNonNull("resource") ? URI.create(prm.get("resource").asText()) : url;
+            URI resource = requireSameResource(url, prm.path("resource").asText(null), candidate);
             List<String> scopes = new ArrayList<>();
             prm.path("scopes_supported").forEach(s -> scopes.add(s.asText()));
-            progress.accept("discovery: resource " + resource + ", authorization server " + servers.get(0).asText());
-            return new AuthorizationTarget(resource, scopes, authorizationServer(servers.get(0).asText()));
+            progress.accept("discovery: resource " + resource + ", authorization server " + servers.get(0).asText()
+                    + (challenged.isEmpty() ? "" : ", challenge scope " + String.join(" ", challenged)));
+            return new AuthorizationTarget(resource, scopes, challenged, authorizationServer(servers.get(0).asText()));
         }
         throw new IOException("no protected resource metadata found for " + url + " (tried " + candidates + ")");
     }
 
-    /** RFC 8414 metadata for {@code issuer}, or its OpenID Connect alias; the document's issuer must match. */
+    /**
+     * RFC 9728 §3.3: the metadata's {@code resource} MUST be identical to the URL we asked, or a server could send
+     * us to get a token for another resource (and we would hand it to this one).
+     */
+    private static URI requireSameResource(URI asked, String declared, URI metadataUrl) throws IOException {
+        if (declared == null || !sameUrl(asked, URI.create(declared))) {
+            throw new IOException("protected resource metadata at " + metadataUrl + " is for resource " + declared
+                    + ", not for " + asked + " (RFC 9728 section 3.3); refusing to get a token for it");
+        }
+        return URI.create(declared);
+    }
+
+    /** Identical up to case of scheme and host, the default port and a trailing slash (RFC 3986 §6.2.3). */
+    private static boolean sameUrl(URI a, URI b) {
+        return normal(a).equals(normal(b));
+    }
+
+    private static String normal(URI u) {
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+        int port = u.getPort() == -1 ? ("https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1) : u.getPort();
+        String path = u.getRawPath() == null ? "" : u.getRawPath().replaceAll("/+$", "");
+        return scheme + "://" + (u.getHost() == null ? "" : u.getHost().toLowerCase(java.util.Locale.ROOT)) + ":" + port + path
+                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+    }
+
+    /**
+     * The metadata of {@code issuer} at the URLs the MCP authorization spec lists, in its order (RFC 8414 §3.1 inserts
+     * the well-known segment before the issuer's path; then OpenID Connect discovery, both ways); the document's
+     * issuer must be identical to the one asked for (RFC 8414 §3.3).
+     */
     public AuthorizationServerMetadata authorizationServer(String issuer) throws IOException {
         Issuer iss = new Issuer(issuer.endsWith("/") && issuer.length() > 8 && URI.create(issuer).getPath().equals("/")
                 ? issuer.substring(0, issuer.length() - 1) : issuer);
-        try {
-            AuthorizationServerMetadata md = AuthorizationServerMetadata.resolve(iss, 15_000, 15_000);
-            progress.accept("discovery: RFC 8414 metadata of " + md.getIssuer());
-            return md;
-        } catch (GeneralException | IOException oauthFailed) {
+        List<String> tried = new ArrayList<>();
+        for (URI url : IssuerDiscovery.candidateUrls(URI.create(iss.getValue()))) {
+            HttpResponse<String> res;
             try {
-                URI oidc = URI.create(iss.getValue() + "/.well-known/openid-configuration");
-                HttpResponse<String> res = http.send(HttpRequest.newBuilder(oidc).timeout(Duration.ofSeconds(15)).GET().build(),
+                res = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(15)).header("Accept", "application/json").GET().build(),
                         HttpResponse.BodyHandlers.ofString());
-                if (res.statusCode() != 200) {
-                    throw new IOException("no authorization server metadata at " + iss + " (RFC 8414: " + oauthFailed.getMessage()
-                            + "; OpenID configuration: HTTP " + res.statusCode() + ")");
-                }
-                AuthorizationServerMetadata md = AuthorizationServerMetadata.parse(res.body());
-                if (!iss.equals(md.getIssuer())) {
-                    throw new IOException("metadata at " + oidc + " names issuer " + md.getIssuer() + ", expected " + iss);
-                }
-                progress.accept("discovery: OpenID configuration of " + md.getIssuer());
-                return md;
-            } catch (ParseException e) {
-                throw new IOException("authorization server metadata of " + iss + " is invalid: " + e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new IOException("interrupted");
+                throw new IOException("interrupted while fetching " + url);
             }
+            if (res.statusCode() != 200) {
+                tried.add(url + " -> HTTP " + res.statusCode());
+                continue;
+            }
+            AuthorizationServerMetadata md;
+            try {
+                md = AuthorizationServerMetadata.parse(res.body());
+            } catch (ParseException e) {
+                throw new IOException("authorization server metadata at " + url + " is invalid: " + e.getMessage());
+            }
+            if (!iss.equals(md.getIssuer())) {
+                throw new IOException("metadata at " + url + " names issuer " + md.getIssuer() + ", expected " + iss + " (RFC 8414 section 3.3)");
+            }
+            progress.accept("discovery: authorization server metadata of " + md.getIssuer() + " at " + url);
+            return md;
         }
+        throw new IOException("no authorization server metadata found for issuer " + iss + "; tried " + tried);
     }
 }

@@ -3,6 +3,7 @@ package dev.mcpauth.client;
 import com.nimbusds.oauth2.sdk.AccessTokenResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
+import com.nimbusds.oauth2.sdk.AuthorizationGrant;
 import com.nimbusds.oauth2.sdk.AuthorizationErrorResponse;
 import com.nimbusds.oauth2.sdk.AuthorizationRequest;
 import com.nimbusds.oauth2.sdk.AuthorizationResponse;
@@ -16,16 +17,6 @@ import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.as.AuthorizationServerMetadata;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
-import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
-import com.nimbusds.oauth2.sdk.auth.Secret;
-import com.nimbusds.oauth2.sdk.client.ClientInformation;
-import com.nimbusds.oauth2.sdk.client.ClientInformationResponse;
-import com.nimbusds.oauth2.sdk.client.ClientMetadata;
-import com.nimbusds.oauth2.sdk.client.ClientRegistrationErrorResponse;
-import com.nimbusds.oauth2.sdk.client.ClientRegistrationRequest;
-import com.nimbusds.oauth2.sdk.client.ClientRegistrationResponse;
-import com.nimbusds.oauth2.sdk.GrantType;
-import com.nimbusds.oauth2.sdk.id.ClientID;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
@@ -77,18 +68,39 @@ public final class LoginFlow {
         this.browser = browser;
     }
 
+    /** The scopes of a first login, per the MCP scope selection strategy: --scope, else the challenge's, else the PRM's. */
+    public static Set<String> scopesFor(AuthorizationTarget target, Options options) {
+        if (!options.scopes().isEmpty()) {
+            return options.scopes();
+        }
+        return Set.copyOf(!target.challengedScopes().isEmpty() ? target.challengedScopes() : target.scopesSupported());
+    }
+
+    /** The resource indicator to ask for (RFC 8707): --resource, else the discovered one. */
+    public static URI resourceFor(AuthorizationTarget target, Options options) {
+        return options.resource() != null ? options.resource() : target.resource();
+    }
+
     public TokenSet run(AuthorizationTarget target, Options options) throws IOException, InterruptedException {
+        return run(target, options, scopesFor(target, options), null);
+    }
+
+    /**
+     * Logs in for {@code scopes} as {@code known} when given (a registration kept from an earlier login), else as the
+     * --client-id client, else as a newly registered one.
+     */
+    public TokenSet run(AuthorizationTarget target, Options options, Set<String> scopes, ClientRegistration known)
+            throws IOException, InterruptedException {
         AuthorizationServerMetadata as = target.authorizationServer();
         requireS256(as);
-        Set<String> scopes = options.scopes().isEmpty() ? Set.copyOf(target.scopesSupported()) : options.scopes();
-        URI resource = options.resource() != null ? options.resource() : target.resource();
+        URI resource = resourceFor(target, options);
         try (LoopbackCallback callback = LoopbackCallback.start(options.redirectPort())) {
-            ClientInformation client = options.clientId() != null
-                    ? preRegistered(options)
-                    : register(as, callback.redirectUri(), scopes);
+            ClientRegistration client = options.clientId() != null
+                    ? ClientRegistrar.preRegistered(as, options.clientId(), options.clientSecret())
+                    : known != null ? known : new ClientRegistrar(progress).register(as, callback.redirectUri());
             CodeVerifier verifier = new CodeVerifier();
             State state = new State();
-            AuthorizationRequest.Builder request = new AuthorizationRequest.Builder(ResponseType.CODE, client.getID())
+            AuthorizationRequest.Builder request = new AuthorizationRequest.Builder(ResponseType.CODE, client.id())
                     .endpointURI(as.getAuthorizationEndpointURI())
                     .redirectionURI(callback.redirectUri())
                     .state(state)
@@ -117,13 +129,11 @@ public final class LoginFlow {
 
     /** Refreshes {@code tokens} (RFC 6749 §6); the AS rotates the refresh token. */
     public TokenSet refresh(AuthorizationServerMetadata as, TokenSet tokens, URI resource) throws IOException {
-        TokenRequest request = new TokenRequest.Builder(as.getTokenEndpointURI(), clientAuth(tokens.clientId(), tokens.clientSecret()),
-                new RefreshTokenGrant(new RefreshToken(tokens.refreshToken()))).build();
-        if (tokens.clientSecret() == null) {
-            request = new TokenRequest.Builder(as.getTokenEndpointURI(), new ClientID(tokens.clientId()),
-                    new RefreshTokenGrant(new RefreshToken(tokens.refreshToken()))).resources(resource == null ? null : new URI[] {resource}).build();
+        TokenRequest.Builder request = builder(as, tokens.client(), new RefreshTokenGrant(new RefreshToken(tokens.refreshToken())));
+        if (resource != null) {
+            request.resources(resource);
         }
-        return tokenResponse(request, tokens.issuer(), tokens.clientId(), tokens.clientSecret());
+        return tokenResponse(request.build(), tokens.issuer(), tokens.client());
     }
 
     private static void requireS256(AuthorizationServerMetadata as) throws IOException {
@@ -131,38 +141,6 @@ public final class LoginFlow {
         if (methods == null || !methods.contains(CodeChallengeMethod.S256)) {
             // MCP authorization: clients MUST refuse to proceed without PKCE S256 support advertised.
             throw new IOException("authorization server " + as.getIssuer() + " does not advertise PKCE S256 (code_challenge_methods_supported)");
-        }
-    }
-
-    private static ClientInformation preRegistered(Options options) {
-        return new ClientInformation(new ClientID(options.clientId()), null, null,
-                options.clientSecret() == null ? null : new Secret(options.clientSecret()));
-    }
-
-    private ClientInformation register(AuthorizationServerMetadata as, URI redirectUri, Set<String> scopes) throws IOException {
-        if (as.getRegistrationEndpointURI() == null) {
-            throw new IOException("authorization server " + as.getIssuer() + " has no registration_endpoint; pass --client-id");
-        }
-        ClientMetadata metadata = new ClientMetadata();
-        metadata.setName("mcp-auth flow");
-        metadata.setRedirectionURI(redirectUri);
-        metadata.setGrantTypes(Set.of(GrantType.AUTHORIZATION_CODE, GrantType.REFRESH_TOKEN));
-        metadata.setResponseTypes(Set.of(ResponseType.CODE));
-        metadata.setTokenEndpointAuthMethod(com.nimbusds.oauth2.sdk.auth.ClientAuthenticationMethod.NONE);
-        if (!scopes.isEmpty()) {
-            metadata.setScope(new Scope(scopes.toArray(String[]::new)));
-        }
-        try {
-            ClientRegistrationResponse response = ClientRegistrationResponse.parse(
-                    new ClientRegistrationRequest(as.getRegistrationEndpointURI(), metadata, null).toHTTPRequest().send());
-            if (response instanceof ClientRegistrationErrorResponse err) {
-                throw new IOException("dynamic client registration refused: " + describe(err.getErrorObject()));
-            }
-            ClientInformation info = ((ClientInformationResponse) response).getClientInformation();
-            progress.accept("register: client_id " + info.getID() + " (RFC 7591, public client, redirect " + redirectUri + ")");
-            return info;
-        } catch (ParseException e) {
-            throw new IOException("registration response is invalid: " + e.getMessage());
         }
     }
 
@@ -197,40 +175,40 @@ public final class LoginFlow {
         }
     }
 
-    private TokenSet exchange(AuthorizationServerMetadata as, ClientInformation client, AuthorizationCode code, URI redirectUri,
+    private TokenSet exchange(AuthorizationServerMetadata as, ClientRegistration client, AuthorizationCode code, URI redirectUri,
             CodeVerifier verifier, URI resource) throws IOException {
-        AuthorizationCodeGrant grant = new AuthorizationCodeGrant(code, redirectUri, verifier);
-        String secret = client.getSecret() == null ? null : client.getSecret().getValue();
-        TokenRequest.Builder builder = secret == null
-                ? new TokenRequest.Builder(as.getTokenEndpointURI(), client.getID(), grant)
-                : new TokenRequest.Builder(as.getTokenEndpointURI(), clientAuth(client.getID().getValue(), secret), grant);
+        TokenRequest.Builder builder = builder(as, client, new AuthorizationCodeGrant(code, redirectUri, verifier));
         if (resource != null) {
             builder.resources(resource);
         }
-        TokenSet tokens = tokenResponse(builder.build(), as.getIssuer().getValue(), client.getID().getValue(), secret);
+        TokenSet tokens = tokenResponse(builder.build(), as.getIssuer().getValue(), client);
         progress.accept("token: access token received (expires_in " + tokens.response().get("expires_in") + " s"
                 + (tokens.refreshToken() != null ? ", refresh token" : "") + ")");
         return tokens;
     }
 
-    private static ClientAuthentication clientAuth(String clientId, String secret) {
-        return new ClientSecretBasic(new ClientID(clientId), new Secret(secret));
+    /** A token request authenticated the way the client registered (RFC 7591 token_endpoint_auth_method). */
+    private static TokenRequest.Builder builder(AuthorizationServerMetadata as, ClientRegistration client, AuthorizationGrant grant) {
+        ClientAuthentication auth = client.authentication();
+        return auth == null
+                ? new TokenRequest.Builder(as.getTokenEndpointURI(), client.id(), grant)
+                : new TokenRequest.Builder(as.getTokenEndpointURI(), auth, grant);
     }
 
-    private static TokenSet tokenResponse(TokenRequest request, String issuer, String clientId, String secret) throws IOException {
+    private static TokenSet tokenResponse(TokenRequest request, String issuer, ClientRegistration client) throws IOException {
         try {
             TokenResponse response = TokenResponse.parse(request.toHTTPRequest().send());
             if (response instanceof TokenErrorResponse err) {
                 throw new IOException("token request refused: " + describe(err.getErrorObject()));
             }
             Map<String, Object> json = ((AccessTokenResponse) response).toJSONObject();
-            return new TokenSet(json, issuer, clientId, secret, Instant.now().getEpochSecond());
+            return new TokenSet(json, issuer, client, Instant.now().getEpochSecond());
         } catch (ParseException e) {
             throw new IOException("token response is invalid: " + e.getMessage());
         }
     }
 
-    private static String describe(com.nimbusds.oauth2.sdk.ErrorObject error) {
+    static String describe(com.nimbusds.oauth2.sdk.ErrorObject error) {
         return error.getCode() + (error.getDescription() != null ? " (" + error.getDescription() + ")" : "");
     }
 }

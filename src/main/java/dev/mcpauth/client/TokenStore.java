@@ -1,9 +1,14 @@
 package dev.mcpauth.client;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +19,17 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Tokens kept between runs of {@code connect}, in one private file (mode 600), keyed by issuer and resource.
+ * Tokens kept between runs of {@code connect}, in one private file (mode 600), keyed by issuer and resource, and the
+ * client registration at each issuer, keyed by issuer, so a new login does not register a new client.
  * Written atomically (temp file + rename), so a crash never leaves half a file; a corrupt file is reported.
+ * {@link #locked} serializes whole read-refresh-write steps across processes with a lock file beside the store.
  */
 public final class TokenStore {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    // FileChannel.lock is held per JVM, not per thread (OverlappingFileLockException): threads queue here first.
+    private static final Map<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
     private final Path file;
 
     public TokenStore(Path file) {
@@ -41,38 +51,68 @@ public final class TokenStore {
         return issuer + " " + (resource == null ? "" : resource);
     }
 
+    /** A step that must not interleave with another process's (a refresh that rotates the refresh token). */
+    public interface Step<T> {
+        T run() throws IOException, InterruptedException;
+    }
+
+    /**
+     * Runs {@code step} holding {@code <store>.lock} (an OS file lock, so other processes on this store wait), after
+     * every other thread of this process using the same file. The step should re-read the store first.
+     */
+    public <T> T locked(Step<T> step) throws IOException, InterruptedException {
+        ensureDirectory();
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        ReentrantLock inProcess = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(), p -> new ReentrantLock());
+        inProcess.lockInterruptibly();
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = channel.lock()) {
+            restrict(lockFile);
+            return step.run();
+        } finally {
+            inProcess.unlock();
+        }
+    }
+
     public synchronized Optional<TokenSet> load(String key) throws IOException {
-        Map<String, StoredTokens> all = readAll();
-        StoredTokens stored = all.get(key);
+        StoredTokens stored = readAll().tokens().get(key);
         return stored == null ? Optional.empty()
-                : Optional.of(new TokenSet(stored.response(), stored.issuer(), stored.clientId(), stored.clientSecret(), stored.obtainedAt()));
+                : Optional.of(new TokenSet(stored.response(), stored.issuer(), stored.client(), stored.obtainedAt()));
     }
 
     public synchronized void save(String key, TokenSet tokens) throws IOException {
-        Map<String, StoredTokens> all = readAll();
-        all.put(key, new StoredTokens(tokens.response(), tokens.issuer(), tokens.clientId(), tokens.clientSecret(), tokens.obtainedAtEpochSecond()));
+        Contents all = readAll();
+        all.tokens().put(key, new StoredTokens(tokens.response(), tokens.issuer(), tokens.client(), tokens.obtainedAtEpochSecond()));
+        all.clients().put(tokens.issuer(), tokens.client());
         write(all);
     }
 
     public synchronized void remove(String key) throws IOException {
-        Map<String, StoredTokens> all = readAll();
-        if (all.remove(key) != null) {
+        Contents all = readAll();
+        if (all.tokens().remove(key) != null) {
             write(all);
         }
     }
 
-    private Map<String, StoredTokens> readAll() throws IOException {
+    /** The client registered at {@code issuer} by an earlier login, if any. */
+    public synchronized Optional<ClientRegistration> client(String issuer) throws IOException {
+        return Optional.ofNullable(readAll().clients().get(issuer));
+    }
+
+    private Contents readAll() throws IOException {
         if (!Files.exists(file)) {
-            return new LinkedHashMap<>();
+            return new Contents(new LinkedHashMap<>(), new LinkedHashMap<>());
         }
         try {
-            return JSON.readValue(file.toFile(), new TypeReference<LinkedHashMap<String, StoredTokens>>() { });
+            Contents read = JSON.readValue(file.toFile(), Contents.class);
+            return new Contents(read.tokens() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(read.tokens()),
+                    read.clients() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(read.clients()));
         } catch (IOException e) {
             throw new IOException("token file " + file + " is corrupt (" + e.getMessage().lines().findFirst().orElse("") + "); delete it to log in again");
         }
     }
 
-    private void write(Map<String, StoredTokens> all) throws IOException {
+    private void ensureDirectory() throws IOException {
         if (!Files.isDirectory(file.getParent())) {
             Files.createDirectories(file.getParent());
             try {
@@ -81,13 +121,21 @@ public final class TokenStore {
                 // not a POSIX file system
             }
         }
+    }
+
+    private static void restrict(Path path) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException ignored) {
+            // not a POSIX file system; the directory's protection applies
+        }
+    }
+
+    private void write(Contents all) throws IOException {
+        ensureDirectory();
         Path tmp = Files.createTempFile(file.getParent(), ".tokens", ".tmp");
         try {
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system; the directory's protection applies
-            }
+            restrict(tmp);
             JSON.writeValue(tmp.toFile(), all);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -99,7 +147,11 @@ public final class TokenStore {
         }
     }
 
-    /** The file's shape: one entry per issuer and resource. */
-    public record StoredTokens(Map<String, Object> response, String issuer, String clientId, String clientSecret, long obtainedAt) {
+    /** The file's shape: tokens per issuer and resource, the client registration per issuer. */
+    public record Contents(Map<String, StoredTokens> tokens, Map<String, ClientRegistration> clients) {
+    }
+
+    /** One entry of {@code tokens}. */
+    public record StoredTokens(Map<String, Object> response, String issuer, ClientRegistration client, long obtainedAt) {
     }
 }

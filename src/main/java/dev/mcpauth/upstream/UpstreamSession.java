@@ -267,11 +267,10 @@ final class UpstreamSession implements AutoCloseable {
 
     private static void withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens) {
         builder.asyncHttpRequestCustomizer(bearerFrom(tokens));
-        // A 401 means the token was revoked or expired early: forget it and let the SDK retry with a new one.
-        builder.authorizationErrorHandler((McpHttpClientAuthorizationErrorHandler) (response, context) -> {
-            tokens.invalidate();
-            return Mono.just(true);
-        });
+        // A 401 means the token was revoked or expired early, a 403 may ask for more scopes: the source decides
+        // whether the SDK retries with its next token.
+        builder.authorizationErrorHandler((McpHttpClientAuthorizationErrorHandler) (response, context) ->
+                Mono.just(tokens.rejected(response.statusCode(), response.headers().firstValue("WWW-Authenticate").orElse(""))));
     }
 
     private static McpAsyncHttpClientRequestCustomizer bearerFrom(TokenSource tokens) {

@@ -78,6 +78,26 @@ class FlowAgainstEmbeddedAuthServerTest {
     }
 
     @Test
+    void flowWithAPreRegisteredClientIdLogsInWithoutRegisteringAnother() throws Exception {
+        HttpResponse<String> registered = gateway.http.send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(gateway.server.baseUrl() + "/oauth/register"))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"redirect_uris\":[\"http://127.0.0.1/callback\"],"
+                        + "\"token_endpoint_auth_method\":\"none\",\"client_name\":\"pre-registered\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(registered.statusCode()).as(registered.body()).isEqualTo(201);
+        String clientId = TestGateway.json(registered.body()).path("client_id").asText();
+
+        Cli.Result flow = Cli.run("flow", gateway.mcpUrl(), "--client-id", clientId, "--json", "--no-browser", "--timeout", "30s");
+
+        assertThat(flow.exitCode()).as(flow.err()).isZero();
+        JsonNode json = TestGateway.json(flow.out());
+        assertThat(json.path("client_id").asText()).isEqualTo(clientId);
+        assertThat(callAddNumbers(json.path("access_token").asText()).at("/result/structuredContent/result").asInt()).isEqualTo(5);
+        assertThat(flow.err()).doesNotContain("register:").doesNotContain("Exception");
+    }
+
+    @Test
     void flowAgainstNothingListeningFailsWithOneLineAndExitOne() throws Exception {
         int closedPort;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

@@ -8,6 +8,9 @@ import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.support.JarProcess;
 import dev.mcpauth.support.TestGateway;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,13 +33,23 @@ class ConnectJarIT {
     }
 
     private Run connect(String mcpUrl) throws Exception {
-        Process p = JarProcess.start(Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString()),
-                "connect", mcpUrl, "--scope", "math:calculate", "--no-browser");
+        return run(start(mcpUrl, "--scope", "math:calculate"), "add_numbers", "{\"a\":40,\"b\":2}");
+    }
+
+    private Process start(String mcpUrl, String... options) throws Exception {
+        String[] args = new String[3 + options.length];
+        System.arraycopy(new String[] {"connect", mcpUrl, "--no-browser"}, 0, args, 0, 3);
+        System.arraycopy(options, 0, args, 3, options.length);
+        return JarProcess.start(Map.of("XDG_CONFIG_HOME", dir.resolve("config").toString()), args);
+    }
+
+    /** Initializes, lists the tools (id 2) and calls {@code tool} (id 3), then closes stdin and collects everything. */
+    private static Run run(Process p, String tool, String argumentsJson) throws Exception {
         try (OutputStream in = p.getOutputStream()) {
             in.write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}\n"
                     + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
                     + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n"
-                    + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"add_numbers\",\"arguments\":{\"a\":40,\"b\":2}}}\n")
+                    + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + argumentsJson + "}}\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
         String stdout = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -72,6 +85,46 @@ class ConnectJarIT {
             assertThat(second.exit()).isZero();
             assertThat(second.replies().get(3).at("/result/structuredContent/result").asInt()).isEqualTo(42);
             assertThat(second.stderr()).doesNotContain("register:").doesNotContain("authorize:");
+        }
+    }
+
+    @Test
+    void connectWithAPreRegisteredClientIdLogsIn() throws Exception {
+        GatewayConfig config = TestGateway.config(new GatewayConfig.EmbeddedAuthServer(true, null, null, Map.of()), dir, false);
+        try (TestGateway gw = TestGateway.start(config)) {
+            HttpResponse<String> registered = gw.http.send(HttpRequest.newBuilder(URI.create(gw.server.baseUrl() + "/oauth/register"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"redirect_uris\":[\"http://127.0.0.1/callback\"],\"token_endpoint_auth_method\":\"none\"}"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            String clientId = JSON.readTree(registered.body()).path("client_id").asText();
+
+            Run run = run(start(gw.mcpUrl(), "--scope", "math:calculate", "--client-id", clientId), "add_numbers", "{\"a\":40,\"b\":2}");
+
+            assertThat(run.exit()).as(run.stderr()).isZero();
+            assertThat(run.replies().get(3).at("/result/structuredContent/result").asInt()).isEqualTo(42);
+            assertThat(run.stderr()).doesNotContain("register:").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void twoConnectProcessesWithExpiredTokensInOneStoreRefreshOnceBetweenThem() throws Exception {
+        GatewayConfig config = TestGateway.config(new GatewayConfig.EmbeddedAuthServer(true, null, null, Map.of()), dir, false);
+        try (TestGateway gw = TestGateway.start(config)) {
+            assertThat(connect(gw.mcpUrl()).exit()).isZero();
+            Path store = dir.resolve("config/mcp-auth/tokens.json");
+            // Both processes find an access token that has expired: each wants to refresh at start.
+            Files.writeString(store, Files.readString(store).replaceAll("\"obtainedAt\"\\s*:\\s*\\d+", "\"obtainedAt\" : 1"));
+
+            Process a = start(gw.mcpUrl(), "--scope", "math:calculate");
+            Process b = start(gw.mcpUrl(), "--scope", "math:calculate");
+            Run first = run(a, "add_numbers", "{\"a\":40,\"b\":2}");
+            Run second = run(b, "add_numbers", "{\"a\":40,\"b\":2}");
+
+            String both = first.stderr() + second.stderr();
+            assertThat(first.replies().get(3).at("/result/structuredContent/result").asInt()).as(both).isEqualTo(42);
+            assertThat(second.replies().get(3).at("/result/structuredContent/result").asInt()).as(both).isEqualTo(42);
+            assertThat(both.split("refreshed the access token", -1)).as(both).hasSize(2);
+            assertThat(both).doesNotContain("refresh failed").doesNotContain("register:").doesNotContain("authorize:");
         }
     }
 }

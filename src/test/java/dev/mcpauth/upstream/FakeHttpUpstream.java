@@ -37,6 +37,8 @@ final class FakeHttpUpstream implements AutoCloseable {
     final List<String> tokenRequestAuthorizations = new CopyOnWriteArrayList<>();
     /** Tokens the MCP endpoint accepts. */
     final Set<String> acceptedTokens = new CopyOnWriteArraySet<>();
+    /** When set, tools/call with any other token is refused 403 insufficient_scope (scope tools:write). */
+    volatile String toolsCallToken;
     private final AtomicInteger issued = new AtomicInteger();
     private final HttpServer server;
 
@@ -81,6 +83,12 @@ final class FakeHttpUpstream implements AutoCloseable {
         if (!message.has("id")) {
             exchange.sendResponseHeaders(202, -1);
             exchange.close();
+            return;
+        }
+        if (toolsCallToken != null && message.path("method").asText().equals("tools/call")
+                && !("Bearer " + toolsCallToken).equals(authorization)) {
+            exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"tools:write\"");
+            send(exchange, 403, JSON.createObjectNode().put("error", "insufficient_scope"));
             return;
         }
         ObjectNode response = JSON.createObjectNode().put("jsonrpc", "2.0");

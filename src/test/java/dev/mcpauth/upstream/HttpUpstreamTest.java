@@ -10,7 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpauth.mcp.ToolCatalog;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,6 +107,66 @@ class HttpUpstreamTest {
         await("reconnected", Duration.ofSeconds(20), () -> "back".equals(echo("back")));
         await("status up again", Duration.ofSeconds(20), () -> connection.status() == UpstreamStatus.UP);
         assertThat(echo("still")).isEqualTo("still");
+    }
+
+    /** A token source that hands out "narrow" until the upstream's 403 names a scope, then "wide" if it agrees to retry. */
+    private static final class SteppingTokens implements TokenSource {
+        final List<String> challenges = new CopyOnWriteArrayList<>();
+        private final boolean retry;
+        private volatile String current = "narrow";
+
+        SteppingTokens(boolean retry) {
+            this.retry = retry;
+        }
+
+        @Override
+        public String current() {
+            return current;
+        }
+
+        @Override
+        public void invalidate() {
+            throw new AssertionError("a 403 must reach rejected(status, challenge)");
+        }
+
+        @Override
+        public boolean rejected(int status, String challenge) {
+            challenges.add(status + " " + challenge);
+            if (retry) {
+                current = "wide";
+            }
+            return retry;
+        }
+    }
+
+    @Test
+    void insufficientScopeReachesTheTokenSourceWithItsChallengeAndTheCallIsRetriedWithTheNextToken() throws Exception {
+        upstream = new FakeHttpUpstream(0);
+        upstream.acceptedTokens.addAll(List.of("narrow", "wide"));
+        upstream.toolsCallToken = "wide";
+        SteppingTokens tokens = new SteppingTokens(true);
+        connection = start(UpstreamSpec.http("remote", upstream.mcpUrl(), new UpstreamCredentials.Provided(tokens)));
+
+        CallToolResult result = call(catalog, "remote__echo", Map.of("text", "with more scope"));
+
+        assertThat(text(result)).isEqualTo("with more scope");
+        assertThat(tokens.challenges).containsExactly("403 Bearer error=\"insufficient_scope\", scope=\"tools:write\"");
+    }
+
+    @Test
+    void insufficientScopeTheTokenSourceGivesUpOnGoesBackAsAnErrorWithoutARetry() throws Exception {
+        upstream = new FakeHttpUpstream(0);
+        upstream.acceptedTokens.add("narrow");
+        upstream.toolsCallToken = "wide";
+        SteppingTokens tokens = new SteppingTokens(false);
+        connection = start(UpstreamSpec.http("remote", upstream.mcpUrl(), new UpstreamCredentials.Provided(tokens)));
+        int before = upstream.authorizations.size();
+
+        CallToolResult result = call(catalog, "remote__echo", Map.of("text", "refused"));
+
+        assertThat(result.isError()).isTrue();
+        assertThat(tokens.challenges).hasSize(1);
+        assertThat(upstream.authorizations.size() - before).isEqualTo(1);
     }
 
     private String echo(String value) {
