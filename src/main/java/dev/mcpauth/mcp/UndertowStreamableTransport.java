@@ -49,8 +49,6 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25);
 
     public static final int DEFAULT_MAX_SESSIONS_PER_SUBJECT = 100;
-    /** Sessions end on DELETE or after the idle timeout; a minute is a fair wait before trying again. */
-    private static final String SESSION_RETRY_AFTER_SECONDS = "60";
 
     private static final HttpString SESSION_ID = new HttpString(HttpHeaders.MCP_SESSION_ID);
 
@@ -73,8 +71,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     private final int maxBodyBytes;
     private final Duration sseHeartbeat;
     private final Duration sessionIdleTimeout;
-    private final int maxSessions;
-    private final int maxSessionsPerSubject;
+    private final SessionQuota quota;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile CallerFilteredTransports.ReplyFilter replyFilter = (context, message) -> message;
@@ -91,8 +88,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         this.maxBodyBytes = builder.maxBodyBytes;
         this.sseHeartbeat = builder.sseHeartbeat;
         this.sessionIdleTimeout = builder.sessionIdleTimeout;
-        this.maxSessions = builder.maxSessions;
-        this.maxSessionsPerSubject = builder.maxSessionsPerSubject;
+        this.quota = new SessionQuota(builder.maxSessions, builder.maxSessionsPerSubject);
     }
 
     public static Builder builder() {
@@ -351,8 +347,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     }
 
     /**
-     * Forgets idle sessions, then says whether one more fits under the caps, in all (503) and for the caller's
-     * subject (429): one token holder cannot take the sessions everyone else needs. Answers the refusal itself.
+     * Forgets idle sessions, then says whether one more fits under the {@link SessionQuota}, which answers a refusal.
      */
     private boolean roomForSession(HttpServerExchange exchange) {
         sessions.values().removeIf(entry -> {
@@ -364,20 +359,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             return true;
         });
         String subject = Exchanges.subject(exchange);
-        if (sessions.values().stream().filter(e -> e.subject().equals(subject)).count() >= maxSessionsPerSubject) {
-            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, SESSION_RETRY_AFTER_SECONDS);
-            JsonErrors.send(exchange, StatusCodes.TOO_MANY_REQUESTS, "too_many_sessions",
-                    "You have the maximum of " + maxSessionsPerSubject + " open MCP sessions; end unused ones (DELETE) or wait for them to expire",
-                    Map.of("limit", "max-sessions-per-subject", "max", maxSessionsPerSubject));
-            return false;
-        }
-        if (sessions.size() >= maxSessions) {
-            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, SESSION_RETRY_AFTER_SECONDS);
-            JsonErrors.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, "temporarily_unavailable",
-                    "Too many open MCP sessions; end unused ones (DELETE) or try again later", Map.of("limit", "max-sessions", "max", maxSessions));
-            return false;
-        }
-        return true;
+        return quota.admits(exchange, sessions.size(), sessions.values().stream().filter(e -> e.subject().equals(subject)).count());
     }
 
     static String ownerOf(HttpServerExchange exchange) {
