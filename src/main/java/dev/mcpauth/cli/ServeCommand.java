@@ -100,6 +100,24 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "256", description = "Requests handled at once (503 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONCURRENT.")
     int maxConcurrent;
 
+    @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Time a connection has to send a complete request head (request line and headers); a slower one is closed. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_HEADER_TIMEOUT.")
+    String headerTimeout;
+
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096", description = "Connections open at once; a new one beyond is closed at once. Keep it below the process's file-descriptor limit. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONNECTIONS.")
+    int maxConnections;
+
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "256", description = "Connections open at once from one client address; a new one beyond is closed at once. 0: no limit (behind a reverse proxy, where every client has its address). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONNECTIONS_PER_ADDRESS.")
+    int maxConnectionsPerAddress;
+
+    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "1024", description = "Long-lived SSE streams (session GET streams, subscriptions/listen) open at once; they do not count against --max-concurrent (503 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_STREAMS.")
+    int maxStreams;
+
+    @Option(names = "--max-streams-per-subject", paramLabel = "N", defaultValue = "32", description = "SSE streams one subject (token issuer and subject) may have open (429 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_STREAMS_PER_SUBJECT.")
+    int maxStreamsPerSubject;
+
+    @Option(names = "--max-sessions-per-subject", paramLabel = "N", defaultValue = "100", description = "MCP sessions one subject may have open (429 on initialize above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_SESSIONS_PER_SUBJECT.")
+    int maxSessionsPerSubject;
+
     @Option(names = "--max-token-failures", paramLabel = "N", defaultValue = "30", description = "Tokens from one client address that may fail verification per --token-failure-window; past that, its new tokens get 429 without being checked (tokens already accepted keep working). 0: no limit. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_TOKEN_FAILURES.")
     int maxTokenFailures;
 
@@ -159,7 +177,9 @@ public final class ServeCommand implements Callable<Integer> {
                         AllowCommandArgument.parse(allowCommands, sources().section(AllowCommandArgument.SECTION).orElse(null)),
                         Durations.parse("--command-timeout", commandTimeout)),
                 new GatewayConfig.Edge(allowedOrigins, maxBody, maxConcurrent, maxTokenFailures,
-                        Durations.parse("--token-failure-window", tokenFailureWindow), allowedHosts),
+                        Durations.parse("--token-failure-window", tokenFailureWindow), allowedHosts,
+                        new GatewayConfig.Capacity(Durations.parse("--header-timeout", headerTimeout), maxConnections,
+                                maxConnectionsPerAddress, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject)),
                 scopeUpgradeEndpoint,
                 authorizationServers,
                 upstreamConfigs());

@@ -133,7 +133,7 @@ public record GatewayConfig(
      *                           host; when bound to a non-loopback address and empty, any host is accepted
      */
     public record Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests,
-                       int maxTokenFailures, Duration tokenFailureWindow, List<String> allowedHosts) {
+                       int maxTokenFailures, Duration tokenFailureWindow, List<String> allowedHosts, Capacity capacity) {
 
         /**
          * A real client fails about once per token lifetime (expired, refreshed, retried) and a few times while being
@@ -154,8 +154,57 @@ public record GatewayConfig(
             this(allowedOrigins, maxBodyBytes, maxConcurrentRequests, maxTokenFailures, tokenFailureWindow, List.of());
         }
 
+        /** The default capacity. */
+        public Edge(List<String> allowedOrigins, long maxBodyBytes, int maxConcurrentRequests,
+                    int maxTokenFailures, Duration tokenFailureWindow, List<String> allowedHosts) {
+            this(allowedOrigins, maxBodyBytes, maxConcurrentRequests, maxTokenFailures, tokenFailureWindow, allowedHosts, Capacity.DEFAULTS);
+        }
+
         public Edge {
             allowedHosts = allowedHosts == null ? List.of() : List.copyOf(allowedHosts);
+            capacity = capacity == null ? Capacity.DEFAULTS : capacity;
+        }
+
+        /** A copy with other capacity limits. */
+        public Edge withCapacity(Capacity capacity) {
+            return new Edge(allowedOrigins, maxBodyBytes, maxConcurrentRequests, maxTokenFailures, tokenFailureWindow, allowedHosts, capacity);
+        }
+    }
+
+    /**
+     * What one client may hold besides requests in flight: connections (in all and per address, and how long one may
+     * take to send its request head), long-lived SSE streams (in all and per subject) and MCP sessions per subject.
+     * A subject is a token's issuer and subject; 0 connections per address means no per-address cap (behind a proxy).
+     */
+    public record Capacity(Duration headerTimeout, int maxConnections, int maxConnectionsPerAddress,
+                           int maxStreams, int maxStreamsPerSubject, int maxSessionsPerSubject) {
+
+        public static final Capacity DEFAULTS = new Capacity(dev.mcpauth.http.ConnectionLimits.DEFAULT_HEADER_TIMEOUT,
+                dev.mcpauth.http.ConnectionLimits.DEFAULT_MAX_CONNECTIONS, dev.mcpauth.http.ConnectionLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+                dev.mcpauth.http.OpenStreams.DEFAULT_MAX_STREAMS, dev.mcpauth.http.OpenStreams.DEFAULT_MAX_STREAMS_PER_SUBJECT,
+                dev.mcpauth.mcp.UndertowStreamableTransport.DEFAULT_MAX_SESSIONS_PER_SUBJECT);
+
+        /** A copy without the per-address connection cap (behind a reverse proxy). */
+        public Capacity withNoPerAddressCap() {
+            return new Capacity(headerTimeout, maxConnections, 0, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject);
+        }
+
+        void validate() {
+            if (headerTimeout.compareTo(Duration.ofMillis(100)) < 0 || headerTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new ConfigException("--header-timeout must be between 100ms and 10m, got " + headerTimeout.toMillis() + "ms");
+            }
+            if (maxConnections < 1) {
+                throw new ConfigException("--max-connections must be at least 1, got " + maxConnections);
+            }
+            if (maxConnectionsPerAddress < 0) {
+                throw new ConfigException("--max-connections-per-address must be 0 (no limit) or more, got " + maxConnectionsPerAddress);
+            }
+            if (maxStreams < 1 || maxStreamsPerSubject < 1) {
+                throw new ConfigException("--max-streams and --max-streams-per-subject must be at least 1");
+            }
+            if (maxSessionsPerSubject < 1) {
+                throw new ConfigException("--max-sessions-per-subject must be at least 1, got " + maxSessionsPerSubject);
+            }
         }
     }
 
@@ -220,6 +269,7 @@ public record GatewayConfig(
         if (edge.tokenFailureWindow().compareTo(Duration.ofSeconds(1)) < 0 || edge.tokenFailureWindow().compareTo(Duration.ofDays(1)) > 0) {
             throw new ConfigException("--token-failure-window must be between 1s and 24h, got " + edge.tokenFailureWindow().toMillis() + "ms");
         }
+        edge.capacity().validate();
         for (String host : edge.allowedHosts()) {
             if (!dev.mcpauth.http.AllowedHosts.isHostName(host)) {
                 throw new ConfigException("--allowed-host takes a host name without scheme or port (e.g. mcp.example.com), got '" + host + "'");

@@ -4,9 +4,18 @@ import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
 
 /**
  * An Undertow listener that is bound before its handler chain exists, so that a chain built for port 0 still
@@ -14,33 +23,65 @@ import java.net.InetSocketAddress;
  */
 public final class BoundServer {
 
-    private final Undertow undertow;
+    /** A connection between requests (keep-alive) that sends nothing for this long is closed. */
+    static final int NO_REQUEST_TIMEOUT_MILLIS = 60_000;
+
+    private final XnioWorker worker;
+    private final AcceptingChannel<StreamConnection> channel;
     private final Root root;
+    private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
     private final int port;
 
-    private BoundServer(Undertow undertow, Root root, int port) {
-        this.undertow = undertow;
+    private BoundServer(XnioWorker worker, AcceptingChannel<StreamConnection> channel, Root root, int port) {
+        this.worker = worker;
+        this.channel = channel;
         this.root = root;
         this.port = port;
     }
 
     public static BoundServer listen(String host, int port) throws IOException {
+        return listen(host, port, ConnectionLimits.DEFAULTS);
+    }
+
+    /**
+     * Assembled by hand rather than with {@code Undertow.builder()} because only this way does a connection pass
+     * through {@link ConnectionCap} before Undertow reads from it.
+     */
+    public static BoundServer listen(String host, int port, ConnectionLimits limits) throws IOException {
         Root root = new Root();
-        Undertow undertow = Undertow.builder()
-                .addHttpListener(port, host)
-                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
-                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
-                .setIoThreads(Math.max(2, Runtime.getRuntime().availableProcessors()))
-                .setWorkerThreads(8)
-                .setByteBufferPool(VirtualThreadDispatch.byteBufferPool())
-                .setHandler(root)
-                .build();
+        int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
+                .set(Options.WORKER_IO_THREADS, ioThreads)
+                .set(Options.WORKER_TASK_CORE_THREADS, 8)
+                .set(Options.WORKER_TASK_MAX_THREADS, 8)
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.CORK, true)
+                .getMap());
+        OptionMap undertowOptions = OptionMap.builder()
+                .set(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                // The request head must arrive within the header timeout (slowloris); Undertow closes the connection.
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, limits.headerTimeout().toMillis()))
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, NO_REQUEST_TIMEOUT_MILLIS)
+                .getMap();
+        HttpOpenListener http = new HttpOpenListener(VirtualThreadDispatch.byteBufferPool(), undertowOptions);
+        http.setRootHandler(root);
+        OptionMap socketOptions = OptionMap.builder()
+                .set(Options.WORKER_IO_THREADS, ioThreads)
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.REUSE_ADDRESSES, true)
+                .set(Options.BALANCING_TOKENS, 1)
+                .set(Options.BALANCING_CONNECTIONS, 2)
+                .set(Options.BACKLOG, 1000)
+                .getMap();
         try {
-            undertow.start();
-        } catch (RuntimeException e) {
+            AcceptingChannel<StreamConnection> channel = worker.createStreamConnectionServer(new InetSocketAddress(host, port),
+                    ChannelListeners.openListenerAdapter(new ConnectionCap(limits, http)), socketOptions);
+            channel.resumeAccepts();
+            return new BoundServer(worker, channel, root, ((InetSocketAddress) channel.getLocalAddress()).getPort());
+        } catch (IOException | RuntimeException e) {
+            worker.shutdownNow();
             throw new IOException("cannot listen on " + host + ":" + port + ": " + rootMessage(e));
         }
-        return new BoundServer(undertow, root, ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort());
     }
 
     public int port() {
@@ -52,8 +93,24 @@ public final class BoundServer {
         root.next = chain;
     }
 
+    /**
+     * As {@code Undertow.stop()}: no new connections, then the worker ends once its connections are done. Once only:
+     * closing the channel again would wait forever for the worker's ended IO thread.
+     */
     public void stop() {
-        undertow.stop();
+        if (!stopped.compareAndSet(false, true)) {
+            return;
+        }
+        IoUtils.safeClose(channel);
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                worker.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            worker.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     public static boolean isLoopback(String host) {

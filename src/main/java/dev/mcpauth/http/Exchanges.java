@@ -1,6 +1,7 @@
 package dev.mcpauth.http;
 
 import dev.mcpauth.token.AccessToken;
+import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 
 /** What one handler in the chain leaves on the exchange for the handlers after it. */
@@ -11,6 +12,15 @@ public final class Exchanges {
 
     /** The request body, read once (size-limited) and parsed as JSON, for the policy and the MCP transport. */
     public static final AttachmentKey<JsonRpcBody> JSON_RPC_BODY = AttachmentKey.create(JsonRpcBody.class);
+
+    /**
+     * Who the caller is for per-subject limits: the token's issuer and subject, whatever client it used (one person
+     * with many clients is still one subject); empty without a token.
+     */
+    public static String subject(HttpServerExchange exchange) {
+        AccessToken token = exchange.getAttachment(ACCESS_TOKEN);
+        return token == null ? "" : token.issuer() + "\n" + token.subject();
+    }
 
     private Exchanges() {
     }

@@ -25,7 +25,9 @@ import dev.mcpauth.resource.TokenFailureLimiter;
 import dev.mcpauth.resource.ToolPolicyHandler;
 import dev.mcpauth.token.TokenVerifier;
 import io.undertow.server.HttpHandler;
+import io.undertow.predicate.Predicates;
 import io.undertow.server.handlers.PathHandler;
+import io.undertow.server.handlers.PredicateHandler;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -42,7 +44,7 @@ import java.util.function.UnaryOperator;
 /**
  * The gateway: one Undertow server and the one place where its handler chain is composed (STYLE.md §1).
  * <pre>
- * AccessLog → RequestLimits → HostCheck (421 for a name not ours) → Cors (browser clients on allowed origins) → routes
+ * AccessLog → RequestLimits (but /health) → HostCheck (421 for a name not ours) → Cors (browser clients on allowed origins) → routes
  *   /health, RFC 9728 metadata                          public
  *   /.well-known/oauth-authorization-server, /oauth/*   embedded AS (when on)
  *   /mcp  → OriginCheck → VirtualThreadDispatch → BearerAuth → ModernMethodGate → JsonRpcBodyReader → EraRouter
@@ -111,7 +113,8 @@ public final class GatewayServer {
             this.mcpServer = factory.stateless(stateless);
             transport = stateless;
         } else {
-            UndertowStreamableTransport streamable = new UndertowStreamableTransport();
+            UndertowStreamableTransport streamable = UndertowStreamableTransport.builder()
+                    .maxSessionsPerSubject(config.edge().capacity().maxSessionsPerSubject()).build();
             this.mcpServer = factory.streamable(streamable);
             transport = streamable;
         }
@@ -134,7 +137,9 @@ public final class GatewayServer {
 
     /** Package-private on purpose: serve has no way to run without authentication, only the benchmark's measurement does. */
     static GatewayServer start(GatewayConfig config, AuthenticationStage authentication) throws IOException {
-        BoundServer bound = BoundServer.listen(config.listener().host(), config.listener().port());
+        GatewayConfig.Capacity capacity = config.edge().capacity();
+        BoundServer bound = BoundServer.listen(config.listener().host(), config.listener().port(),
+                new ConnectionLimits(capacity.headerTimeout(), capacity.maxConnections(), capacity.maxConnectionsPerAddress()));
         try {
             return new GatewayServer(config, bound, authentication);
         } catch (IOException | RuntimeException e) {
@@ -167,8 +172,12 @@ public final class GatewayServer {
         // The Host check comes before CORS: a rebound name gets no answer at all, not even to a preflight.
         AllowedHosts hosts = AllowedHosts.forServer(config.listener().host(), BoundServer.isLoopback(config.listener().host()),
                 URI.create(baseUrl), config.edge().allowedHosts());
-        return new AccessLog(new RequestLimits(config.edge().maxConcurrentRequests(), config.edge().maxBodyBytes(),
-                new HostCheck(hosts, new CorsHandler(origins, routed))));
+        HttpHandler edge = new HostCheck(hosts, new CorsHandler(origins, routed));
+        GatewayConfig.Capacity capacity = config.edge().capacity();
+        OpenStreams streams = new OpenStreams(capacity.maxStreams(), capacity.maxStreamsPerSubject());
+        // /health goes around the request budget: a load balancer must see a live server even when it is saturated.
+        return new AccessLog(new PredicateHandler(Predicates.path("/health"), edge,
+                new RequestLimits(config.edge().maxConcurrentRequests(), config.edge().maxBodyBytes(), streams, edge)));
     }
 
     private AuthorizationServer embeddedAuthServer(GatewayConfig.EmbeddedAuthServer embedded) {

@@ -2,9 +2,11 @@ package dev.mcpauth.http;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The first line of defence against overload: a request whose declared body is over the limit is refused
@@ -14,7 +16,9 @@ import java.util.concurrent.Semaphore;
  * is set a drain allowance above the limit: the rest of a refused body is drained and the connection stays usable,
  * while a body beyond that has its connection cut by Undertow, whoever reads it (an unbounded chunked body can never
  * hold a thread). The allowance also covers Undertow's read-ahead, which could otherwise cut before the 413 is out.
- * A request holds its permit until its exchange completes, so open SSE streams count too.
+ * A request holds its permit until its exchange completes, or until it turns into a long-lived stream: then
+ * {@link OpenStreams} takes the permit back and counts the stream against its own caps, so streams nobody reads
+ * cannot take the budget of ordinary requests. Health checks are routed around this handler (see the chain).
  */
 public final class RequestLimits implements HttpHandler {
 
@@ -23,18 +27,49 @@ public final class RequestLimits implements HttpHandler {
     private static final String RETRY_AFTER_SECONDS = "1";
     private static final long MIN_DRAIN_ALLOWANCE = 64 * 1024;
 
+    /** The request's permit, for {@link OpenStreams} to release when the request becomes a stream. */
+    static final AttachmentKey<Permit> PERMIT = AttachmentKey.create(Permit.class);
+
     private final Semaphore permits;
     private final int maxConcurrent;
     private final long maxBodyBytes;
+    private final OpenStreams streams;
     private final HttpHandler next;
 
+    /** One request's place in the budget; released once, whichever comes first (stream, or end of exchange). */
+    static final class Permit {
+        private final Semaphore permits;
+        private final OpenStreams streams;
+        private final AtomicBoolean released = new AtomicBoolean();
+
+        private Permit(Semaphore permits, OpenStreams streams) {
+            this.permits = permits;
+            this.streams = streams;
+        }
+
+        OpenStreams streams() {
+            return streams;
+        }
+
+        void release() {
+            if (released.compareAndSet(false, true)) {
+                permits.release();
+            }
+        }
+    }
+
     public RequestLimits(int maxConcurrent, long maxBodyBytes, HttpHandler next) {
+        this(maxConcurrent, maxBodyBytes, new OpenStreams(), next);
+    }
+
+    public RequestLimits(int maxConcurrent, long maxBodyBytes, OpenStreams streams, HttpHandler next) {
         if (maxConcurrent < 1 || maxBodyBytes < 1) {
             throw new IllegalArgumentException("limits must be positive: maxConcurrent=" + maxConcurrent + ", maxBodyBytes=" + maxBodyBytes);
         }
         this.permits = new Semaphore(maxConcurrent);
         this.maxConcurrent = maxConcurrent;
         this.maxBodyBytes = maxBodyBytes;
+        this.streams = Objects.requireNonNull(streams);
         this.next = Objects.requireNonNull(next);
     }
 
@@ -60,8 +95,10 @@ public final class RequestLimits implements HttpHandler {
                             + RETRY_AFTER_SECONDS + " second(s)");
             return;
         }
+        Permit permit = new Permit(permits, streams);
+        exchange.putAttachment(PERMIT, permit);
         exchange.addExchangeCompleteListener((completed, nextListener) -> {
-            permits.release();
+            permit.release();
             nextListener.proceed();
         });
         next.handleRequest(exchange);

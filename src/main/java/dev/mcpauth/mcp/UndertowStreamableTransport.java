@@ -4,6 +4,7 @@ import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.IoThreadSend;
 import dev.mcpauth.http.Json;
 import dev.mcpauth.http.JsonErrors;
+import dev.mcpauth.http.OpenStreams;
 import dev.mcpauth.mcp.JsonRpcHttp.BadMessage;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -47,10 +48,12 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     static final List<String> PROTOCOL_VERSIONS = List.of(ProtocolVersions.MCP_2024_11_05, ProtocolVersions.MCP_2025_03_26,
             ProtocolVersions.MCP_2025_06_18, ProtocolVersions.MCP_2025_11_25);
 
+    public static final int DEFAULT_MAX_SESSIONS_PER_SUBJECT = 100;
+
     private static final HttpString SESSION_ID = new HttpString(HttpHeaders.MCP_SESSION_ID);
 
     /** A live session, who opened it, its current GET stream, and when it was last used. */
-    private record Entry(McpStreamableServerSession session, String owner, AtomicReference<SseStream> listening,
+    private record Entry(McpStreamableServerSession session, String owner, String subject, AtomicReference<SseStream> listening,
             AtomicLong lastUsedNanos) {
 
         Entry touch() {
@@ -68,7 +71,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     private final int maxBodyBytes;
     private final Duration sseHeartbeat;
     private final Duration sessionIdleTimeout;
-    private final int maxSessions;
+    private final SessionQuota quota;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile CallerFilteredTransports.ReplyFilter replyFilter = (context, message) -> message;
@@ -85,7 +88,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         this.maxBodyBytes = builder.maxBodyBytes;
         this.sseHeartbeat = builder.sseHeartbeat;
         this.sessionIdleTimeout = builder.sessionIdleTimeout;
-        this.maxSessions = builder.maxSessions;
+        this.quota = new SessionQuota(builder.maxSessions, builder.maxSessionsPerSubject);
     }
 
     public static Builder builder() {
@@ -100,6 +103,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         private Duration sseHeartbeat = Duration.ofSeconds(25);
         private Duration sessionIdleTimeout = Duration.ofMinutes(30);
         private int maxSessions = 10_000;
+        private int maxSessionsPerSubject = DEFAULT_MAX_SESSIONS_PER_SUBJECT;
 
         private Builder() {
         }
@@ -125,6 +129,12 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         /** At most this many sessions at once; initialize beyond it gets 503 (default 10,000). */
         public Builder maxSessions(int maxSessions) {
             this.maxSessions = maxSessions;
+            return this;
+        }
+
+        /** At most this many sessions of one subject at once; its initialize beyond gets 429 (default 100). */
+        public Builder maxSessionsPerSubject(int maxSessionsPerSubject) {
+            this.maxSessionsPerSubject = maxSessionsPerSubject;
             return this;
         }
 
@@ -234,9 +244,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         } catch (RuntimeException e) {
             throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_PARAMS, "Invalid initialize parameters");
         }
-        if (!roomForSession()) {
-            JsonErrors.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, "temporarily_unavailable",
-                    "Too many open MCP sessions; end unused ones (DELETE) or try again later");
+        if (!roomForSession(exchange)) {
             return;
         }
         McpTransportContext context = contextExtractor.extract(exchange);
@@ -251,7 +259,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             return;
         }
         String sessionId = init.session().getId();
-        sessions.put(sessionId, new Entry(init.session(), ownerOf(exchange), new AtomicReference<>(), new AtomicLong(System.nanoTime())));
+        sessions.put(sessionId, new Entry(init.session(), ownerOf(exchange), Exchanges.subject(exchange), new AtomicReference<>(), new AtomicLong(System.nanoTime())));
         exchange.setStatusCode(StatusCodes.OK);
         exchange.getResponseHeaders().put(SESSION_ID, sessionId);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JsonRpcHttp.APPLICATION_JSON);
@@ -282,6 +290,10 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         }
         JsonRpcHttp.requireSupportedProtocolVersion(exchange, PROTOCOL_VERSIONS);
         Entry entry = requireSession(exchange);
+        OpenStreams.Lease lease = OpenStreams.open(exchange, entry.subject());
+        if (lease == null) {
+            return;
+        }
         SseStream stream = SseStream.listening(exchange, mapper);
         SseStream previous = entry.listening().getAndSet(stream);
         if (previous != null) {
@@ -297,6 +309,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             entry.listening().compareAndSet(stream, null);
             entry.touch();
             listening.close();
+            lease.close();
             stream.finish();
         }
     }
@@ -333,8 +346,10 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         return entry.touch();
     }
 
-    /** Forgets idle sessions, then says whether one more fits under the cap. */
-    private boolean roomForSession() {
+    /**
+     * Forgets idle sessions, then says whether one more fits under the {@link SessionQuota}, which answers a refusal.
+     */
+    private boolean roomForSession(HttpServerExchange exchange) {
         sessions.values().removeIf(entry -> {
             if (!entry.idleLongerThan(sessionIdleTimeout)) {
                 return false;
@@ -343,7 +358,8 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             entry.session().close();
             return true;
         });
-        return sessions.size() < maxSessions;
+        String subject = Exchanges.subject(exchange);
+        return quota.admits(exchange, sessions.size(), sessions.values().stream().filter(e -> e.subject().equals(subject)).count());
     }
 
     static String ownerOf(HttpServerExchange exchange) {

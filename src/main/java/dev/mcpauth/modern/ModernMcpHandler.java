@@ -5,6 +5,7 @@ import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.IoThreadSend;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
+import dev.mcpauth.http.OpenStreams;
 import dev.mcpauth.mcp.ExchangeContextExtractor;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.undertow.server.HttpHandler;
@@ -66,6 +67,12 @@ public final class ModernMcpHandler implements HttpHandler {
             JsonErrors.sendJson(exchange, bad.status(), bad.message());
             return;
         }
-        new HttpListenStream(exchange, server, context, message.path("id"), kinds).run(ListenKind.honored(kinds), heartbeat);
+        // A listen stream stays open: it leaves the request budget for the stream budget (or is refused, answered).
+        try (OpenStreams.Lease lease = OpenStreams.open(exchange, Exchanges.subject(exchange))) {
+            if (lease == null) {
+                return;
+            }
+            new HttpListenStream(exchange, server, context, message.path("id"), kinds).run(ListenKind.honored(kinds), heartbeat);
+        }
     }
 }

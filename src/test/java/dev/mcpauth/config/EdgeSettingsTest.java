@@ -52,4 +52,31 @@ class EdgeSettingsTest {
         assertThatThrownBy(() -> withEdge(new GatewayConfig.Edge(List.of(), 1024 * 1024, 64, 30, Duration.ofDays(2))).validate())
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("--token-failure-window must be between 1s and 24h");
     }
+
+    private static GatewayConfig withCapacity(GatewayConfig.Capacity capacity) {
+        return withEdge(new GatewayConfig.Edge(List.of(), 1024 * 1024, 64).withCapacity(capacity));
+    }
+
+    @Test
+    void capacityDefaultsCloseSlowHeadersAndCapConnectionsStreamsAndSessions() {
+        GatewayConfig.Capacity defaults = new GatewayConfig.Edge(List.of(), 1024 * 1024, 64).capacity();
+
+        assertThat(defaults).isEqualTo(new GatewayConfig.Capacity(Duration.ofSeconds(10), 4096, 256, 1024, 32, 100));
+        assertThat(withCapacity(defaults.withNoPerAddressCap()).validate().edge().capacity().maxConnectionsPerAddress()).isZero();
+    }
+
+    @Test
+    void capacityOutsideItsRangeIsRefusedNamingTheOption() {
+        GatewayConfig.Capacity d = GatewayConfig.Capacity.DEFAULTS;
+        assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(Duration.ofMillis(10), 1, 0, 1, 1, 1)).validate())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--header-timeout must be between 100ms and 10m");
+        assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 0, 0, 1, 1, 1)).validate())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--max-connections must be at least 1");
+        assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 1, -1, 1, 1, 1)).validate())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--max-connections-per-address must be 0 (no limit) or more");
+        assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 1, 0, 1, 0, 1)).validate())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--max-streams-per-subject");
+        assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 1, 0, 1, 1, 0)).validate())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--max-sessions-per-subject must be at least 1");
+    }
 }

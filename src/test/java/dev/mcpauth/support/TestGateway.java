@@ -49,6 +49,15 @@ public final class TestGateway implements AutoCloseable {
                 null, List.of(), List.of());
     }
 
+    /** {@code config} with the given connection, stream and session limits and request budget. */
+    public static GatewayConfig withCapacity(GatewayConfig config, int maxConcurrentRequests, GatewayConfig.Capacity capacity) {
+        GatewayConfig.Edge e = config.edge();
+        return new GatewayConfig(config.listener(), config.auth(), config.jwt(), config.policy(), config.tools(),
+                new GatewayConfig.Edge(e.allowedOrigins(), e.maxBodyBytes(), maxConcurrentRequests, e.maxTokenFailures(),
+                        e.tokenFailureWindow(), e.allowedHosts(), capacity),
+                config.scopeUpgradeEndpoint(), config.authorizationServers(), config.upstreams());
+    }
+
     public String mcpUrl() {
         return server.resourceUrl();
     }
@@ -57,6 +66,12 @@ public final class TestGateway implements AutoCloseable {
     public String token(String... scopes) {
         return TokenMinter.withSecret(SECRET.getBytes(StandardCharsets.UTF_8)).token()
                 .subject("alice").clientId("test-client").audience(mcpUrl()).scope(scopes).ttl(Duration.ofMinutes(5)).mint();
+    }
+
+    /** A token like {@link #token} for another subject (per-subject limits). */
+    public String tokenFor(String subject, String... scopes) {
+        return TokenMinter.withSecret(SECRET.getBytes(StandardCharsets.UTF_8)).token()
+                .subject(subject).clientId("test-client").audience(mcpUrl()).scope(scopes).ttl(Duration.ofMinutes(5)).mint();
     }
 
     public HttpRequest.Builder post(String token, String body) {
