@@ -7,7 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Drains one output stream of a child process on its own virtual thread, keeping at most {@code cap} bytes but
+ * Drains one output stream of a child process on its own daemon platform thread (a blocking pipe read would pin a
+ * virtual thread to its carrier), keeping at most {@code cap} bytes but
  * reading to the end, so a chatty child never blocks on a full pipe while we wait for the other stream.
  */
 final class OutputCapture {
@@ -19,7 +20,7 @@ final class OutputCapture {
 
     private OutputCapture(InputStream in, int cap, String name) {
         this.cap = cap;
-        this.reader = Thread.ofVirtual().name(name).start(() -> drain(in));
+        this.reader = Thread.ofPlatform().daemon().name(name).start(() -> drain(in));
     }
 
     static OutputCapture start(InputStream in, int cap, String name) {

@@ -57,9 +57,15 @@ final class ChildProcessTransport implements McpClientTransport {
         this.spec = spec;
         this.json = json;
         this.childLog = LoggerFactory.getLogger("upstream." + spec.name());
-        // One writer keeps messages in order and off the caller's thread; virtual, so it never holds the JVM open.
-        this.writer = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("upstream-" + spec.name() + "-stdin").factory());
+        // One writer keeps messages in order and off the caller's thread. A write to a full pipe blocks in the kernel,
+        // which pins a virtual thread to its carrier: a daemon platform thread instead (daemon: never holds the JVM open).
+        this.writer = Executors.newSingleThreadExecutor(pipeThreads("upstream-" + spec.name() + "-stdin"));
         this.writeScheduler = Schedulers.fromExecutorService(writer, "upstream-" + spec.name() + "-stdin");
+    }
+
+    /** Daemon platform threads for blocking pipe I/O (see {@link #start}). */
+    static java.util.concurrent.ThreadFactory pipeThreads(String name) {
+        return Thread.ofPlatform().daemon().name(name).factory();
     }
 
     /** Completes with the child's exit code once it has ended and everything it wrote to stdout was read. */
@@ -94,8 +100,11 @@ final class ChildProcessTransport implements McpClientTransport {
         }
         process = child;
         childLog.info("started pid {}: {}", child.pid(), spec.command());
-        Thread.ofVirtual().name("upstream-" + spec.name() + "-stdout").start(() -> readStdout(child, handler));
-        Thread.ofVirtual().name("upstream-" + spec.name() + "-stderr").start(() -> readStderr(child));
+        // Reading a pipe blocks in the kernel and pins a virtual thread to its carrier; two idle readers were enough to
+        // occupy both carriers of a 2-core machine once the scheduler's compensation threads expired (~30 s), so that no
+        // request ever ran again. These reads never end while the child lives: they get platform threads of their own.
+        pipeThreads("upstream-" + spec.name() + "-stdout").newThread(() -> readStdout(child, handler)).start();
+        pipeThreads("upstream-" + spec.name() + "-stderr").newThread(() -> readStderr(child)).start();
         // The exit is reported once stdout is drained (so a reply written just before exiting still arrives), or after a grace period.
         child.onExit().thenRun(() -> stdoutDrained.completeOnTimeout(null, 1, TimeUnit.SECONDS)
                 .thenRun(() -> exited.complete(child.exitValue())));
