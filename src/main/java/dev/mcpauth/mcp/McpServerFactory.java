@@ -34,6 +34,7 @@ public final class McpServerFactory {
     private final PromptInvoker prompts;
     private final ResourceInvoker resources;
     private final CallerLists lists;
+    private final ScopeGuard guard;
     private final ToolSchemas schemas = new ToolSchemas();
     private final McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
 
@@ -54,6 +55,7 @@ public final class McpServerFactory {
         this.prompts = new PromptInvoker(catalog, policy, scopeUpgradeEndpoint, clock);
         this.resources = new ResourceInvoker(catalog, policy, scopeUpgradeEndpoint, clock);
         this.lists = new CallerLists(prompts, resources);
+        this.guard = new ScopeGuard(policy, scopeUpgradeEndpoint, clock);
     }
 
     /** A server with sessions over Streamable HTTP: the gateway's own transport, whose replies the lists are narrowed on. */
@@ -62,12 +64,13 @@ public final class McpServerFactory {
             throw new IllegalArgumentException("the gateway serves Streamable HTTP through UndertowStreamableTransport, which filters lists by scope");
         }
         own.replyFilter(lists::visibleTo);
-        return sessionful(McpServer.sync(transport));
+        own.relay().wire(new RelayRequests(catalog, guard), catalog::relays);
+        return sessionful(McpServer.sync(transport), true);
     }
 
     /** A server for one client over one connection (e.g. {@link StdioServerTransport}). */
     public GatewayMcpServer singleSession(McpServerTransportProvider transport) {
-        return sessionful(McpServer.sync(CallerFilteredTransports.sessionful(transport, lists::visibleTo)));
+        return sessionful(McpServer.sync(CallerFilteredTransports.sessionful(transport, lists::visibleTo)), false);
     }
 
     /** A server without sessions ({@code --stateless}, e.g. {@link UndertowStatelessTransport}). */
@@ -126,11 +129,11 @@ public final class McpServerFactory {
         });
     }
 
-    private GatewayMcpServer sessionful(McpServer.SyncSpecification<?> spec) {
+    private GatewayMcpServer sessionful(McpServer.SyncSpecification<?> spec, boolean relays) {
         GatewayMcpServer.Snapshot initial = GatewayMcpServer.Snapshot.of(catalog);
         McpSyncServer server = spec
                 .serverInfo(serverName, serverVersion)
-                .capabilities(capabilities(true))
+                .capabilities(relays ? relayCapabilities() : capabilities(true))
                 .jsonMapper(mapper)
                 .jsonSchemaValidator(schemas)
                 .validateToolInputs(false)
@@ -225,6 +228,14 @@ public final class McpServerFactory {
      * Inspector then fails to connect). No resource subscriptions: the gateway does not relay upstream
      * {@code notifications/resources/updated}; no completions: no handler is registered.
      */
+    /**
+     * With sessions over Streamable HTTP the relay carries what upstreams offer beyond lists and calls: resource
+     * subscriptions and completions ({@link RelayRequests}), log messages, and server-to-client requests.
+     */
+    static McpSchema.ServerCapabilities relayCapabilities() {
+        return McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().completions().build();
+    }
+
     static McpSchema.ServerCapabilities capabilities(boolean sessions) {
         McpSchema.ServerCapabilities.Builder capabilities = McpSchema.ServerCapabilities.builder()
                 .tools(true).prompts(true).resources(false, true);

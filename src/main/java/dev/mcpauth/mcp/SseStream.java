@@ -205,6 +205,13 @@ final class SseStream implements McpStreamableServerTransport {
                 heldResponse = null;
                 return;
             }
+            if (out == null && !exchange.isResponseStarted()) {
+                // Nothing to say (the client cancelled the request, so its answer is not sent): an empty event stream,
+                // which every client reads as "no message", rather than a 200 without a content type.
+                setResponseHeaders();
+                IoThreadSend.send(exchange, ByteBuffer.allocate(0));
+                return;
+            }
             if (out != null) {
                 writeHeldResponse();
                 out.close();

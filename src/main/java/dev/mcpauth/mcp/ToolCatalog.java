@@ -21,6 +21,7 @@ public final class ToolCatalog {
     private final Map<String, List<CatalogTool>> bySource = new LinkedHashMap<>();
     private volatile Map<String, CatalogTool> byName = Map.of();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<SessionRelay> relays = new CopyOnWriteArrayList<>();
     private final PromptCatalog prompts = new PromptCatalog();
     private final ResourceCatalog resources = new ResourceCatalog();
 
@@ -61,6 +62,20 @@ public final class ToolCatalog {
     /** The resources and resource templates of the same sources. */
     public ResourceCatalog resourceCatalog() {
         return resources;
+    }
+
+    /** A source that keeps connections per client session registers here to hear about those sessions. */
+    public void addRelay(SessionRelay relay) {
+        relays.add(relay);
+    }
+
+    public void removeRelay(SessionRelay relay) {
+        relays.remove(relay);
+    }
+
+    /** Every registered {@link SessionRelay}. */
+    public List<SessionRelay> relays() {
+        return List.copyOf(relays);
     }
 
     public void addListener(Runnable onChange) {

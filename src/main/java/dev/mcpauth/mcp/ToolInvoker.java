@@ -58,7 +58,7 @@ public final class ToolInvoker {
             return McpSchema.CallToolResult.builder().addTextContent(invalid).isError(true).build();
         }
         try {
-            McpSchema.CallToolResult result = tool.handler().call(new ToolCall(token, name, request.arguments()));
+            McpSchema.CallToolResult result = tool.handler().call(new ToolCall(token, name, request.arguments(), request.meta(), CallerChannel.of(context)));
             if (result == null) {
                 throw new IllegalStateException("tool handler returned no result");
             }
@@ -66,6 +66,9 @@ public final class ToolInvoker {
         } catch (McpError e) {
             // A deliberate protocol error (e.g. relayed from an upstream server): its message is meant for the client.
             throw e;
+        } catch (java.util.concurrent.CancellationException e) {
+            // The client cancelled the call: the upstream was told, and the front drops this answer.
+            throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message("Request cancelled by the client").build();
         } catch (Exception e) {
             log.warn("tool {} failed for {}: {}", name, principal(token), e.toString());
             return McpSchema.CallToolResult.builder()

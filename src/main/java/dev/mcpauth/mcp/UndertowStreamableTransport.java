@@ -53,8 +53,8 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     private static final HttpString SESSION_ID = new HttpString(HttpHeaders.MCP_SESSION_ID);
 
     /** A live session, who opened it, its current GET stream, and when it was last used. */
-    private record Entry(McpStreamableServerSession session, String owner, String subject, AtomicReference<SseStream> listening,
-            AtomicLong lastUsedNanos) {
+    private record Entry(McpStreamableServerSession session, HttpClientSession client, String owner, String subject,
+            AtomicReference<SseStream> listening, AtomicLong lastUsedNanos) {
 
         Entry touch() {
             lastUsedNanos.set(System.nanoTime());
@@ -75,6 +75,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private volatile McpStreamableServerSession.Factory sessionFactory;
     private volatile CallerFilteredTransports.ReplyFilter replyFilter = (context, message) -> message;
+    private final RelayTap relay = new RelayTap();
     private volatile boolean closing;
 
     /** With the defaults of {@link Builder}. */
@@ -163,6 +164,11 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         this.replyFilter = Objects.requireNonNull(filter);
     }
 
+    /** The relay's side door (set by {@link McpServerFactory}). */
+    RelayTap relay() {
+        return relay;
+    }
+
     @Override
     public void setSessionFactory(McpStreamableServerSession.Factory sessionFactory) {
         this.sessionFactory = sessionFactory;
@@ -218,7 +224,13 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         Entry entry = requireSession(exchange);
         McpTransportContext context = contextExtractor.extract(exchange);
         if (message instanceof McpSchema.JSONRPCRequest request) {
-            respondWithStream(exchange, entry.session(), request, context);
+            relay.consumes(entry.client(), request);
+            respondWithStream(exchange, entry, request, context);
+            return;
+        }
+        if (relay.consumes(entry.client(), message)) {
+            exchange.setStatusCode(StatusCodes.ACCEPTED);
+            IoThreadSend.send(exchange, ByteBuffer.allocate(0));
             return;
         }
         try {
@@ -259,7 +271,8 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             return;
         }
         String sessionId = init.session().getId();
-        sessions.put(sessionId, new Entry(init.session(), ownerOf(exchange), Exchanges.subject(exchange), new AtomicReference<>(), new AtomicLong(System.nanoTime())));
+        HttpClientSession client = new HttpClientSession(init.session(), Json.mapper().valueToTree(request.params()));
+        sessions.put(sessionId, new Entry(init.session(), client, ownerOf(exchange), Exchanges.subject(exchange), new AtomicReference<>(), new AtomicLong(System.nanoTime())));
         exchange.setStatusCode(StatusCodes.OK);
         exchange.getResponseHeaders().put(SESSION_ID, sessionId);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JsonRpcHttp.APPLICATION_JSON);
@@ -269,16 +282,26 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     }
 
     /** Answers a request on its own SSE stream, which the SDK session closes after the response. */
-    private void respondWithStream(HttpServerExchange exchange, McpStreamableServerSession session, McpSchema.JSONRPCRequest request,
-            McpTransportContext context) {
+    private void respondWithStream(HttpServerExchange exchange, Entry entry, McpSchema.JSONRPCRequest request,
+            McpTransportContext requestContext) {
+        McpStreamableServerSession session = entry.session();
         SseStream stream = SseStream.forRequest(exchange, mapper);
+        SseCallerChannel channel = new SseCallerChannel(CallerFilteredTransports.responseStream(stream, requestContext, replyFilter),
+                entry.client(), request.id());
+        McpTransportContext context = CallerChannels.with(requestContext, channel);
+        entry.client().started(channel);
         try {
-            session.responseStream(CallerFilteredTransports.responseStream(stream, context, replyFilter)).handle(request).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
+            if (relay.answers(request.method())) {
+                stream.sendMessage(RelayMessages.toRecord(relay.answer(context, channel, request))).block();
+                return;
+            }
+            session.responseStream(channel).handle(request).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
         } catch (RuntimeException e) {
             log.warn("request {} in session {} failed: {}", request.method(), session.getId(), e.toString());
             var error = new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null);
             stream.sendMessage(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), null, error)).block();
         } finally {
+            entry.client().finished(channel);
             stream.finish();
         }
     }
@@ -321,6 +344,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         String sessionId = entry.session().getId();
         sessions.remove(sessionId);
         closeListening(entry);
+        relay.closed(entry.client());
         try {
             entry.session().delete().contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
         } catch (RuntimeException e) {
@@ -355,6 +379,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
                 return false;
             }
             log.debug("session {} expired after {} idle", entry.session().getId(), sessionIdleTimeout);
+            relay.closed(entry.client());
             entry.session().close();
             return true;
         });
@@ -397,6 +422,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             closing = true;
             sessions.values().forEach(entry -> {
                 closeListening(entry);
+                relay.closed(entry.client());
                 try {
                     entry.session().closeGracefully().block();
                 } catch (RuntimeException e) {

@@ -39,6 +39,7 @@ public final class UpstreamConnection {
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final UpstreamPublisher publisher;
+    private final BoundSessions bound;
     private volatile UpstreamStatus status = UpstreamStatus.DOWN;
     private volatile UpstreamSession current;
     private volatile String lastProblem;
@@ -54,7 +55,8 @@ public final class UpstreamConnection {
         this.catalog = catalog;
         this.backoff = backoff;
         this.calls = new UpstreamCalls(spec, () -> current, this::whyUnavailable);
-        this.publisher = new UpstreamPublisher(spec, catalog, calls, log);
+        this.bound = new BoundSessions(spec, http, clock);
+        this.publisher = new UpstreamPublisher(spec, catalog, calls, bound, log);
     }
 
     /** Starts connecting in the background (for stdio: starts the child). Returns at once; see {@link #awaitFirstAttempt}. */
@@ -63,6 +65,7 @@ public final class UpstreamConnection {
             throw new IllegalStateException("upstream " + spec.name() + " was already started");
         }
         status = UpstreamStatus.STARTING;
+        catalog.addRelay(bound);
         supervisor = Thread.ofVirtual().name("upstream-" + spec.name() + "-supervisor").start(this::supervise);
     }
 
@@ -91,6 +94,8 @@ public final class UpstreamConnection {
         synchronized (this) {
             publisher.clear();
         }
+        catalog.removeRelay(bound);
+        bound.stop();
         http.shutdownNow();
         status = UpstreamStatus.DOWN;
     }

@@ -25,11 +25,13 @@ final class UpstreamPublisher {
     private final UpstreamSpec spec;
     private final ToolCatalog catalog;
     private final UpstreamCalls calls;
+    private final BoundSessions bound;
     private final org.slf4j.Logger log;
     private final Set<String> toolNames = new HashSet<>();
 
-    UpstreamPublisher(UpstreamSpec spec, ToolCatalog catalog, UpstreamCalls calls, org.slf4j.Logger log) {
+    UpstreamPublisher(UpstreamSpec spec, ToolCatalog catalog, UpstreamCalls calls, BoundSessions bound, org.slf4j.Logger log) {
         this.spec = spec;
+        this.bound = bound;
         this.catalog = catalog;
         this.calls = calls;
         this.log = log;
@@ -88,22 +90,32 @@ final class UpstreamPublisher {
         String original = tool.name();
         Tool exposed = new Tool(spec.exposedName(original), tool.title(), tool.description(), tool.inputSchema(),
                 tool.outputSchema(), tool.annotations(), tool.meta(), tool.icons());
-        // The caller's token is deliberately not used: the upstream sees only the gateway's own credentials.
-        return new CatalogTool(exposed, call -> calls.call(original, call.arguments()));
+        // The caller's token is deliberately not used: the upstream sees only the gateway's own credentials. A caller
+        // with a session is served on its own connection to the upstream (BoundSessions), so that all the upstream says
+        // while working reaches that caller; without a session (or without room) on the shared connection.
+        return new CatalogTool(exposed, call -> {
+            if (call.channel() != null) {
+                McpSchema.CallToolResult result = bound.callTool(call.channel(), original, call.arguments(), call.meta());
+                if (result != null) {
+                    return result;
+                }
+            }
+            return calls.call(original, call.arguments());
+        });
     }
 
     private CatalogPrompt entry(McpSchema.Prompt prompt) {
         String original = prompt.name();
         McpSchema.Prompt exposed = new McpSchema.Prompt(spec.exposedName(original), prompt.title(), prompt.description(),
                 prompt.arguments(), prompt.meta(), prompt.icons());
-        return new CatalogPrompt(exposed, arguments -> calls.getPrompt(original, arguments));
+        return new CatalogPrompt(exposed, new RelayedPrompt(bound, original, calls));
     }
 
     private CatalogResource entry(McpSchema.Resource resource) {
-        return new CatalogResource(resource, spec.exposedName(resource.uri()), calls::read);
+        return new CatalogResource(resource, spec.exposedName(resource.uri()), new RelayedReader(bound, calls));
     }
 
     private CatalogResourceTemplate entry(McpSchema.ResourceTemplate template) {
-        return new CatalogResourceTemplate(template, spec::exposedName, calls::read);
+        return new CatalogResourceTemplate(template, spec::exposedName, new RelayedReader(bound, calls));
     }
 }

@@ -78,6 +78,13 @@ final class UpstreamSession implements AutoCloseable {
                 .requestTimeout(spec.callTimeout().plusSeconds(5))
                 .initializationTimeout(max(spec.callTimeout(), MIN_INITIALIZATION_TIMEOUT))
                 .clientInfo(CLIENT_INFO)
+                // Declared so that tools which need a client capability exist (servers list them only for clients that
+                // can serve them). On this shared connection no client can be asked: clients with a session are served
+                // on a connection of their own (BoundSessions), which relays these requests to them.
+                .capabilities(McpSchema.ClientCapabilities.builder().sampling().elicitation().roots(true).build())
+                .sampling(request -> Mono.error(notRelayed("sampling/createMessage")))
+                .elicitation(request -> Mono.error(notRelayed("elicitation/create")))
+                .roots(List.of())
                 // notifications/tools/list_changed: the SDK lists every page again and hands over the full list.
                 .toolsChangeConsumer(changed -> {
                     tools = List.copyOf(changed);
@@ -91,15 +98,24 @@ final class UpstreamSession implements AutoCloseable {
                 .build();
     }
 
+    private static McpError notRelayed(String method) {
+        return McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
+                .message("The gateway relays " + method + " only to clients with a session, on their own connection").build();
+    }
+
     /** A session that is not connected yet: {@link #initialize()} starts it. */
     static UpstreamSession create(UpstreamSpec spec, HttpClient http, Clock clock, Listener listener) {
-        McpJsonMapper json = McpJsonDefaults.getMapper();
-        McpClientTransport transport = spec.isStdio() ? new ChildProcessTransport(spec, json) : httpTransport(spec, http, clock, json);
+        McpClientTransport transport = transport(spec, http, clock, McpJsonDefaults.getMapper());
         UpstreamSession session = new UpstreamSession(spec, transport, listener);
         if (transport instanceof ChildProcessTransport child) {
             child.exited().thenAccept(code -> session.lose("upstream " + spec.name() + " exited (code " + code + ")"));
         }
         return session;
+    }
+
+    /** A new, unconnected transport to the upstream: a child process (stdio) or a Streamable HTTP client. */
+    static McpClientTransport transport(UpstreamSpec spec, HttpClient http, Clock clock, McpJsonMapper json) {
+        return spec.isStdio() ? new ChildProcessTransport(spec, json) : httpTransport(spec, http, clock, json);
     }
 
     /**

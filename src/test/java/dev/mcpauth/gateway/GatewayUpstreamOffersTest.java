@@ -122,8 +122,10 @@ class GatewayUpstreamOffersTest {
 
     @Test
     void listChangedFromTheUpstreamRefreshesThePromptsAndResourcesTheGatewayLists() throws Exception {
-        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, tinyYaml(), true, false))) {
-            Legacy user = Legacy.of(gw, gw.token("tiny:use"), false);
+        // Stateless: a caller with a session is served by a child of its own (BoundSessions), so only calls without a
+        // session reach the shared child whose lists feed the catalog.
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, tinyYaml(), true, true))) {
+            Legacy user = Legacy.of(gw, gw.token("tiny:use"), true);
             assertThat(user.result(2, "tools/call", "{\"name\":\"tiny__add_tool\",\"arguments\":{\"kind\":\"prompt\",\"name\":\"fresh\"}}")
                     .at("/result/content/0/text").asText()).isEqualTo("added");
             user.result(3, "tools/call", "{\"name\":\"tiny__add_tool\",\"arguments\":{\"kind\":\"resource\",\"name\":\"extra\"}}");

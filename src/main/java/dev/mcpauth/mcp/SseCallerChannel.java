@@ -1,0 +1,86 @@
+package dev.mcpauth.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerTransport;
+import java.util.concurrent.CompletableFuture;
+import reactor.core.publisher.Mono;
+
+/**
+ * One POSTed request's SSE stream as a {@link CallerChannel}: what an upstream says while working on the request is
+ * written on it, beside the eventual response. Also the transport the SDK answers through, so that once the client
+ * cancelled the request its answer is dropped (MCP basic/utilities/cancellation: no response after a cancellation).
+ */
+final class SseCallerChannel implements CallerChannel, McpStreamableServerTransport {
+
+    private final McpStreamableServerTransport stream;
+    private final HttpClientSession session;
+    private final Object requestId;
+    private volatile boolean cancelled;
+
+    SseCallerChannel(McpStreamableServerTransport stream, HttpClientSession session, Object requestId) {
+        this.stream = stream;
+        this.session = session;
+        this.requestId = requestId;
+    }
+
+    @Override
+    public ClientSession session() {
+        return session;
+    }
+
+    @Override
+    public Object requestId() {
+        return requestId;
+    }
+
+    @Override
+    public void notify(String method, JsonNode params) {
+        if (!cancelled) {
+            stream.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, method, params)).block();
+        }
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> request(String method, JsonNode params) {
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        String id = session.nextRequestId(answer);
+        stream.sendMessage(new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, id, params)).block();
+        return answer;
+    }
+
+    @Override
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    void cancel() {
+        cancelled = true;
+    }
+
+    @Override
+    public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+        return cancelled && message instanceof McpSchema.JSONRPCResponse ? Mono.empty() : stream.sendMessage(message);
+    }
+
+    @Override
+    public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message, String messageId) {
+        return cancelled && message instanceof McpSchema.JSONRPCResponse ? Mono.empty() : stream.sendMessage(message, messageId);
+    }
+
+    @Override
+    public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+        return stream.unmarshalFrom(data, typeRef);
+    }
+
+    @Override
+    public void close() {
+        stream.close();
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return stream.closeGracefully();
+    }
+}

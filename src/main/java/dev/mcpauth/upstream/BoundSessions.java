@@ -1,0 +1,271 @@
+package dev.mcpauth.upstream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.mcp.CallerChannel;
+import dev.mcpauth.mcp.ClientSession;
+import dev.mcpauth.mcp.RelayMessages;
+import dev.mcpauth.mcp.SessionRelay;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The upstream connections bound to client sessions: one per client session that calls this upstream, opened on its
+ * first call with that client's own capabilities and protocol revision, closed when the session ends. Because the
+ * connection belongs to one session, everything the upstream says on it (progress, log messages, resource updates,
+ * sampling, elicitation and roots requests) belongs to that session and goes to it, and to no other; the client's
+ * cancellations, log level and root changes go to it alike. The shared connection ({@link UpstreamSession}) still
+ * lists the upstream's offers for the catalog and serves callers without a session.
+ */
+final class BoundSessions implements SessionRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(BoundSessions.class);
+    /** At most this many bound connections per upstream (each may be a child process); beyond, calls use the shared one. */
+    static final int MAX_BOUND = 32;
+    private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final UpstreamSpec spec;
+    private final HttpClient http;
+    private final Clock clock;
+    private final Map<String, Bound> bySession = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> levels = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
+
+    BoundSessions(UpstreamSpec spec, HttpClient http, Clock clock) {
+        this.spec = spec;
+        this.http = http;
+        this.clock = clock;
+    }
+
+    /** One request in flight on a bound connection: who asked, and the id the upstream knows it by. */
+    private record Call(CallerChannel caller, String upstreamId, CompletableFuture<JsonNode> response) {
+    }
+
+    /** The connection of one client session. */
+    private final class Bound implements RelayPeer.Inbound {
+        private final ClientSession session;
+        private final ReentrantLock opening = new ReentrantLock();
+        private final Map<Object, Call> calls = new ConcurrentHashMap<>();
+        private final Map<String, CallerChannel> progress = new ConcurrentHashMap<>();
+        private volatile RelayPeer peer;
+
+        Bound(ClientSession session) {
+            this.session = session;
+        }
+
+        RelayPeer open() throws Exception {
+            opening.lock();
+            try {
+                if (peer == null || peer.isClosed()) {
+                    var transport = UpstreamSession.transport(spec, http, clock, McpJsonDefaults.getMapper());
+                    RelayPeer opened = new RelayPeer(spec.name(), transport, this);
+                    try {
+                        opened.open(session.capabilities(), version(session), OPEN_TIMEOUT);
+                    } catch (Exception e) {
+                        opened.close();
+                        throw e;
+                    }
+                    JsonNode level = levels.get(session.id());
+                    if (level != null) {
+                        opened.request(McpSchema.METHOD_LOGGING_SET_LEVEL, level);
+                    }
+                    log.debug("upstream {}: bound a connection to session {}", spec.name(), session.id());
+                    peer = opened;
+                }
+                return peer;
+            } finally {
+                opening.unlock();
+            }
+        }
+
+        @Override
+        public void notification(String method, JsonNode params) {
+            switch (method) {
+                case McpSchema.METHOD_NOTIFICATION_PROGRESS -> {
+                    CallerChannel caller = progress.get(params.path("progressToken").asText());
+                    if (caller != null) {
+                        caller.notify(method, params);
+                    } else {
+                        log.debug("upstream {}: progress for no request in flight; dropped", spec.name());
+                    }
+                }
+                // Lists are followed on the shared connection, which feeds the catalog every session sees.
+                case McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED, McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED,
+                        McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED, "notifications/cancelled" -> { }
+                default -> {
+                    CallerChannel only = calls.size() == 1 ? calls.values().iterator().next().caller() : null;
+                    if (only != null) {
+                        only.notify(method, params);
+                    } else {
+                        session.notify(method, params);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public CompletableFuture<JsonNode> request(Object id, String method, JsonNode params) {
+            // A server-to-client request goes on the stream of a request of this session in flight (MCP: sampling and
+            // elicitation are asked while serving a request), else on the session's own stream (roots are asked at any
+            // time); this session's either way, so never to another client.
+            Call call = calls.values().stream().filter(c -> !c.caller().cancelled()).findFirst().orElse(null);
+            return call != null ? call.caller().request(method, params) : session.request(method, params);
+        }
+
+        void close() {
+            RelayPeer open = peer;
+            if (open != null) {
+                open.close();
+            }
+        }
+    }
+
+    /**
+     * Sends {@code method} on the caller session's own connection (opened if needed) and waits for the upstream's whole
+     * response message. Null when no connection can be bound (then the caller falls back to the shared one).
+     */
+    JsonNode call(CallerChannel caller, String method, ObjectNode params) throws Exception {
+        ClientSession session = caller.session();
+        Bound bound = bySession.get(session.id());
+        if (bound == null) {
+            if (stopped || bySession.size() >= MAX_BOUND) {
+                log.warn("upstream {}: {} sessions are bound already; session {} uses the shared connection", spec.name(), MAX_BOUND, session.id());
+                return null;
+            }
+            bound = bySession.computeIfAbsent(session.id(), k -> new Bound(session));
+        }
+        String token = params.path("_meta").path("progressToken").asText(null);
+        RelayPeer peer;
+        String id;
+        CompletableFuture<JsonNode> response = new CompletableFuture<>();
+        Call call;
+        // Registered before the connection opens: an upstream may ask for roots while initializing.
+        call = new Call(caller, null, response);
+        bound.calls.put(caller.requestId(), call);
+        if (token != null) {
+            bound.progress.put(token, caller);
+        }
+        try {
+            peer = bound.open();
+            id = peer.nextId();
+            bound.calls.put(caller.requestId(), new Call(caller, id, response));
+            peer.request(method, params, id).whenComplete((r, e) -> {
+                if (e != null) {
+                    response.completeExceptionally(e);
+                } else {
+                    response.complete(r);
+                }
+            });
+            return response.get(spec.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        } catch (TimeoutException e) {
+            throw new TimeoutException("upstream " + spec.name() + " did not answer " + method + " within " + spec.callTimeout().toSeconds() + " s");
+        } finally {
+            bound.calls.remove(caller.requestId());
+            if (token != null) {
+                bound.progress.remove(token);
+            }
+        }
+    }
+
+    /** {@code tools/call} on the caller's own connection, as the SDK's result type (the tool's schemas are checked on it). */
+    McpSchema.CallToolResult callTool(CallerChannel caller, String tool, Map<String, Object> arguments, Map<String, Object> meta) throws Exception {
+        ObjectNode params = JsonNodeFactory.instance.objectNode();
+        params.put("name", tool);
+        params.set("arguments", dev.mcpauth.http.Json.mapper().valueToTree(arguments));
+        if (!meta.isEmpty()) {
+            params.set("_meta", dev.mcpauth.http.Json.mapper().valueToTree(meta));
+        }
+        JsonNode response = call(caller, McpSchema.METHOD_TOOLS_CALL, params);
+        if (response == null) {
+            return null;
+        }
+        return dev.mcpauth.http.Json.mapper().convertValue(RelayMessages.resultOrThrow(response), McpSchema.CallToolResult.class);
+    }
+
+    @Override
+    public JsonNode forward(CallerChannel caller, String method, ObjectNode params) throws Exception {
+        JsonNode response = call(caller, method, params);
+        if (response == null) {
+            return RelayMessages.error(null, McpSchema.ErrorCodes.INTERNAL_ERROR, "upstream " + spec.name() + " has no room for another session", null);
+        }
+        return response;
+    }
+
+    @Override
+    public void cancelled(ClientSession session, Object requestId, String reason) {
+        Bound bound = bySession.get(session.id());
+        Call call = bound == null ? null : bound.calls.get(requestId);
+        if (call == null && bound != null && requestId instanceof Number n) {
+            call = bound.calls.get(n.intValue());
+        }
+        if (call == null) {
+            return;
+        }
+        RelayPeer peer = bound.peer;
+        if (peer != null && call.upstreamId() != null) {
+            ObjectNode params = JsonNodeFactory.instance.objectNode().put("requestId", call.upstreamId());
+            if (reason != null) {
+                params.put("reason", reason);
+            }
+            peer.notify("notifications/cancelled", params);
+        }
+        call.response().completeExceptionally(new CancellationException("the client cancelled the request"));
+    }
+
+    @Override
+    public void logLevel(ClientSession session, JsonNode params) {
+        levels.put(session.id(), params);
+        Bound bound = bySession.get(session.id());
+        RelayPeer peer = bound == null ? null : bound.peer;
+        if (peer != null) {
+            peer.request(McpSchema.METHOD_LOGGING_SET_LEVEL, params);
+        }
+    }
+
+    @Override
+    public void rootsChanged(ClientSession session) {
+        Bound bound = bySession.get(session.id());
+        RelayPeer peer = bound == null ? null : bound.peer;
+        if (peer != null) {
+            peer.notify(McpSchema.METHOD_NOTIFICATION_ROOTS_LIST_CHANGED, null);
+        }
+    }
+
+    @Override
+    public void closed(ClientSession session) {
+        levels.remove(session.id());
+        Bound bound = bySession.remove(session.id());
+        if (bound != null) {
+            // Ending a child takes up to a few seconds: not on the thread that ends the session.
+            Thread.ofVirtual().name("upstream-" + spec.name() + "-unbind").start(bound::close);
+        }
+    }
+
+    /** Ends every bound connection (the upstream is being stopped). */
+    void stop() {
+        stopped = true;
+        bySession.values().forEach(Bound::close);
+        bySession.clear();
+    }
+
+    private static String version(ClientSession session) {
+        String asked = session.protocolVersion();
+        return asked == null || asked.isBlank() ? io.modelcontextprotocol.spec.ProtocolVersions.MCP_2025_11_25 : asked;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.mcpauth.upstream;
+
+import dev.mcpauth.mcp.ResourceReader;
+import dev.mcpauth.mcp.SessionRelay;
+import io.modelcontextprotocol.spec.McpSchema;
+
+/** An upstream's resources: read on the shared connection; subscriptions and completions on the caller's own. */
+record RelayedReader(BoundSessions bound, UpstreamCalls calls) implements ResourceReader, SessionRelay.Relayed {
+
+    @Override
+    public McpSchema.ReadResourceResult read(String uri) {
+        return calls.read(uri);
+    }
+
+    @Override
+    public SessionRelay relay() {
+        return bound;
+    }
+
+    /** URIs are never renamed: the upstream knows a resource by the URI the client names. */
+    @Override
+    public String originalName() {
+        return "";
+    }
+}

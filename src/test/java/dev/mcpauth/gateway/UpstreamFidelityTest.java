@@ -1,0 +1,113 @@
+package dev.mcpauth.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpauth.support.NodeClients;
+import dev.mcpauth.support.TestGateway;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The gateway adds no loss: the official TypeScript SDK client (declaring sampling, elicitation and roots; script
+ * {@code src/test/interop/fidelity-client.mjs}) runs the same checks against {@code @modelcontextprotocol/server-everything}
+ * directly, and through the gateway in front of it as a stdio child and as a Streamable HTTP server. One test per
+ * thing an upstream can say (MCP 2025-11-25: client capabilities, progress, cancellation, logging, sampling,
+ * elicitation, roots, subscriptions, completion, prompts, resources). At 3abf955 three of these passed through the gateway.
+ */
+class UpstreamFidelityTest {
+
+    private static final Path ENTRY = Path.of("src/test/upstream-npm/node_modules/@modelcontextprotocol/server-everything/dist/index.js")
+            .toAbsolutePath();
+
+    @TempDir
+    static Path root;
+    private static Process everything;
+    private static JsonNode direct;
+    private static JsonNode viaStdio;
+    private static JsonNode viaHttp;
+
+    @BeforeAll
+    static void runTheChecksThreeWays() throws Exception {
+        assumeTrue(Files.isRegularFile(ENTRY), "server-everything is not installed (npm ci in src/test/upstream-npm): skipped");
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder builder = new ProcessBuilder("node", ENTRY.toString(), "streamableHttp")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("PORT", String.valueOf(port));
+        everything = builder.start();
+        awaitListening(port);
+        String upstreamUrl = "http://127.0.0.1:" + port + "/mcp";
+        direct = run(upstreamUrl, "-", "");
+
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, """
+                policy:
+                  default-scopes: [everything:use]
+                upstreams:
+                  - name: everything
+                    command: [node, "%s", stdio]
+                """.formatted(ENTRY), false, false))) {
+            viaStdio = run(gw.mcpUrl(), gw.token("everything:use"), "");
+        }
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, """
+                policy:
+                  default-scopes: [everything:use]
+                upstreams:
+                  - name: everything
+                    url: %s
+                """.formatted(upstreamUrl), false, false))) {
+            viaHttp = run(gw.mcpUrl(), gw.token("everything:use"), "");
+        }
+    }
+
+    @AfterAll
+    static void stopTheUpstream() throws InterruptedException {
+        if (everything != null) {
+            everything.descendants().forEach(ProcessHandle::destroy);
+            everything.destroy();
+            everything.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"capabilities", "echo", "progress", "cancellation", "logging", "sampling", "elicitation", "roots",
+            "subscriptions", "completion", "prompt", "resource"})
+    void whatServerEverythingSaysReachesTheClientThroughTheGatewayAsItDoesDirectly(String check) {
+        assertThat(direct.path("checks").path(check).path("ok").asBoolean()).as("directly: " + direct.path("checks").path(check)).isTrue();
+        assertThat(viaStdio.path("checks").path(check).path("ok").asBoolean())
+                .as("through the gateway, stdio upstream: " + viaStdio.path("checks").path(check)).isTrue();
+        assertThat(viaHttp.path("checks").path(check).path("ok").asBoolean())
+                .as("through the gateway, HTTP upstream: " + viaHttp.path("checks").path(check)).isTrue();
+    }
+
+    private static JsonNode run(String url, String token, String prefix) throws Exception {
+        JsonNode result = NodeClients.run("fidelity-client.mjs", url, token, prefix);
+        assertThat(result.path("checks").path("connect").isMissingNode()).as("connected: " + result).isTrue();
+        return result;
+    }
+
+    private static void awaitListening(int port) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("server-everything did not listen on " + port + " within 30 s");
+    }
+}
