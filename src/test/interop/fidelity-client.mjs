@@ -2,8 +2,10 @@
 // exercises everything @modelcontextprotocol/server-everything can say, against a URL that is either the upstream
 // itself or mcp-auth in front of it. Prints one JSON object: {checks: {<name>: {ok, detail}}}.
 // usage: node fidelity-client.mjs <mcp-url> <token or -> <name-prefix, e.g. "everything__" or "">
+//        node fidelity-client.mjs 'stdio:{"command":...,"args":[...],"env":{...}}' - <name-prefix>   (spawns a stdio server)
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import {
   CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema,
   LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema,
@@ -43,7 +45,9 @@ function expect(condition, message) {
   if (!condition) throw new Error(message);
 }
 
-const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
+const transport = url.startsWith("stdio:")
+  ? new StdioClientTransport({ ...JSON.parse(url.slice(6)), stderr: "ignore" })
+  : new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
 try {
   await client.connect(transport);
   const tools = (await client.listTools()).tools.map((t) => t.name);
@@ -127,7 +131,7 @@ try {
     const stray = errors.slice(before).filter((m) => m.includes("unknown message ID"));
     expect(stray.length === 0, `a result arrived after the cancellation: ${stray.join("; ")}`);
   });
-  await transport.terminateSession().catch(() => {});
+  if (transport.terminateSession) await transport.terminateSession().catch(() => {});
   await client.close();
 } catch (e) {
   checks.connect = { ok: false, detail: String(e?.message ?? e) };

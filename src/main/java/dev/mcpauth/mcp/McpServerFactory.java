@@ -70,7 +70,11 @@ public final class McpServerFactory {
 
     /** A server for one client over one connection (e.g. {@link StdioServerTransport}). */
     public GatewayMcpServer singleSession(McpServerTransportProvider transport) {
-        return sessionful(McpServer.sync(CallerFilteredTransports.sessionful(transport, lists::visibleTo)), false);
+        boolean relays = transport instanceof StdioServerTransport;
+        if (transport instanceof StdioServerTransport own) {
+            own.relay().wire(new RelayRequests(catalog, guard), catalog::relays);
+        }
+        return sessionful(McpServer.sync(CallerFilteredTransports.sessionful(transport, lists::visibleTo)), relays);
     }
 
     /** A server without sessions ({@code --stateless}, e.g. {@link UndertowStatelessTransport}). */

@@ -41,7 +41,7 @@ final class RelayTap {
      * Takes a client message that is the relay's alone (then the front answers 202 and the SDK never sees it); also
      * passes on what the relay only needs to know ({@code logging/setLevel}). Returns whether it was taken.
      */
-    boolean consumes(HttpClientSession session, McpSchema.JSONRPCMessage message) {
+    boolean consumes(RelayedSession session, McpSchema.JSONRPCMessage message) {
         if (message instanceof McpSchema.JSONRPCResponse response) {
             return session.answer(response.id(), RelayMessages.of(response));
         }
@@ -77,7 +77,7 @@ final class RelayTap {
         return tree == null || tree.isNull() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : tree;
     }
 
-    void closed(HttpClientSession session) {
+    void closed(RelayedSession session) {
         session.close();
         each(r -> r.closed(session));
     }

@@ -12,12 +12,11 @@ import reactor.core.publisher.Mono;
  * written on it, beside the eventual response. Also the transport the SDK answers through, so that once the client
  * cancelled the request its answer is dropped (MCP basic/utilities/cancellation: no response after a cancellation).
  */
-final class SseCallerChannel implements CallerChannel, McpStreamableServerTransport {
+final class SseCallerChannel extends RelayedChannel implements McpStreamableServerTransport {
 
     private final McpStreamableServerTransport stream;
     private final HttpClientSession session;
     private final Object requestId;
-    private volatile boolean cancelled;
 
     SseCallerChannel(McpStreamableServerTransport stream, HttpClientSession session, Object requestId) {
         this.stream = stream;
@@ -37,7 +36,7 @@ final class SseCallerChannel implements CallerChannel, McpStreamableServerTransp
 
     @Override
     public void notify(String method, JsonNode params) {
-        if (!cancelled) {
+        if (!cancelled()) {
             stream.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, method, params)).block();
         }
     }
@@ -51,22 +50,13 @@ final class SseCallerChannel implements CallerChannel, McpStreamableServerTransp
     }
 
     @Override
-    public boolean cancelled() {
-        return cancelled;
-    }
-
-    void cancel() {
-        cancelled = true;
-    }
-
-    @Override
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-        return cancelled && message instanceof McpSchema.JSONRPCResponse ? Mono.empty() : stream.sendMessage(message);
+        return cancelled() && message instanceof McpSchema.JSONRPCResponse ? Mono.empty() : stream.sendMessage(message);
     }
 
     @Override
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message, String messageId) {
-        return cancelled && message instanceof McpSchema.JSONRPCResponse ? Mono.empty() : stream.sendMessage(message, messageId);
+        return cancelled() && message instanceof McpSchema.JSONRPCResponse ? Mono.empty() : stream.sendMessage(message, messageId);
     }
 
     @Override

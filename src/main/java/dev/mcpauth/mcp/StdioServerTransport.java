@@ -83,6 +83,8 @@ public final class StdioServerTransport implements McpServerTransportProvider {
     private final Lane lane;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final SessionTransport transport = new SessionTransport();
+    private final RelayTap relay = new RelayTap();
+    private final StdioClientSession client = new StdioClientSession(this::write);
     private volatile McpServerSession session;
     private volatile boolean outputBroken;
     /** Set once the client said notifications/initialized: no server notification may precede it (spec lifecycle). */
@@ -141,6 +143,7 @@ public final class StdioServerTransport implements McpServerTransportProvider {
         } finally {
             endLane();
             drain(requests);
+            relay.closed(client);
             try {
                 session.closeGracefully().block(Duration.ofSeconds(5));
             } catch (RuntimeException e) {
@@ -163,9 +166,17 @@ public final class StdioServerTransport implements McpServerTransportProvider {
             refuse(invalid.get());
             return;
         }
+        // An answer to a request the relay sent is the relay's; then the lane (2026-07-28) claims what is its own;
+        // what is left of the relay's (legacy cancellations, root changes, completion, subscriptions) comes next.
+        if (!tree.has("method") && client.answer(Json.mapper().convertValue(tree.get("id"), Object.class), tree)) {
+            return;
+        }
         Runnable claimed = lane.claim(tree, reply -> writeLine(JsonRpcHttp.toJson(mapper, reply)));
         if (claimed != null) {
             requests.execute(claimed);
+            return;
+        }
+        if (relayed(tree, requests)) {
             return;
         }
         McpSchema.JSONRPCMessage message = JsonRpcHttp.sdkMessage(tree, mapper);
@@ -186,23 +197,72 @@ public final class StdioServerTransport implements McpServerTransportProvider {
         }
     }
 
-    private void handle(McpSchema.JSONRPCMessage message) {
-        McpTransportContext context;
+    /** The relay's side door (set by {@link McpServerFactory}). */
+    RelayTap relay() {
+        return relay;
+    }
+
+    /**
+     * Hands the relay what is its alone: answers to its requests, cancellations, root changes, and the requests it
+     * answers itself (run like any request, with the same admission); notes what the client declared at initialize.
+     * Returns whether the message was taken.
+     */
+    private boolean relayed(JsonNode tree, ExecutorService requests) {
+        String method = tree.path("method").asText(null);
+        if (McpSchema.METHOD_INITIALIZE.equals(method)) {
+            client.initialized(tree.path("params"));
+            return false;
+        }
+        McpSchema.JSONRPCMessage message = JsonRpcHttp.sdkMessage(tree, mapper);
+        if (message == null) {
+            return false;
+        }
+        if (message instanceof McpSchema.JSONRPCRequest request && relay.answers(request.method())) {
+            requests.execute(() -> {
+                McpTransportContext context = admitted(request);
+                if (context != null) {
+                    CallerChannel channel = client.channel(request.id());
+                    write(RelayMessages.toRecord(relay.answer(CallerChannels.with(context, channel), channel, request)));
+                }
+            });
+            return true;
+        }
+        return relay.consumes(client, message);
+    }
+
+    /** The context a message runs with, or null after answering a refused request with its error. */
+    private McpTransportContext admitted(McpSchema.JSONRPCMessage message) {
         try {
-            context = admission.apply(message);
+            return admission.apply(message);
         } catch (McpError refused) {
             if (message instanceof McpSchema.JSONRPCRequest request) {
                 write(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), null, refused.getJsonRpcError()));
             }
+            return null;
+        }
+    }
+
+    private void handle(McpSchema.JSONRPCMessage message) {
+        McpTransportContext admitted = admitted(message);
+        if (admitted == null) {
             return;
+        }
+        RelayedChannel channel = message instanceof McpSchema.JSONRPCRequest request ? (RelayedChannel) client.channel(request.id()) : null;
+        McpTransportContext context = channel == null ? admitted : CallerChannels.with(admitted, channel);
+        if (channel != null) {
+            client.started(channel);
         }
         try {
             session.handle(message).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
         } catch (RuntimeException e) {
             // One line, no stack trace: the client gets a bare -32603, the log says which request and why.
             log.warn("handling stdio message {} failed: {}", describe(message), e.toString());
-            if (message instanceof McpSchema.JSONRPCRequest request) {
+            if (message instanceof McpSchema.JSONRPCRequest request && !client.cancelled(request.id())) {
                 writeError(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
+            }
+        } finally {
+            if (channel != null) {
+                client.finished(channel);
             }
         }
     }
@@ -288,6 +348,10 @@ public final class StdioServerTransport implements McpServerTransportProvider {
 
         @Override
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            // The answer to a request the client cancelled is not sent (MCP basic/utilities/cancellation).
+            if (message instanceof McpSchema.JSONRPCResponse response && client.cancelled(response.id())) {
+                return Mono.empty();
+            }
             return Mono.fromRunnable(() -> write(message));
         }
 

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Per-tool authorization at the HTTP edge, before the MCP SDK sees the request: every {@code tools/call},
- * {@code prompts/get} and {@code resources/read} in a POSTed body (each message of a batch) is checked against the
+ * {@code prompts/get}, {@code resources/read}, {@code resources/subscribe|unsubscribe} and {@code completion/complete}
+ * in a POSTed body (each message of a batch) is checked against the
  * {@link ScopePolicy}, a prompt under its name and a resource under its policy name (which the catalog knows). A denial answers
  * {@code 403} with {@code error="insufficient_scope"} and the scopes to re-authorize with, so standard MCP clients
  * run step-up authorization (MCP authorization, "Scope Challenge Handling"). Every decision is audited.
@@ -35,6 +36,9 @@ public final class ToolPolicyHandler implements HttpHandler {
     static final String TOOLS_CALL = "tools/call";
     static final String PROMPTS_GET = "prompts/get";
     static final String RESOURCES_READ = "resources/read";
+    static final String RESOURCES_SUBSCRIBE = "resources/subscribe";
+    static final String RESOURCES_UNSUBSCRIBE = "resources/unsubscribe";
+    static final String COMPLETION_COMPLETE = "completion/complete";
     /** MCP 2026-07-28: refresh tokens are not a resource requirement, so never challenge for them. */
     private static final String OFFLINE_ACCESS = "offline_access";
     private static final Logger LOG = LoggerFactory.getLogger(ToolPolicyHandler.class);
@@ -83,19 +87,16 @@ public final class ToolPolicyHandler implements HttpHandler {
         List<Use> uses = new ArrayList<>();
         for (JsonNode message : messages(body.json())) {
             String method = message.path("method").asText("");
-            boolean resource = RESOURCES_READ.equals(method);
-            if (!resource && !TOOLS_CALL.equals(method) && !PROMPTS_GET.equals(method)) {
-                continue;
-            }
-            String field = resource ? "uri" : "name";
-            JsonNode name = message.path("params").path(field);
-            if (!name.isTextual() || name.asText().isEmpty()) {
-                JsonErrors.sendJsonRpc(exchange, 400, idOf(message), -32602,
-                        "Invalid params: " + method + " needs params." + field + ", the " + (resource ? "resource's URI" : "name") + " as a string", null);
+            Use use;
+            try {
+                use = use(method, message.path("params"));
+            } catch (IllegalArgumentException invalid) {
+                JsonErrors.sendJsonRpc(exchange, 400, idOf(message), -32602, "Invalid params: " + invalid.getMessage(), null);
                 return;
             }
-            uses.add(resource ? new Use("resource", resourcePolicyName.apply(name.asText()), name.asText())
-                    : new Use(TOOLS_CALL.equals(method) ? "tool" : "prompt", name.asText(), name.asText()));
+            if (use != null) {
+                uses.add(use);
+            }
         }
         List<Decision> denied = new ArrayList<>();
         List<Use> deniedUses = new ArrayList<>();
@@ -114,6 +115,49 @@ public final class ToolPolicyHandler implements HttpHandler {
             return;
         }
         next.handleRequest(exchange);
+    }
+
+    /**
+     * What a request uses, or null when it names no tool, prompt or resource. Besides calls and reads, resource
+     * subscriptions name a resource and completions a prompt or a resource (template): each is allowed only to callers
+     * who may use what it names.
+     */
+    private Use use(String method, JsonNode params) {
+        switch (method) {
+            case TOOLS_CALL, PROMPTS_GET -> {
+                String name = required(params.path("name"), method + " needs params.name, the name as a string");
+                return new Use(TOOLS_CALL.equals(method) ? "tool" : "prompt", name, name);
+            }
+            case RESOURCES_READ -> {
+                String uri = required(params.path("uri"), method + " needs params.uri, the resource's URI as a string");
+                return new Use("resource", resourcePolicyName.apply(uri), uri);
+            }
+            // These name what they use only when well formed; a malformed one names nothing and is left to the front,
+            // which refuses it in the words of its own era (-32602, or 404 where the era has no such method).
+            case RESOURCES_SUBSCRIBE, RESOURCES_UNSUBSCRIBE -> {
+                String uri = params.path("uri").asText("");
+                return uri.isEmpty() ? null : new Use("resource", resourcePolicyName.apply(uri), uri);
+            }
+            case COMPLETION_COMPLETE -> {
+                JsonNode ref = params.path("ref");
+                String type = ref.path("type").asText("");
+                String named = ref.path("ref/prompt".equals(type) ? "name" : "uri").asText("");
+                if (named.isEmpty() || !("ref/prompt".equals(type) || "ref/resource".equals(type))) {
+                    return null;
+                }
+                return "ref/prompt".equals(type) ? new Use("prompt", named, named) : new Use("resource", resourcePolicyName.apply(named), named);
+            }
+            default -> {
+                return null;
+            }
+        }
+    }
+
+    private static String required(JsonNode value, String problem) {
+        if (!value.isTextual() || value.asText().isEmpty()) {
+            throw new IllegalArgumentException(problem);
+        }
+        return value.asText();
     }
 
     /**

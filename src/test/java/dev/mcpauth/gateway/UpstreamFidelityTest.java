@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.http.Json;
 import dev.mcpauth.support.NodeClients;
+import dev.mcpauth.token.TokenMinter;
+import java.nio.charset.StandardCharsets;
 import dev.mcpauth.support.TestGateway;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The gateway adds no loss: the official TypeScript SDK client (declaring sampling, elicitation and roots; script
  * {@code src/test/interop/fidelity-client.mjs}) runs the same checks against {@code @modelcontextprotocol/server-everything}
- * directly, and through the gateway in front of it as a stdio child and as a Streamable HTTP server. One test per
+ * directly, and through the gateway in front of it as a stdio child and as a Streamable HTTP server, and through
+ * {@code serve --stdio} (the front a local client spawns). One test per
  * thing an upstream can say (MCP 2025-11-25: client capabilities, progress, cancellation, logging, sampling,
  * elicitation, roots, subscriptions, completion, prompts, resources). At 3abf955 three of these passed through the gateway.
  */
@@ -37,6 +42,7 @@ class UpstreamFidelityTest {
     private static JsonNode direct;
     private static JsonNode viaStdio;
     private static JsonNode viaHttp;
+    private static JsonNode viaStdioFront;
 
     @BeforeAll
     static void runTheChecksThreeWays() throws Exception {
@@ -71,6 +77,20 @@ class UpstreamFidelityTest {
                 """.formatted(upstreamUrl), false, false))) {
             viaHttp = run(gw.mcpUrl(), gw.token("everything:use"), "");
         }
+        viaStdioFront = run("stdio:" + stdioFront(), "-", "everything__");
+    }
+
+    /** {@code serve --stdio} in front of the stdio upstream, as a local client spawns it (this JVM's classes). */
+    private static String stdioFront() {
+        String token = TokenMinter.withSecret(TestGateway.SECRET.getBytes(StandardCharsets.UTF_8)).token()
+                .subject("local").audience("http://127.0.0.1:8001/mcp").ttl(Duration.ofMinutes(10)).mint();
+        ObjectNode spec = Json.mapper().createObjectNode();
+        spec.put("command", ProcessHandle.current().info().command().orElse("java"));
+        spec.putArray("args").add("-XX:TieredStopAtLevel=1").add("-cp").add(System.getProperty("java.class.path"))
+                .add("dev.mcpauth.cli.Main").add("serve").add("--stdio").add("--secret").add(TestGateway.SECRET)
+                .add("--upstream").add("everything=node " + ENTRY + " stdio");
+        spec.putObject("env").put("MCP_AUTH_TOKEN", token).put("PATH", System.getenv("PATH"));
+        return spec.toString();
     }
 
     @AfterAll
@@ -91,6 +111,8 @@ class UpstreamFidelityTest {
                 .as("through the gateway, stdio upstream: " + viaStdio.path("checks").path(check)).isTrue();
         assertThat(viaHttp.path("checks").path(check).path("ok").asBoolean())
                 .as("through the gateway, HTTP upstream: " + viaHttp.path("checks").path(check)).isTrue();
+        assertThat(viaStdioFront.path("checks").path(check).path("ok").asBoolean())
+                .as("through serve --stdio, stdio upstream: " + viaStdioFront.path("checks").path(check)).isTrue();
     }
 
     private static JsonNode run(String url, String token, String prefix) throws Exception {

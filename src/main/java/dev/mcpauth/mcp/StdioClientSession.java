@@ -1,0 +1,63 @@
+package dev.mcpauth.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/** The one client of {@code serve --stdio} as the relay sees it: every message, related or not, goes to stdout. */
+final class StdioClientSession extends RelayedSession {
+
+    private final String id = "stdio-" + UUID.randomUUID();
+    private final Consumer<McpSchema.JSONRPCMessage> out;
+
+    StdioClientSession(Consumer<McpSchema.JSONRPCMessage> out) {
+        this.out = out;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public void notify(String method, JsonNode params) {
+        out.accept(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, method, params));
+    }
+
+    @Override
+    public CompletableFuture<JsonNode> request(String method, JsonNode params) {
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        out.accept(new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, nextRequestId(answer), params));
+        return answer;
+    }
+
+    /** One request of this client, on the same stdout. */
+    CallerChannel channel(Object requestId) {
+        StdioClientSession session = this;
+        return new RelayedChannel() {
+            @Override
+            public ClientSession session() {
+                return session;
+            }
+
+            @Override
+            public Object requestId() {
+                return requestId;
+            }
+
+            @Override
+            public void notify(String method, JsonNode params) {
+                if (!cancelled()) {
+                    session.notify(method, params);
+                }
+            }
+
+            @Override
+            public CompletableFuture<JsonNode> request(String method, JsonNode params) {
+                return session.request(method, params);
+            }
+        };
+    }
+}
