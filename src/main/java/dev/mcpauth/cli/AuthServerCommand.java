@@ -273,6 +273,7 @@ public final class AuthServerCommand implements Callable<Integer> {
         void stop() {
             if (stopped.compareAndSet(false, true)) {
                 server.stop();
+                as.close();
             }
         }
     }

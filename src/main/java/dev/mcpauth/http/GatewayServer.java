@@ -281,6 +281,9 @@ public final class GatewayServer {
         } finally {
             server.stop();
             tools.close();
+            if (authServer != null) {
+                authServer.close();
+            }
         }
     }
 }
