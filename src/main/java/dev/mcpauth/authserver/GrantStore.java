@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Grants and the tokens issued under them, in the {@link StateDatabase}. A grant is one authorization (a user's
@@ -40,7 +39,6 @@ public final class GrantStore implements RevocationView, AutoCloseable {
     record Snapshot(List<Grant> grants, List<RefreshToken> refreshTokens, List<IssuedAccessToken> accessTokens) {
     }
 
-    private static final Duration USED_CODE_MEMORY = Duration.ofMinutes(10);
     /** Longer than any clock skew a verifier accepts: a revoked jti is remembered this long after its exp. */
     static final Duration REVOKED_AFTER_EXPIRY = Duration.ofMinutes(10);
     /**
@@ -50,7 +48,6 @@ public final class GrantStore implements RevocationView, AutoCloseable {
      * later than that, or after the successor was used, is still treated as theft.
      */
     static final Duration REFRESH_RACE_GRACE = Duration.ofSeconds(10);
-    private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
 
     /** The outcome of presenting a refresh token (RFC 9700 §4.14.2). */
     sealed interface Rotation {
@@ -72,7 +69,7 @@ public final class GrantStore implements RevocationView, AutoCloseable {
     private final RefreshSuccessors successors;
     private final Clock clock;
     private final Duration refreshTtl;
-    private final AtomicLong lastPrune = new AtomicLong();
+    private final ExpiredStatePruning pruning;
 
     GrantStore(AuthServerConfig config, StateDatabase db) {
         this.db = db;
@@ -80,6 +77,7 @@ public final class GrantStore implements RevocationView, AutoCloseable {
         this.refreshTtl = config.refreshTokenTtl();
         this.successors = new RefreshSuccessors(db);
         this.revoked = new RevokedAccessTokens(db, clock);
+        this.pruning = new ExpiredStatePruning(db, revoked);
     }
 
     Grant createGrant(String clientId, String subject, String scope, String resource, String kind) {
@@ -124,7 +122,7 @@ public final class GrantStore implements RevocationView, AutoCloseable {
     // --- authorization codes ---
 
     void saveCode(AuthorizationCode code) {
-        maybePrune();
+        pruning.maybePrune(now());
         db.transaction("store an authorization code", c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO authorization_codes (hash, client_id, redirect_uri, code_challenge,"
                     + " subject, scope, resource, expires_at, used, grant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -300,7 +298,7 @@ public final class GrantStore implements RevocationView, AutoCloseable {
             // Issued while the grant was being revoked: born revoked.
             revoked.add(jti, exp);
         }
-        maybePrune();
+        pruning.maybePrune(now());
     }
 
     private static boolean isGrantActive(Connection c, String grantId) throws SQLException {
@@ -388,38 +386,6 @@ public final class GrantStore implements RevocationView, AutoCloseable {
 
     private long now() {
         return clock.instant().getEpochSecond();
-    }
-
-    /**
-     * At most once a minute, drops what can no longer matter: expired refresh tokens and codes, access tokens past
-     * their exp (and the verifiers' skew), grants with nothing left. A failure here is retried at the next write.
-     */
-    private void maybePrune() {
-        long now = now();
-        long last = lastPrune.get();
-        if (now - last < PRUNE_EVERY.toSeconds() && last != 0 || !lastPrune.compareAndSet(last, now)) {
-            return;
-        }
-        try {
-            db.transaction("prune expired state", c -> {
-                delete(c, "DELETE FROM refresh_tokens WHERE expires_at < ?", now);
-                delete(c, "DELETE FROM access_tokens WHERE expires_at < ?", now - REVOKED_AFTER_EXPIRY.toSeconds());
-                delete(c, "DELETE FROM authorization_codes WHERE expires_at < ?", now - USED_CODE_MEMORY.toSeconds());
-                delete(c, "DELETE FROM grants WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = grants.id)"
-                        + " AND NOT EXISTS (SELECT 1 FROM access_tokens a WHERE a.grant_id = grants.id)", now - USED_CODE_MEMORY.toSeconds());
-                return null;
-            });
-            revoked.prune(now - REVOKED_AFTER_EXPIRY.toSeconds());
-        } catch (StorageUnavailable e) {
-            lastPrune.set(last);
-        }
-    }
-
-    private static void delete(Connection c, String sql, long before) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(sql)) {
-            p.setLong(1, before);
-            p.executeUpdate();
-        }
     }
 
     @Override
