@@ -230,7 +230,7 @@ function _picocli_mcp-auth_serve() {
 
   local commands=""
   local flag_opts="'--stateless' '--stdio' '--client-id-as-audience' '--no-builtin-tools' '--embedded-as' '--auto-approve' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--tool-scope' '--default-scope' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--header-timeout' '--max-connections' '--max-connections-per-address' '--max-streams' '--max-streams-per-subject' '--max-sessions-per-subject' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--registration-rate-limit' '--state-dir'"
+  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--tool-scope' '--default-scope' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--header-timeout' '--body-timeout' '--max-connections' '--max-connections-per-address' '--max-streams' '--max-streams-per-subject' '--max-sessions-per-subject' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--registration-rate-limit' '--state-dir' '--state-db' '--state-db-user' '--state-db-password-file'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -340,6 +340,9 @@ function _picocli_mcp-auth_serve() {
     '--header-timeout')
       return
       ;;
+    '--body-timeout')
+      return
+      ;;
     '--max-connections')
       return
       ;;
@@ -371,6 +374,18 @@ function _picocli_mcp-auth_serve() {
       return
       ;;
     '--state-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state-db')
+      return
+      ;;
+    '--state-db-user')
+      return
+      ;;
+    '--state-db-password-file')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
@@ -536,7 +551,7 @@ function _picocli_mcp-auth_authserver() {
 
   local commands=""
   local flag_opts="'--auto-approve' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--host' '--port' '--issuer' '--resource' '--state-dir' '--key' '--secret' '--client' '--user' '--allowed-host' '--registration-rate-limit' '--access-token-ttl'"
+  local arg_opts="'--host' '--port' '--issuer' '--resource' '--state-dir' '--state-db' '--state-db-user' '--state-db-password-file' '--key' '--secret' '--client' '--user' '--allowed-host' '--registration-rate-limit' '--access-token-ttl'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -554,6 +569,18 @@ function _picocli_mcp-auth_authserver() {
       return
       ;;
     '--state-dir')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--state-db')
+      return
+      ;;
+    '--state-db-user')
+      return
+      ;;
+    '--state-db-password-file')
       local IFS=$'\n'
       type compopt &>/dev/null && compopt -o filenames
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files

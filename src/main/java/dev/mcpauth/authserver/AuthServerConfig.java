@@ -29,7 +29,8 @@ import java.util.Set;
  * @param userScopes         per-user allowed scopes; a user not listed may have every supported scope
  * @param sharedSecret       when set, access tokens are HS256 with this secret (at least 32 bytes)
  * @param signingKey         when set (and no shared secret), the private JWK that signs access tokens
- * @param stateDirectory     when set, clients, grants and the generated key persist there as JSON files
+ * @param stateDirectory     when set, clients and grants persist in an embedded database there, the generated key in a file
+ * @param stateDatabase      when set, clients, grants and the generated key live in this PostgreSQL database, shared by replicas
  * @param preconfiguredClients clients known without registration (e.g. for client_credentials)
  * @param registrationsPerMinute dynamic registrations accepted per remote address per minute
  * @param clock              time source (tests inject a fixed clock)
@@ -49,6 +50,7 @@ public record AuthServerConfig(
         String sharedSecret,
         JWK signingKey,
         Path stateDirectory,
+        StateDatabaseUrl stateDatabase,
         List<PreconfiguredClient> preconfiguredClients,
         int registrationsPerMinute,
         Clock clock) {
@@ -111,6 +113,9 @@ public record AuthServerConfig(
             throw new IllegalArgumentException("--registration-rate-limit must be at least 1 (registrations per minute per address)");
         }
         Objects.requireNonNull(clock, "clock");
+        if (stateDirectory != null && stateDatabase != null) {
+            throw new IllegalArgumentException("give --state-dir or --state-db, not both: the database holds everything the directory would");
+        }
     }
 
     public static Builder builder(String issuer) {
@@ -169,6 +174,7 @@ public record AuthServerConfig(
         private String sharedSecret;
         private JWK signingKey;
         private Path stateDirectory;
+        private StateDatabaseUrl stateDatabase;
         private final List<PreconfiguredClient> clients = new java.util.ArrayList<>();
         private int registrationsPerMinute = 20;
         private Clock clock = Clock.systemUTC();
@@ -207,6 +213,7 @@ public record AuthServerConfig(
         public Builder sharedSecret(String secret) { this.sharedSecret = secret; return this; }
         public Builder signingKey(JWK privateKey) { this.signingKey = privateKey; return this; }
         public Builder stateDirectory(Path dir) { this.stateDirectory = dir; return this; }
+        public Builder stateDatabase(StateDatabaseUrl db) { this.stateDatabase = db; return this; }
         public Builder client(PreconfiguredClient client) { this.clients.add(client); return this; }
         public Builder registrationsPerMinute(int n) { this.registrationsPerMinute = n; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
@@ -216,7 +223,7 @@ public record AuthServerConfig(
             List<String> res = resources != null ? resources : List.of(base + "/mcp");
             Set<String> defaults = defaultScopes != null ? defaultScopes : scopesSupported.keySet();
             return new AuthServerConfig(issuer, res, scopesSupported, defaults, accessTokenTtl, refreshTokenTtl, codeTtl,
-                    autoApprove, autoApproveUser, users, userScopes, sharedSecret, signingKey, stateDirectory, clients,
+                    autoApprove, autoApproveUser, users, userScopes, sharedSecret, signingKey, stateDirectory, stateDatabase, clients,
                     registrationsPerMinute, clock);
         }
     }

@@ -20,6 +20,7 @@ import io.undertow.server.handlers.PathHandler;
 public final class AuthorizationServer implements AutoCloseable {
     private final AuthServerConfig config;
     private final EndpointPaths paths;
+    private final StateDatabase db;
     private final SigningKey signingKey;
     private final ClientStore clients;
     private final GrantStore grants;
@@ -36,19 +37,33 @@ public final class AuthorizationServer implements AutoCloseable {
     public AuthorizationServer(AuthServerConfig config) {
         this.config = config;
         this.paths = EndpointPaths.of(config);
-        this.signingKey = SigningKey.from(config);
-        this.clients = new ClientStore(config);
-        this.grants = new GrantStore(config);
+        this.db = StateDatabase.open(config);
+        try {
+            if (config.stateDirectory() != null) {
+                JsonStateImport.run(db, config.stateDirectory(), config.clock());
+            }
+            this.signingKey = SigningKey.from(config, db);
+            this.clients = new ClientStore(config, db);
+            this.grants = new GrantStore(config, db);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
         this.tokens = new AccessTokens(config, signingKey, grants);
         ClientAuthenticator authenticator = new ClientAuthenticator(clients);
         this.metadata = new MetadataEndpoint(config, paths);
         this.jwks = new JwksEndpoint(signingKey.publicKeys());
-        // Endpoints that parse bodies or write state files run on worker threads, never on the IO thread.
-        this.registration = new BlockingHandler(new RegistrationEndpoint(config, clients));
-        this.authorize = new BlockingHandler(new AuthorizeEndpoint(config, clients, grants, paths.authorize()));
-        this.token = new BlockingHandler(new TokenEndpoint(config, authenticator, clients, grants, tokens));
-        this.introspection = new BlockingHandler(new IntrospectionEndpoint(config, authenticator, clients, grants, tokens));
-        this.revocation = new BlockingHandler(new RevocationEndpoint(authenticator, grants, tokens));
+        // Endpoints that parse bodies or touch the database run on worker threads, never on the IO thread; a storage
+        // failure in any of them is a 503 the client may retry.
+        this.registration = stored(new RegistrationEndpoint(config, clients));
+        this.authorize = stored(new AuthorizeEndpoint(config, clients, grants, paths.authorize()));
+        this.token = stored(new TokenEndpoint(config, authenticator, clients, grants, tokens));
+        this.introspection = stored(new IntrospectionEndpoint(config, authenticator, clients, grants, tokens));
+        this.revocation = stored(new RevocationEndpoint(authenticator, grants, tokens));
+    }
+
+    private static HttpHandler stored(HttpHandler endpoint) {
+        return new BlockingHandler(new StorageFailureHandler(endpoint));
     }
 
     /** Serves the AS paths (metadata, {@code /oauth/*}) and passes every other request to {@code next}. */
@@ -96,8 +111,10 @@ public final class AuthorizationServer implements AutoCloseable {
         return config;
     }
 
-    /** Nothing to release: every state change is already on disk. Present so callers can use try-with-resources. */
+    /** Closes the state database (every change is already committed) and stops watching for revocations. */
     @Override
     public void close() {
+        grants.close();
+        db.close();
     }
 }

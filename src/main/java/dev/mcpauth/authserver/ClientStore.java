@@ -1,28 +1,28 @@
 package dev.mcpauth.authserver;
 
-import java.util.ArrayList;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Registered clients by client_id: pre-configured ones from the config, dynamic ones (RFC 7591) added at run time. */
+/**
+ * Registered clients by client_id: pre-configured ones from the config (in memory, never stored), dynamic ones
+ * (RFC 7591) in the {@link StateDatabase}, so every replica knows a client registered at any of them.
+ */
 public final class ClientStore {
-    /** The persisted shape of clients.json. */
+    /** The shape of the clients.json of earlier versions, read once to import it. */
     record Snapshot(List<RegisteredClient> clients) {
     }
 
-    private final Map<String, RegisteredClient> clients = new LinkedHashMap<>();
     private final Map<String, RegisteredClient> preconfigured = new LinkedHashMap<>();
-    private final StateFile file;
+    private final StateDatabase db;
 
-    ClientStore(AuthServerConfig config) {
-        this.file = config.stateDirectory() == null ? null : new StateFile(config.stateDirectory(), "clients.json");
-        if (file != null) {
-            Snapshot snapshot = file.read(Snapshot.class);
-            if (snapshot != null && snapshot.clients() != null) {
-                snapshot.clients().forEach(c -> clients.put(c.clientId(), c));
-            }
-        }
+    ClientStore(AuthServerConfig config, StateDatabase db) {
+        this.db = db;
         long now = config.clock().instant().getEpochSecond();
         for (AuthServerConfig.PreconfiguredClient p : config.preconfiguredClients()) {
             // The scopes the operator granted, and no others ("" is none): a client the operator gave no scopes is
@@ -34,27 +34,52 @@ public final class ClientStore {
         }
     }
 
-    /** The client, or null. Pre-configured clients win over a persisted registration with the same id. */
-    public synchronized RegisteredClient find(String clientId) {
+    /** The client, or null. Pre-configured clients win over a stored registration with the same id. */
+    public RegisteredClient find(String clientId) {
         if (clientId == null) {
             return null;
         }
         RegisteredClient p = preconfigured.get(clientId);
-        return p != null ? p : clients.get(clientId);
+        return p != null ? p : db.read("read a client", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT registration FROM clients WHERE client_id = ?")) {
+                s.setString(1, clientId);
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() ? parse(rs.getString(1)) : null;
+                }
+            }
+        });
     }
 
     /**
      * Configured by the operator ({@code --client}), not registered by whoever asked: the only clients that may use
-     * client_credentials and introspection. A registration in a state file never counts, whatever it says.
+     * client_credentials and introspection. A stored registration never counts, whatever it says.
      */
-    synchronized boolean isOperatorConfigured(String clientId) {
+    boolean isOperatorConfigured(String clientId) {
         return clientId != null && preconfigured.containsKey(clientId);
     }
 
-    synchronized void add(RegisteredClient client) {
-        clients.put(client.clientId(), client);
-        if (file != null) {
-            file.write(new Snapshot(new ArrayList<>(clients.values())));
+    void add(RegisteredClient client) {
+        db.transaction("store a client registration", c -> insert(c, client));
+    }
+
+    static int insert(Connection c, RegisteredClient client) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO clients (client_id, registration, created_at) VALUES (?, ?, ?)")) {
+            s.setString(1, client.clientId());
+            try {
+                s.setString(2, StateFile.MAPPER.writeValueAsString(client));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("authserver: client " + client.clientId() + " cannot be written as JSON", e);
+            }
+            s.setLong(3, client.clientIdIssuedAt());
+            return s.executeUpdate();
+        }
+    }
+
+    private static RegisteredClient parse(String json) throws SQLException {
+        try {
+            return StateFile.MAPPER.readValue(json, RegisteredClient.class);
+        } catch (JsonProcessingException e) {
+            throw new SQLException("a stored client registration is not valid JSON", e);
         }
     }
 }

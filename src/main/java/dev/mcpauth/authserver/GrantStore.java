@@ -1,30 +1,25 @@
 package dev.mcpauth.authserver;
 
+import dev.mcpauth.token.RevocationView;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import dev.mcpauth.token.RevocationView;
 
 /**
- * Grants and the tokens issued under them. A grant is one authorization (a user's consent, or a client's own
- * credentials); its refresh tokens form one rotation family and its access tokens are tracked by {@code jti},
- * so revoking the grant ends all of them at once (RFC 9700 §4.14.2, §4.5). Refresh tokens and codes are
- * stored only as hashes. Authorization codes live in memory only: they last a minute.
+ * Grants and the tokens issued under them, in the {@link StateDatabase}. A grant is one authorization (a user's
+ * consent, or a client's own credentials); its refresh tokens form one rotation family and its access tokens are
+ * tracked by {@code jti}, so revoking the grant ends all of them at once (RFC 9700 §4.14.2, §4.5). Refresh tokens and
+ * codes are stored only as hashes. Every change is one transaction, so replicas sharing the database agree on it.
  */
-public final class GrantStore implements RevocationView {
+public final class GrantStore implements RevocationView, AutoCloseable {
 
     /** One authorization. {@code kind} is the grant type that created it. */
     record Grant(String id, String clientId, String subject, String scope, String resource, String kind, long createdAt, boolean revoked) {
-        Grant revoke() {
-            return new Grant(id, clientId, subject, scope, resource, kind, createdAt, true);
-        }
     }
 
     /** A refresh token, by hash. {@code rotated}: it was exchanged once and must never work again (RFC 9700 §4.14.2). */
@@ -40,19 +35,18 @@ public final class GrantStore implements RevocationView {
                              String scope, String resource, long expiresAt, boolean used, String grantId) {
     }
 
-    /** The persisted shape of grants.json. */
+    /** The shape of the grants.json of earlier versions, read once to import it. */
     record Snapshot(List<Grant> grants, List<RefreshToken> refreshTokens, List<IssuedAccessToken> accessTokens) {
     }
 
-    private static final Duration USED_CODE_MEMORY = Duration.ofMinutes(10);
+    /** Longer than any clock skew a verifier accepts: a revoked jti is remembered this long after its exp. */
+    static final Duration REVOKED_AFTER_EXPIRY = Duration.ofMinutes(10);
     /**
      * How long a just-rotated refresh token may be presented again by its own client and get the same answer.
-     * A client that refreshes twice at once (two tabs, a retry after a timeout) sends the same token twice; without
-     * this, the second request looks like theft and ends the session (RFC 9700 §4.14.2). Ten seconds covers a
-     * network retry; a replay later than that, or after the successor was used, is still treated as theft.
+     * A client that refreshes twice at once (two tabs, a retry after a timeout or a crash) sends the same token
+     * twice; without this, the second request looks like theft and ends the session (RFC 9700 §4.14.2). A replay
+     * later than that, or after the successor was used, is still treated as theft.
      */
-    /** Longer than any clock skew a verifier accepts: a revoked jti is remembered this long after its exp. */
-    private static final Duration REVOKED_AFTER_EXPIRY = Duration.ofMinutes(10);
     static final Duration REFRESH_RACE_GRACE = Duration.ofSeconds(10);
 
     /** The outcome of presenting a refresh token (RFC 9700 §4.14.2). */
@@ -70,196 +64,332 @@ public final class GrantStore implements RevocationView {
         }
     }
 
-    /** The successor handed out for a rotated refresh token, kept in memory only, for {@link #REFRESH_RACE_GRACE}. */
-    private record RecentRotation(String successor, String successorHash, long until) {
-    }
-
-    private final Map<String, Grant> grants = new LinkedHashMap<>();
-    private final Map<String, RefreshToken> refreshTokens = new HashMap<>();
-    private final Map<String, IssuedAccessToken> accessTokens = new HashMap<>();
-    private final Map<String, AuthorizationCode> codes = new HashMap<>();
-    private final Map<String, RecentRotation> recentRotations = new HashMap<>();
-    /** The jti of every revoked, unexpired access token: read without a lock on every /mcp request. */
-    private final Set<String> revokedJtis = ConcurrentHashMap.newKeySet();
+    private final StateDatabase db;
+    private final RevokedAccessTokens revoked;
+    private final RefreshSuccessors successors;
     private final Clock clock;
     private final Duration refreshTtl;
-    private final StateFile file;
+    private final ExpiredStatePruning pruning;
 
-    GrantStore(AuthServerConfig config) {
+    GrantStore(AuthServerConfig config, StateDatabase db) {
+        this.db = db;
         this.clock = config.clock();
         this.refreshTtl = config.refreshTokenTtl();
-        this.file = config.stateDirectory() == null ? null : new StateFile(config.stateDirectory(), "grants.json");
-        Snapshot s = file == null ? null : file.read(Snapshot.class);
-        if (s != null) {
-            if (s.grants() != null) s.grants().forEach(g -> grants.put(g.id(), g));
-            if (s.refreshTokens() != null) s.refreshTokens().forEach(r -> refreshTokens.put(r.hash(), r));
-            if (s.accessTokens() != null) s.accessTokens().forEach(a -> accessTokens.put(a.jti(), a));
+        this.successors = new RefreshSuccessors(db);
+        this.revoked = new RevokedAccessTokens(db, clock);
+        this.pruning = new ExpiredStatePruning(db, revoked);
+    }
+
+    Grant createGrant(String clientId, String subject, String scope, String resource, String kind) {
+        Grant g = new Grant(Secrets.newHandle(), clientId, subject, scope, resource, kind, now(), false);
+        db.transaction("store a grant", c -> insertGrant(c, g));
+        return g;
+    }
+
+    static int insertGrant(Connection c, Grant g) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT INTO grants (id, client_id, subject, scope, resource, kind, created_at, revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            p.setString(1, g.id());
+            p.setString(2, g.clientId());
+            p.setString(3, g.subject());
+            p.setString(4, g.scope());
+            p.setString(5, g.resource());
+            p.setString(6, g.kind());
+            p.setLong(7, g.createdAt());
+            p.setBoolean(8, g.revoked());
+            return p.executeUpdate();
         }
-        accessTokens.values().forEach(a -> {
-            if (a.revoked() || !isGrantActive(a.grantId())) {
-                revokedJtis.add(a.jti());
+    }
+
+    Grant grant(String id) {
+        return id == null ? null : db.read("read a grant", c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT id, client_id, subject, scope, resource, kind, created_at, revoked FROM grants WHERE id = ?")) {
+                p.setString(1, id);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? new Grant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                            rs.getString(6), rs.getLong(7), rs.getBoolean(8)) : null;
+                }
             }
         });
     }
 
-    synchronized Grant createGrant(String clientId, String subject, String scope, String resource, String kind) {
-        Grant g = new Grant(Secrets.newHandle(), clientId, subject, scope, resource, kind, now(), false);
-        grants.put(g.id(), g);
-        persist();
-        return g;
-    }
-
-    synchronized Grant grant(String id) {
-        return grants.get(id);
+    boolean isGrantActive(String grantId) {
+        Grant g = grant(grantId);
+        return g != null && !g.revoked();
     }
 
     // --- authorization codes ---
 
-    synchronized void saveCode(AuthorizationCode code) {
-        pruneCodes();
-        codes.put(code.hash(), code);
+    void saveCode(AuthorizationCode code) {
+        pruning.maybePrune(now());
+        db.transaction("store an authorization code", c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO authorization_codes (hash, client_id, redirect_uri, code_challenge,"
+                    + " subject, scope, resource, expires_at, used, grant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                p.setString(1, code.hash());
+                p.setString(2, code.clientId());
+                p.setString(3, code.requestedRedirectUri());
+                p.setString(4, code.codeChallenge());
+                p.setString(5, code.subject());
+                p.setString(6, code.scope());
+                p.setString(7, code.resource());
+                p.setLong(8, code.expiresAt());
+                p.setBoolean(9, code.used());
+                p.setString(10, code.grantId());
+                return p.executeUpdate();
+            }
+        });
     }
 
     /**
      * Marks the code used and returns it as it was before: the first presentation consumes it whatever the
-     * outcome (OAuth 2.1 §4.1.3, single use); a second one finds {@code used} set. Null when unknown.
+     * outcome (OAuth 2.1 §4.1.3, single use), at whichever replica; a second one finds {@code used} set. Null when unknown.
      */
-    synchronized AuthorizationCode redeemCode(String code) {
+    AuthorizationCode redeemCode(String code) {
         String hash = Secrets.hash(code);
-        AuthorizationCode c = codes.get(hash);
-        if (c != null && !c.used()) {
-            codes.put(hash, new AuthorizationCode(c.hash(), c.clientId(), c.requestedRedirectUri(), c.codeChallenge(), c.subject(),
-                    c.scope(), c.resource(), c.expiresAt(), true, null));
+        return db.transaction("redeem an authorization code", c -> {
+            int claimed;
+            try (PreparedStatement p = c.prepareStatement("UPDATE authorization_codes SET used = TRUE WHERE hash = ? AND used = FALSE")) {
+                p.setString(1, hash);
+                claimed = p.executeUpdate();
+            }
+            AuthorizationCode stored = findCode(c, hash);
+            if (stored == null || claimed == 0) {
+                return stored;
+            }
+            // This presentation claimed it: the caller sees the code as it was, unused.
+            return new AuthorizationCode(stored.hash(), stored.clientId(), stored.requestedRedirectUri(), stored.codeChallenge(),
+                    stored.subject(), stored.scope(), stored.resource(), stored.expiresAt(), false, stored.grantId());
+        });
+    }
+
+    private static AuthorizationCode findCode(Connection c, String hash) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT hash, client_id, redirect_uri, code_challenge, subject, scope, resource,"
+                + " expires_at, used, grant_id FROM authorization_codes WHERE hash = ?")) {
+            p.setString(1, hash);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? new AuthorizationCode(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8), rs.getBoolean(9), rs.getString(10)) : null;
+            }
         }
-        return c;
     }
 
     /** Remembers which grant a redeemed code produced, so a replay can revoke it (RFC 9700 §4.5.3). */
-    synchronized void linkCodeToGrant(String codeHash, String grantId) {
-        AuthorizationCode c = codes.get(codeHash);
-        if (c != null) {
-            codes.put(codeHash, new AuthorizationCode(c.hash(), c.clientId(), c.requestedRedirectUri(), c.codeChallenge(), c.subject(),
-                    c.scope(), c.resource(), c.expiresAt(), true, grantId));
-        }
+    void linkCodeToGrant(String codeHash, String grantId) {
+        db.transaction("link a code to its grant", c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE authorization_codes SET grant_id = ? WHERE hash = ?")) {
+                p.setString(1, grantId);
+                p.setString(2, codeHash);
+                return p.executeUpdate();
+            }
+        });
     }
 
     // --- refresh tokens ---
 
     /** A new refresh token in the grant's family; the handle is returned once and only its hash kept. */
-    synchronized String issueRefreshToken(String grantId, String scope) {
+    String issueRefreshToken(String grantId, String scope) {
         String handle = Secrets.newHandle();
-        long now = now();
-        refreshTokens.put(Secrets.hash(handle), new RefreshToken(Secrets.hash(handle), grantId, scope, now, now + refreshTtl.toSeconds(), false));
-        persist();
+        db.transaction("store a refresh token", c -> insertRefreshToken(c, Secrets.hash(handle), grantId, scope));
         return handle;
     }
 
-    synchronized RefreshToken findRefreshToken(String handle) {
-        return refreshTokens.get(Secrets.hash(handle));
+    private int insertRefreshToken(Connection c, String hash, String grantId, String scope) throws SQLException {
+        long now = now();
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT INTO refresh_tokens (hash, grant_id, scope, issued_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+            p.setString(1, hash);
+            p.setString(2, grantId);
+            p.setString(3, scope);
+            p.setLong(4, now);
+            p.setLong(5, now + refreshTtl.toSeconds());
+            return p.executeUpdate();
+        }
+    }
+
+    RefreshToken findRefreshToken(String handle) {
+        return db.read("read a refresh token", c -> findRefreshTokenByHash(c, Secrets.hash(handle)));
+    }
+
+    private static RefreshToken findRefreshTokenByHash(Connection c, String hash) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT hash, grant_id, scope, issued_at, expires_at, rotated_at FROM refresh_tokens WHERE hash = ?")) {
+            p.setString(1, hash);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return null;
+                }
+                boolean rotated = rs.getObject(6) != null;
+                return new RefreshToken(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5), rotated);
+            }
+        }
     }
 
     /**
-     * Rotates a refresh token atomically: the first presentation gets a new successor; a second one by the same
-     * client within {@link #REFRESH_RACE_GRACE}, while that successor is unused, gets the same successor (a race,
-     * not a theft); anything else is {@link Rotation.Reused}. The caller has checked the grant and the client.
+     * Rotates a refresh token in one transaction: the old one is marked rotated and its successor stored together,
+     * so a crash or a storage failure leaves either both or neither, and the successor is stored before anyone sees
+     * it. The successor is derived from the presented handle ({@link RefreshSuccessors}), so a repeat within
+     * {@link #REFRESH_RACE_GRACE}, while that successor is unused, gets the same successor at any replica, even after
+     * a restart (a race or a retry, not a theft); anything else is {@link Rotation.Reused}. The caller has checked
+     * the grant and the client.
      */
-    synchronized Rotation rotate(RefreshToken token) {
-        RefreshToken current = refreshTokens.get(token.hash());
+    Rotation rotate(String handle) {
+        String hash = Secrets.hash(handle);
+        String successor = successors.successorOf(handle);
+        String successorHash = Secrets.hash(successor);
         long now = now();
-        recentRotations.values().removeIf(r -> r.until() <= now);
-        if (current != null && !current.rotated()) {
-            refreshTokens.put(token.hash(), new RefreshToken(current.hash(), current.grantId(), current.scope(), current.issuedAt(), current.expiresAt(), true));
-            String successor = issueRefreshToken(current.grantId(), current.scope());
-            recentRotations.put(token.hash(), new RecentRotation(successor, Secrets.hash(successor), now + REFRESH_RACE_GRACE.toSeconds()));
-            return new Rotation.Rotated(successor);
+        return db.transaction("rotate a refresh token", c -> {
+            int claimed;
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE refresh_tokens SET rotated_at = ?, successor_hash = ? WHERE hash = ? AND rotated_at IS NULL")) {
+                p.setLong(1, now);
+                p.setString(2, successorHash);
+                p.setString(3, hash);
+                claimed = p.executeUpdate();
+            }
+            RefreshToken old = findRefreshTokenByHash(c, hash);
+            if (old == null) {
+                return new Rotation.Reused();
+            }
+            if (claimed == 1) {
+                insertRefreshToken(c, successorHash, old.grantId(), old.scope());
+                return new Rotation.Rotated(successor);
+            }
+            return isRace(c, hash, successorHash, now, old.grantId()) ? new Rotation.Repeated(successor) : new Rotation.Reused();
+        });
+    }
+
+    private static boolean isRace(Connection c, String hash, String successorHash, long now, String grantId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT o.rotated_at FROM refresh_tokens o"
+                + " JOIN refresh_tokens s ON s.hash = o.successor_hash JOIN grants g ON g.id = o.grant_id"
+                + " WHERE o.hash = ? AND o.successor_hash = ? AND s.rotated_at IS NULL AND NOT g.revoked AND g.id = ?")) {
+            p.setString(1, hash);
+            p.setString(2, successorHash);
+            p.setString(3, grantId);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && now - rs.getLong(1) <= REFRESH_RACE_GRACE.toSeconds();
+            }
         }
-        RecentRotation recent = recentRotations.get(token.hash());
-        RefreshToken successor = recent == null ? null : refreshTokens.get(recent.successorHash());
-        if (successor != null && !successor.rotated() && isGrantActive(successor.grantId())) {
-            return new Rotation.Repeated(recent.successor());
-        }
-        return new Rotation.Reused();
     }
 
     // --- access tokens ---
 
-    synchronized void recordAccessToken(String jti, String grantId, Instant expiresAt) {
-        accessTokens.put(jti, new IssuedAccessToken(jti, grantId, expiresAt.getEpochSecond(), false));
-        if (!isGrantActive(grantId)) {
+    /** Stored before the token is returned, so a token nobody can revoke is never handed out. */
+    void recordAccessToken(String jti, String grantId, Instant expiresAt) {
+        long exp = expiresAt.getEpochSecond();
+        boolean bornRevoked = db.transaction("store an access token", c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO access_tokens (jti, grant_id, expires_at) VALUES (?, ?, ?)")) {
+                p.setString(1, jti);
+                p.setString(2, grantId);
+                p.setLong(3, exp);
+                p.executeUpdate();
+            }
+            if (isGrantActive(c, grantId)) {
+                return false;
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE access_tokens SET revoked_at = ? WHERE jti = ?")) {
+                p.setLong(1, now());
+                p.setString(2, jti);
+                p.executeUpdate();
+            }
+            return true;
+        });
+        if (bornRevoked) {
             // Issued while the grant was being revoked: born revoked.
-            revokedJtis.add(jti);
+            revoked.add(jti, exp);
         }
-        persist();
+        pruning.maybePrune(now());
     }
 
-    /** The resource side's view (RFC 7009 §2: a revoked token is refused at once, not at its exp). No lock. */
+    private static boolean isGrantActive(Connection c, String grantId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT revoked FROM grants WHERE id = ?")) {
+            p.setString(1, grantId);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() && !rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** The resource side's view (RFC 7009 §2: a revoked token is refused at once, not at its exp). No database read. */
     @Override
     public boolean isRevoked(String jti) {
-        return jti != null && revokedJtis.contains(jti);
+        return revoked.isRevoked(jti);
     }
 
     /** Active: issued here, not revoked itself, and its grant not revoked. */
-    synchronized boolean isAccessTokenActive(String jti) {
-        IssuedAccessToken t = jti == null ? null : accessTokens.get(jti);
-        if (t == null || t.revoked()) {
-            return false;
-        }
-        Grant g = grants.get(t.grantId());
-        return g != null && !g.revoked();
+    boolean isAccessTokenActive(String jti) {
+        IssuedAccessToken t = accessToken(jti);
+        return t != null && !t.revoked() && isGrantActive(t.grantId());
     }
 
-    synchronized IssuedAccessToken accessToken(String jti) {
-        return jti == null ? null : accessTokens.get(jti);
+    IssuedAccessToken accessToken(String jti) {
+        return jti == null ? null : db.read("read an access token", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT jti, grant_id, expires_at, revoked_at FROM access_tokens WHERE jti = ?")) {
+                p.setString(1, jti);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    boolean revokedToken = rs.getObject(4) != null;
+                    return new IssuedAccessToken(rs.getString(1), rs.getString(2), rs.getLong(3), revokedToken);
+                }
+            }
+        });
     }
 
-    synchronized void revokeAccessToken(String jti) {
-        IssuedAccessToken t = accessTokens.get(jti);
-        if (t != null) {
-            accessTokens.put(jti, new IssuedAccessToken(t.jti(), t.grantId(), t.expiresAt(), true));
-            revokedJtis.add(jti);
-            persist();
+    void revokeAccessToken(String jti) {
+        IssuedAccessToken t = accessToken(jti);
+        if (t == null) {
+            return;
         }
+        db.transaction("revoke an access token", c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE access_tokens SET revoked_at = ? WHERE jti = ? AND revoked_at IS NULL")) {
+                p.setLong(1, now());
+                p.setString(2, jti);
+                return p.executeUpdate();
+            }
+        });
+        revoked.add(jti, t.expiresAt());
     }
 
     // --- revocation of a whole grant ---
 
     /** Ends the grant: every refresh token of its family and every access token issued under it. */
-    synchronized void revokeGrant(String grantId) {
-        Grant g = grantId == null ? null : grants.get(grantId);
-        if (g != null && !g.revoked()) {
-            grants.put(grantId, g.revoke());
-            accessTokens.values().stream().filter(a -> a.grantId().equals(grantId)).forEach(a -> revokedJtis.add(a.jti()));
-            persist();
+    void revokeGrant(String grantId) {
+        if (grantId == null) {
+            return;
         }
-    }
-
-    synchronized boolean isGrantActive(String grantId) {
-        Grant g = grants.get(grantId);
-        return g != null && !g.revoked();
+        long now = now();
+        List<IssuedAccessToken> ended = db.transaction("revoke a grant", c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE grants SET revoked = TRUE WHERE id = ?")) {
+                p.setString(1, grantId);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("UPDATE access_tokens SET revoked_at = ? WHERE grant_id = ? AND revoked_at IS NULL")) {
+                p.setLong(1, now);
+                p.setString(2, grantId);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("SELECT jti, expires_at FROM access_tokens WHERE grant_id = ?")) {
+                p.setString(1, grantId);
+                try (ResultSet rs = p.executeQuery()) {
+                    List<IssuedAccessToken> out = new java.util.ArrayList<>();
+                    while (rs.next()) {
+                        out.add(new IssuedAccessToken(rs.getString(1), grantId, rs.getLong(2), true));
+                    }
+                    return out;
+                }
+            }
+        });
+        ended.forEach(t -> revoked.add(t.jti(), t.expiresAt()));
     }
 
     private long now() {
         return clock.instant().getEpochSecond();
     }
 
-    private void pruneCodes() {
-        long forgetBefore = now() - USED_CODE_MEMORY.toSeconds();
-        codes.values().removeIf(c -> c.expiresAt() < forgetBefore);
-    }
-
-    /** Drops what can no longer matter (expired tokens, grants with nothing left), then writes the file. */
-    private void persist() {
-        long now = now();
-        refreshTokens.values().removeIf(r -> r.expiresAt() < now);
-        // Kept past exp by the largest clock skew a resource server may allow, so a revoked token never comes back.
-        accessTokens.values().removeIf(a -> a.expiresAt() + REVOKED_AFTER_EXPIRY.toSeconds() < now);
-        revokedJtis.retainAll(accessTokens.keySet());
-        long keepNewGrants = now - USED_CODE_MEMORY.toSeconds();
-        grants.values().removeIf(g -> g.createdAt() < keepNewGrants
-                && refreshTokens.values().stream().noneMatch(r -> r.grantId().equals(g.id()))
-                && accessTokens.values().stream().noneMatch(a -> a.grantId().equals(g.id())));
-        if (file != null) {
-            file.write(new Snapshot(new ArrayList<>(grants.values()), new ArrayList<>(refreshTokens.values()), new ArrayList<>(accessTokens.values())));
-        }
+    @Override
+    public void close() {
+        revoked.close();
     }
 }

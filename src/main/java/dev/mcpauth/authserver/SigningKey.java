@@ -26,7 +26,8 @@ import java.util.Map;
 
 /**
  * The key that signs access tokens: HS256 with the configured shared secret, else the configured private JWK,
- * else an ES256 key generated once (and kept in {@code signing-key.json} when there is a state directory).
+ * else an ES256 key generated once (and kept in {@code signing-key.json} when there is a state directory, or in the
+ * shared state database, so every replica signs with the same key).
  */
 final class SigningKey {
     private final JWSAlgorithm algorithm;
@@ -44,7 +45,7 @@ final class SigningKey {
         this.keySelector = keySelector;
     }
 
-    static SigningKey from(AuthServerConfig config) {
+    static SigningKey from(AuthServerConfig config, StateDatabase db) {
         try {
             if (config.sharedSecret() != null) {
                 byte[] secret = config.sharedSecret().getBytes(StandardCharsets.UTF_8);
@@ -52,7 +53,8 @@ final class SigningKey {
                 return new SigningKey(JWSAlgorithm.HS256, new MACSigner(secret), null, new JWKSet(),
                         new JWSVerificationKeySelector<>(JWSAlgorithm.HS256, new ImmutableSecret<>(secret)));
             }
-            JWK key = config.signingKey() != null ? config.signingKey() : loadOrGenerate(config);
+            JWK key = config.signingKey() != null ? config.signingKey()
+                    : config.stateDatabase() != null ? sharedKey(db) : loadOrGenerate(config);
             return fromPrivateJwk(key);
         } catch (JOSEException e) {
             throw new IllegalStateException("authserver: the signing key cannot be used: " + e.getMessage(), e);
@@ -101,6 +103,29 @@ final class SigningKey {
         throw new IllegalStateException("authserver: unsupported EC curve " + curve + " for the signing key (use P-256, P-384 or P-521)");
     }
 
+    private static JWK sharedKey(StateDatabase db) {
+        String json = db.secret("signing-key", () -> {
+            try {
+                return generate().toJSONString();
+            } catch (JOSEException e) {
+                throw new IllegalStateException("authserver: cannot generate a signing key: " + e.getMessage(), e);
+            }
+        });
+        try {
+            return JWK.parse(json);
+        } catch (ParseException e) {
+            throw new IllegalStateException("authserver: the signing key in the state database " + db.description() + " is not a valid JWK", e);
+        }
+    }
+
+    private static ECKey generate() throws JOSEException {
+        return new ECKeyGenerator(Curve.P_256)
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.ES256)
+                .keyIDFromThumbprint(true)
+                .generate();
+    }
+
     private static JWK loadOrGenerate(AuthServerConfig config) throws JOSEException {
         StateFile file = config.stateDirectory() == null ? null : new StateFile(config.stateDirectory(), "signing-key.json");
         if (file != null && file.exists()) {
@@ -117,11 +142,7 @@ final class SigningKey {
                         + "); restore it from a backup or delete it to generate a new key", e);
             }
         }
-        ECKey generated = new ECKeyGenerator(Curve.P_256)
-                .keyUse(KeyUse.SIGNATURE)
-                .algorithm(JWSAlgorithm.ES256)
-                .keyIDFromThumbprint(true)
-                .generate();
+        ECKey generated = generate();
         if (file != null) {
             file.write(generated.toJSONObject());
         }

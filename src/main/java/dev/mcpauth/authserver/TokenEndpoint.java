@@ -118,7 +118,8 @@ public final class TokenEndpoint implements HttpHandler {
 
     // RFC 9700 §4.14.2, OAuth 2.1 §4.3.1: refresh tokens of public clients rotate; reuse of an old one ends the grant.
     private void refreshToken(HttpServerExchange exchange, RegisteredClient client, Map<String, String> form) throws OAuthError {
-        GrantStore.RefreshToken r = grants.findRefreshToken(required(form, "refresh_token"));
+        String presented = required(form, "refresh_token");
+        GrantStore.RefreshToken r = grants.findRefreshToken(presented);
         GrantStore.Grant grant = r == null ? null : grants.grant(r.grantId());
         if (grant == null || config.clock().instant().getEpochSecond() >= r.expiresAt()) {
             throw OAuthError.invalidGrant("the refresh token is unknown or expired; authorize again");
@@ -135,7 +136,7 @@ public final class TokenEndpoint implements HttpHandler {
             throw OAuthError.invalidTarget("resource must be '" + grant.resource() + "', the one this grant is for (RFC 8707 §2.2)");
         }
         // RFC 6749 §6: the new refresh token keeps the original scope; only the access token is narrowed.
-        String refresh = switch (grants.rotate(r)) {
+        String refresh = switch (grants.rotate(presented)) {
             case GrantStore.Rotation.Rotated(String successor) -> successor;
             case GrantStore.Rotation.Repeated(String successor) -> successor;
             case GrantStore.Rotation.Reused() -> {

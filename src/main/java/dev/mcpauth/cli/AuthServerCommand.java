@@ -62,8 +62,11 @@ public final class AuthServerCommand implements Callable<Integer> {
     @Option(names = "--auto-approve", description = "Issue codes without the consent page, as the first --user (tests and demos only). Env: MCP_AUTH_AUTO_APPROVE.")
     boolean autoApprove;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep clients, grants and the generated signing key in DIR across restarts. Env: MCP_AUTH_STATE_DIR.")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep clients, grants and the generated signing key in DIR across restarts (an embedded database; JSON state of earlier versions is imported on first start). Env: MCP_AUTH_STATE_DIR.")
     Path stateDir;
+
+    @picocli.CommandLine.Mixin
+    StateDatabaseOptions stateDb;
 
     @Option(names = "--key", paramLabel = "FILE", description = "Private signing key: JWK, JWKS or PEM file (see 'mcp-auth keys generate'). Default: an ES256 key generated at start (kept in --state-dir). Env: MCP_AUTH_KEY.")
     Path key;
@@ -140,7 +143,8 @@ public final class AuthServerCommand implements Callable<Integer> {
                     .users(userMap)
                     .sharedSecret(secret)
                     .signingKey(signingKey)
-                    .stateDirectory(stateDir);
+                    .stateDirectory(stateDir)
+                    .stateDatabase(stateDb == null ? null : stateDb.toUrl());
             preconfigured.forEach(config::client);
             AuthorizationServer as = new AuthorizationServer(config.build());
             server.serve(chain(as, AllowedHosts.forServer(host, loopback, URI.create(issuerUrl), allowedHosts), loopback));
@@ -173,6 +177,7 @@ public final class AuthServerCommand implements Callable<Integer> {
         JWK published = as.publicKeys().getKeys().get(0);
         String origin = key != null ? "from " + key
                 : stateDir != null ? "generated, kept in " + stateDir.resolve("signing-key.json")
+                : as.config().stateDatabase() != null ? "generated once, kept in the state database " + as.config().stateDatabase()
                 : "generated at start, not kept (use --state-dir or --key so tokens survive a restart)";
         return published.getKeyType() + " key " + published.getKeyID() + ", " + origin;
     }
@@ -273,6 +278,7 @@ public final class AuthServerCommand implements Callable<Integer> {
         void stop() {
             if (stopped.compareAndSet(false, true)) {
                 server.stop();
+                as.close();
             }
         }
     }

@@ -103,6 +103,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Time a connection has to send a complete request head (request line and headers); a slower one is closed. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_HEADER_TIMEOUT.")
     String headerTimeout;
 
+    @Option(names = "--body-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Time a request has to send its whole body after its head; a slower one (a body dripped byte by byte) is cut off. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_BODY_TIMEOUT.")
+    String bodyTimeout;
+
     @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096", description = "Connections open at once; a new one beyond is closed at once. Keep it below the process's file-descriptor limit. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONNECTIONS.")
     int maxConnections;
 
@@ -139,8 +142,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--registration-rate-limit", paramLabel = "N", defaultValue = "20", description = "Embedded AS: dynamic client registrations accepted per minute from one address (429 naming this option above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_REGISTRATION_RATE_LIMIT.")
     int registrationRateLimit;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Embedded AS: keep clients, grants and the signing key in DIR across restarts. Env: MCP_AUTH_STATE_DIR.")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Embedded AS: keep clients, grants and the signing key in DIR across restarts (an embedded database; JSON state of earlier versions is imported on first start). Env: MCP_AUTH_STATE_DIR.")
     Path stateDir;
+
+    @Mixin
+    StateDatabaseOptions stateDb;
 
     @Spec
     CommandSpec spec;
@@ -163,7 +169,7 @@ public final class ServeCommand implements Callable<Integer> {
             throw new ConfigException("--registration-rate-limit must be at least 1, not " + registrationRateLimit);
         }
         return auth instanceof GatewayConfig.EmbeddedAuthServer e
-                ? new GatewayConfig.EmbeddedAuthServer(e.autoApprove(), e.stateDir(), e.secret(), e.users(), registrationRateLimit)
+                ? new GatewayConfig.EmbeddedAuthServer(e.autoApprove(), e.stateDir(), e.secret(), e.users(), registrationRateLimit, stateDb.toUrl())
                 : auth;
     }
 
@@ -179,7 +185,8 @@ public final class ServeCommand implements Callable<Integer> {
                 new GatewayConfig.Edge(allowedOrigins, maxBody, maxConcurrent, maxTokenFailures,
                         Durations.parse("--token-failure-window", tokenFailureWindow), allowedHosts,
                         new GatewayConfig.Capacity(Durations.parse("--header-timeout", headerTimeout), maxConnections,
-                                maxConnectionsPerAddress, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject)),
+                                maxConnectionsPerAddress, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject,
+                                Durations.parse("--body-timeout", bodyTimeout))),
                 scopeUpgradeEndpoint,
                 authorizationServers,
                 upstreamConfigs());

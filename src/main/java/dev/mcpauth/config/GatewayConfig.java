@@ -85,10 +85,10 @@ public record GatewayConfig(
 
     /** The embedded OAuth 2.1 authorization server, in the same process, on the same port. */
     public record EmbeddedAuthServer(boolean autoApprove, Path stateDir, byte[] secret, Map<String, String> users,
-                                     int registrationsPerMinute) implements Auth {
-        /** With the default 20 registrations per minute per address. */
+                                     int registrationsPerMinute, dev.mcpauth.authserver.StateDatabaseUrl stateDatabase) implements Auth {
+        /** With the default 20 registrations per minute per address, and no shared state database. */
         public EmbeddedAuthServer(boolean autoApprove, Path stateDir, byte[] secret, Map<String, String> users) {
-            this(autoApprove, stateDir, secret, users, 20);
+            this(autoApprove, stateDir, secret, users, 20, null);
         }
 
         public String describe() {
@@ -177,7 +177,14 @@ public record GatewayConfig(
      * A subject is a token's issuer and subject; 0 connections per address means no per-address cap (behind a proxy).
      */
     public record Capacity(Duration headerTimeout, int maxConnections, int maxConnectionsPerAddress,
-                           int maxStreams, int maxStreamsPerSubject, int maxSessionsPerSubject) {
+                           int maxStreams, int maxStreamsPerSubject, int maxSessionsPerSubject, Duration bodyTimeout) {
+
+        /** With the default body timeout. */
+        public Capacity(Duration headerTimeout, int maxConnections, int maxConnectionsPerAddress,
+                        int maxStreams, int maxStreamsPerSubject, int maxSessionsPerSubject) {
+            this(headerTimeout, maxConnections, maxConnectionsPerAddress, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject,
+                    dev.mcpauth.http.ConnectionLimits.DEFAULT_BODY_TIMEOUT);
+        }
 
         public static final Capacity DEFAULTS = new Capacity(dev.mcpauth.http.ConnectionLimits.DEFAULT_HEADER_TIMEOUT,
                 dev.mcpauth.http.ConnectionLimits.DEFAULT_MAX_CONNECTIONS, dev.mcpauth.http.ConnectionLimits.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
@@ -186,12 +193,15 @@ public record GatewayConfig(
 
         /** A copy without the per-address connection cap (behind a reverse proxy). */
         public Capacity withNoPerAddressCap() {
-            return new Capacity(headerTimeout, maxConnections, 0, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject);
+            return new Capacity(headerTimeout, maxConnections, 0, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject, bodyTimeout);
         }
 
         void validate() {
             if (headerTimeout.compareTo(Duration.ofMillis(100)) < 0 || headerTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
                 throw new ConfigException("--header-timeout must be between 100ms and 10m, got " + headerTimeout.toMillis() + "ms");
+            }
+            if (bodyTimeout.compareTo(Duration.ofMillis(100)) < 0 || bodyTimeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new ConfigException("--body-timeout must be between 100ms and 1h, got " + bodyTimeout.toMillis() + "ms");
             }
             if (maxConnections < 1) {
                 throw new ConfigException("--max-connections must be at least 1, got " + maxConnections);

@@ -48,7 +48,7 @@ public final class BoundServer {
      * through {@link ConnectionCap} before Undertow reads from it.
      */
     public static BoundServer listen(String host, int port, ConnectionLimits limits) throws IOException {
-        Root root = new Root();
+        Root root = new Root(limits.bodyTimeout());
         int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
         XnioWorker worker = Xnio.getInstance(Undertow.class.getClassLoader()).createWorker(OptionMap.builder()
                 .set(Options.WORKER_IO_THREADS, ioThreads)
@@ -134,10 +134,16 @@ public final class BoundServer {
     }
 
     private static final class Root implements HttpHandler {
+        private final java.time.Duration bodyTimeout;
         volatile HttpHandler next;
+
+        Root(java.time.Duration bodyTimeout) {
+            this.bodyTimeout = bodyTimeout;
+        }
 
         @Override
         public void handleRequest(HttpServerExchange exchange) throws Exception {
+            BodyDeadline.arm(exchange, bodyTimeout);
             HttpHandler h = next;
             if (h == null) {
                 JsonErrors.send(exchange, 503, "starting", "the server is starting; try again");

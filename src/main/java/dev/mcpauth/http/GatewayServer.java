@@ -139,7 +139,7 @@ public final class GatewayServer {
     static GatewayServer start(GatewayConfig config, AuthenticationStage authentication) throws IOException {
         GatewayConfig.Capacity capacity = config.edge().capacity();
         BoundServer bound = BoundServer.listen(config.listener().host(), config.listener().port(),
-                new ConnectionLimits(capacity.headerTimeout(), capacity.maxConnections(), capacity.maxConnectionsPerAddress()));
+                new ConnectionLimits(capacity.headerTimeout(), capacity.maxConnections(), capacity.maxConnectionsPerAddress(), capacity.bodyTimeout()));
         try {
             return new GatewayServer(config, bound, authentication);
         } catch (IOException | RuntimeException e) {
@@ -191,6 +191,7 @@ public final class GatewayServer {
         if (embedded.stateDir() != null) {
             builder.stateDirectory(embedded.stateDir());
         }
+        builder.stateDatabase(embedded.stateDatabase());
         if (!embedded.users().isEmpty()) {
             builder.users(embedded.users());
         }
@@ -281,6 +282,9 @@ public final class GatewayServer {
         } finally {
             server.stop();
             tools.close();
+            if (authServer != null) {
+                authServer.close();
+            }
         }
     }
 }

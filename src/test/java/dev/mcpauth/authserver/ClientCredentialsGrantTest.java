@@ -104,10 +104,9 @@ class ClientCredentialsGrantTest {
     @Test
     void clientCredentialsThatAStaleStateFileGrantsARegisteredClientIsRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String secret = "stale-secret-0123456789abcdef";
-        // Written through the real store, as an older version that let clients register client_credentials did.
-        new ClientStore(AuthServerConfig.builder("http://127.0.0.1:1").stateDirectory(dir).build())
-                .add(new RegisteredClient("mcp-stale", Secrets.hash(secret), 0, "stale", List.of(), RegisteredClient.CLIENT_SECRET_BASIC,
-                        List.of("client_credentials"), List.of(), "web", "execute:commands", Map.of()));
+        // A clients.json as an older version that let clients register client_credentials wrote it (imported at start).
+        new StateFile(dir, "clients.json").write(new ClientStore.Snapshot(List.of(new RegisteredClient("mcp-stale", Secrets.hash(secret), 0, "stale", List.of(), RegisteredClient.CLIENT_SECRET_BASIC,
+                        List.of("client_credentials"), List.of(), "web", "execute:commands", Map.of()))));
         try (TestAuthServer s = TestAuthServer.start(b -> b.stateDirectory(dir))) {
             HttpResponse<String> r = s.postForm("/oauth/token", Map.of("grant_type", "client_credentials", "scope", "execute:commands"), "mcp-stale", secret);
             assertThat(r.statusCode()).isEqualTo(400);

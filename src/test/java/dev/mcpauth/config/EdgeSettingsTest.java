@@ -79,4 +79,14 @@ class EdgeSettingsTest {
         assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 1, 0, 1, 1, 0)).validate())
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("--max-sessions-per-subject must be at least 1");
     }
+
+    @Test
+    void bodyTimeoutOutsideItsRangeIsRefusedNamingTheOption() {
+        GatewayConfig.Capacity d = GatewayConfig.Capacity.DEFAULTS;
+        assertThat(d.bodyTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 1, 0, 1, 1, 1, Duration.ofMillis(10))).validate())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--body-timeout must be between 100ms and 1h");
+        assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 1, 0, 1, 1, 1, Duration.ofHours(2))).validate())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--body-timeout must be between 100ms and 1h");
+    }
 }
