@@ -32,6 +32,8 @@ import java.util.Set;
  * @param stateDirectory     when set, clients, grants and the generated key persist there as JSON files
  * @param preconfiguredClients clients known without registration (e.g. for client_credentials)
  * @param registrationsPerMinute dynamic registrations accepted per remote address per minute
+ * @param clientMetadataFromPrivateHosts development only: fetch client ID metadata documents from loopback and private
+ *                           addresses too (and over http on loopback)
  * @param clock              time source (tests inject a fixed clock)
  */
 public record AuthServerConfig(
@@ -51,6 +53,7 @@ public record AuthServerConfig(
         Path stateDirectory,
         List<PreconfiguredClient> preconfiguredClients,
         int registrationsPerMinute,
+        boolean clientMetadataFromPrivateHosts,
         Clock clock) {
 
     /** The scopes the demo deployment knows, with what each lets a client do. */
@@ -171,6 +174,7 @@ public record AuthServerConfig(
         private Path stateDirectory;
         private final List<PreconfiguredClient> clients = new java.util.ArrayList<>();
         private int registrationsPerMinute = 20;
+        private boolean clientMetadataFromPrivateHosts;
         private Clock clock = Clock.systemUTC();
 
         private Builder(URI issuer) {
@@ -209,6 +213,7 @@ public record AuthServerConfig(
         public Builder stateDirectory(Path dir) { this.stateDirectory = dir; return this; }
         public Builder client(PreconfiguredClient client) { this.clients.add(client); return this; }
         public Builder registrationsPerMinute(int n) { this.registrationsPerMinute = n; return this; }
+        public Builder clientMetadataFromPrivateHosts(boolean allowed) { this.clientMetadataFromPrivateHosts = allowed; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
 
         public AuthServerConfig build() {
@@ -217,7 +222,7 @@ public record AuthServerConfig(
             Set<String> defaults = defaultScopes != null ? defaultScopes : scopesSupported.keySet();
             return new AuthServerConfig(issuer, res, scopesSupported, defaults, accessTokenTtl, refreshTokenTtl, codeTtl,
                     autoApprove, autoApproveUser, users, userScopes, sharedSecret, signingKey, stateDirectory, clients,
-                    registrationsPerMinute, clock);
+                    registrationsPerMinute, clientMetadataFromPrivateHosts, clock);
         }
     }
 }

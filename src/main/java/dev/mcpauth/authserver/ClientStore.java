@@ -14,8 +14,10 @@ public final class ClientStore {
     private final Map<String, RegisteredClient> clients = new LinkedHashMap<>();
     private final Map<String, RegisteredClient> preconfigured = new LinkedHashMap<>();
     private final StateFile file;
+    private final ClientMetadataDocuments documents;
 
     ClientStore(AuthServerConfig config) {
+        this.documents = new ClientMetadataDocuments(config);
         this.file = config.stateDirectory() == null ? null : new StateFile(config.stateDirectory(), "clients.json");
         if (file != null) {
             Snapshot snapshot = file.read(Snapshot.class);
@@ -32,6 +34,17 @@ public final class ClientStore {
             preconfigured.put(p.clientId(), new RegisteredClient(p.clientId(), Secrets.hash(p.clientSecret()), now, p.clientId(),
                     List.of(), RegisteredClient.CLIENT_SECRET_BASIC, grantTypes, List.of(), "web", Scopes.format(p.scopes()), Map.of()));
         }
+    }
+
+    /**
+     * The client {@code clientId} names: an operator-configured one, a client ID metadata document's (an https URL,
+     * fetched outside this store's lock), else a registered one; null when there is none.
+     */
+    RegisteredClient lookup(String clientId) throws OAuthError {
+        if (!isOperatorConfigured(clientId) && ClientMetadataDocuments.isDocumentUrl(clientId)) {
+            return documents.resolve(clientId);
+        }
+        return find(clientId);
     }
 
     /** The client, or null. Pre-configured clients win over a persisted registration with the same id. */
