@@ -461,7 +461,7 @@ function _picocli_mcp-auth_flow() {
 
   local commands=""
   local flag_opts="'--no-browser' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--scope' '--client-id' '--client-secret' '--redirect-port' '--resource' '--timeout'"
+  local arg_opts="'--scope' '--client-id' '--client-secret' '--client-metadata-url' '--redirect-port' '--resource' '--timeout'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -473,6 +473,9 @@ function _picocli_mcp-auth_flow() {
       return
       ;;
     '--client-secret')
+      return
+      ;;
+    '--client-metadata-url')
       return
       ;;
     '--redirect-port')
@@ -503,7 +506,7 @@ function _picocli_mcp-auth_connect() {
 
   local commands=""
   local flag_opts="'--no-browser' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--scope' '--client-id' '--client-secret' '--redirect-port' '--token-store' '--login-timeout' '--call-timeout'"
+  local arg_opts="'--scope' '--client-id' '--client-secret' '--client-metadata-url' '--redirect-port' '--token-store' '--login-timeout' '--call-timeout'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -515,6 +518,9 @@ function _picocli_mcp-auth_connect() {
       return
       ;;
     '--client-secret')
+      return
+      ;;
+    '--client-metadata-url')
       return
       ;;
     '--redirect-port')
@@ -550,7 +556,7 @@ function _picocli_mcp-auth_authserver() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--auto-approve' '-h' '--help' '-V' '--version'"
+  local flag_opts="'--auto-approve' '--client-metadata-private-hosts' '-h' '--help' '-V' '--version'"
   local arg_opts="'--host' '--port' '--issuer' '--resource' '--state-dir' '--state-db' '--state-db-user' '--state-db-password-file' '--key' '--secret' '--client' '--user' '--allowed-host' '--registration-rate-limit' '--access-token-ttl'"
 
   type compopt &>/dev/null && compopt +o default

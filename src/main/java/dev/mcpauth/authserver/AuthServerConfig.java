@@ -33,6 +33,8 @@ import java.util.Set;
  * @param stateDatabase      when set, clients, grants and the generated key live in this PostgreSQL database, shared by replicas
  * @param preconfiguredClients clients known without registration (e.g. for client_credentials)
  * @param registrationsPerMinute dynamic registrations accepted per remote address per minute
+ * @param clientMetadataFromPrivateHosts development only: fetch client ID metadata documents from loopback and private
+ *                           addresses too (and over http on loopback)
  * @param clock              time source (tests inject a fixed clock)
  */
 public record AuthServerConfig(
@@ -53,6 +55,7 @@ public record AuthServerConfig(
         StateDatabaseUrl stateDatabase,
         List<PreconfiguredClient> preconfiguredClients,
         int registrationsPerMinute,
+        boolean clientMetadataFromPrivateHosts,
         Clock clock) {
 
     /** The scopes the demo deployment knows, with what each lets a client do. */
@@ -177,6 +180,7 @@ public record AuthServerConfig(
         private StateDatabaseUrl stateDatabase;
         private final List<PreconfiguredClient> clients = new java.util.ArrayList<>();
         private int registrationsPerMinute = 20;
+        private boolean clientMetadataFromPrivateHosts;
         private Clock clock = Clock.systemUTC();
 
         private Builder(URI issuer) {
@@ -216,6 +220,7 @@ public record AuthServerConfig(
         public Builder stateDatabase(StateDatabaseUrl db) { this.stateDatabase = db; return this; }
         public Builder client(PreconfiguredClient client) { this.clients.add(client); return this; }
         public Builder registrationsPerMinute(int n) { this.registrationsPerMinute = n; return this; }
+        public Builder clientMetadataFromPrivateHosts(boolean allowed) { this.clientMetadataFromPrivateHosts = allowed; return this; }
         public Builder clock(Clock clock) { this.clock = clock; return this; }
 
         public AuthServerConfig build() {
@@ -224,7 +229,7 @@ public record AuthServerConfig(
             Set<String> defaults = defaultScopes != null ? defaultScopes : scopesSupported.keySet();
             return new AuthServerConfig(issuer, res, scopesSupported, defaults, accessTokenTtl, refreshTokenTtl, codeTtl,
                     autoApprove, autoApproveUser, users, userScopes, sharedSecret, signingKey, stateDirectory, stateDatabase, clients,
-                    registrationsPerMinute, clock);
+                    registrationsPerMinute, clientMetadataFromPrivateHosts, clock);
         }
     }
 }

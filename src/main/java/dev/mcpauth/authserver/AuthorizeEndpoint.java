@@ -100,7 +100,13 @@ public final class AuthorizeEndpoint implements HttpHandler {
 
     /** The checks in the order the RFCs need them: first client and redirect URI (no redirect before both hold). */
     private AuthorizationRequest validate(Map<String, String> q) throws Rejection {
-        RegisteredClient client = clients.find(q.get("client_id"));
+        RegisteredClient client;
+        try {
+            client = clients.lookup(q.get("client_id"));
+        } catch (OAuthError e) {
+            // CIMD: without a usable document there is no trusted redirect URI, so the error is shown, not redirected.
+            throw new Rejection(null, null, "invalid_request", e.getMessage());
+        }
         if (client == null) {
             throw new Rejection(null, null, "invalid_request", q.get("client_id") == null
                     ? "the request has no client_id" : "client_id '" + q.get("client_id") + "' is not registered here");

@@ -35,7 +35,7 @@ final class ClientAuthenticator {
         if (clientId == null) {
             throw OAuthError.invalidClient("client authentication is required: send client_id (public clients) or HTTP Basic credentials", false);
         }
-        RegisteredClient client = clients.find(clientId);
+        RegisteredClient client = clients.lookup(clientId);
         if (client == null) {
             throw OAuthError.invalidClient("unknown client_id; register the client first (RFC 7591)", false);
         }
@@ -67,7 +67,7 @@ final class ClientAuthenticator {
         if (bodyClientId != null && !bodyClientId.equals(clientId)) {
             throw OAuthError.invalidRequest("client_id in the body differs from the one in the Authorization header");
         }
-        RegisteredClient client = clients.find(clientId);
+        RegisteredClient client = clients.lookup(clientId);
         if (client == null) {
             throw OAuthError.invalidClient("unknown client_id or wrong client secret", true);
         }

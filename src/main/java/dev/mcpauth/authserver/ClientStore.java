@@ -20,9 +20,11 @@ public final class ClientStore {
 
     private final Map<String, RegisteredClient> preconfigured = new LinkedHashMap<>();
     private final StateDatabase db;
+    private final ClientMetadataDocuments documents;
 
     ClientStore(AuthServerConfig config, StateDatabase db) {
         this.db = db;
+        this.documents = new ClientMetadataDocuments(config);
         long now = config.clock().instant().getEpochSecond();
         for (AuthServerConfig.PreconfiguredClient p : config.preconfiguredClients()) {
             // The scopes the operator granted, and no others ("" is none): a client the operator gave no scopes is
@@ -32,6 +34,17 @@ public final class ClientStore {
             preconfigured.put(p.clientId(), new RegisteredClient(p.clientId(), Secrets.hash(p.clientSecret()), now, p.clientId(),
                     List.of(), RegisteredClient.CLIENT_SECRET_BASIC, grantTypes, List.of(), "web", Scopes.format(p.scopes()), Map.of()));
         }
+    }
+
+    /**
+     * The client {@code clientId} names: an operator-configured one, a client ID metadata document's (an https URL,
+     * fetched outside any lock), else a registered one; null when there is none.
+     */
+    RegisteredClient lookup(String clientId) throws OAuthError {
+        if (!isOperatorConfigured(clientId) && ClientMetadataDocuments.isDocumentUrl(clientId)) {
+            return documents.resolve(clientId);
+        }
+        return find(clientId);
     }
 
     /** The client, or null. Pre-configured clients win over a stored registration with the same id. */

@@ -47,7 +47,8 @@ public final class MetadataEndpoint implements HttpHandler {
         // RFC 9207 §3: iss is added to every authorization response, success or error.
         m.put("authorization_response_iss_parameter_supported", true);
         m.put("resource_indicators_supported", true);
-        m.put("client_id_metadata_document_supported", false);
+        // draft-ietf-oauth-client-id-metadata-document §5: an https URL is accepted as client_id (ClientMetadataDocuments).
+        m.put("client_id_metadata_document_supported", true);
         return m;
     }
 

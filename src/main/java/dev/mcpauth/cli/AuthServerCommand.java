@@ -86,6 +86,9 @@ public final class AuthServerCommand implements Callable<Integer> {
     @Option(names = "--registration-rate-limit", paramLabel = "N", defaultValue = "20", description = "Dynamic client registrations accepted per minute from one address (429 naming this option above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_REGISTRATION_RATE_LIMIT.")
     int registrationRateLimit;
 
+    @Option(names = "--client-metadata-private-hosts", description = "Development only: fetch client ID metadata documents (https URLs used as client_id) from loopback and private addresses too, and over http on loopback. Without it only public https hosts are fetched. Env: MCP_AUTH_CLIENT_METADATA_PRIVATE_HOSTS.")
+    boolean clientMetadataPrivateHosts;
+
     @Option(names = "--access-token-ttl", paramLabel = "DURATION", defaultValue = "15m", description = "Lifetime of access tokens. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_ACCESS_TOKEN_TTL.")
     String accessTokenTtl;
 
@@ -138,6 +141,7 @@ public final class AuthServerCommand implements Callable<Integer> {
                     .resources(served)
                     .accessTokenTtl(ttl)
                     .registrationsPerMinute(registrationRateLimit)
+                    .clientMetadataFromPrivateHosts(clientMetadataPrivateHosts)
                     .autoApprove(autoApprove)
                     .autoApproveUser(userMap.keySet().iterator().next())
                     .users(userMap)

@@ -74,10 +74,11 @@ public final class ConnectCommand implements Callable<Integer> {
         };
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
         SessionCredentials credentials;
+        LoginFlow.Options options = login.options(null, Durations.parse("--login-timeout", loginTimeout));
         try {
             AuthorizationTarget target = new Discovery(http, progress).discover(remote);
             LoginFlow flow = new LoginFlow(http, progress, login.browser(err, "connect: "));
-            credentials = new SessionCredentials(target, flow, login.options(null, Durations.parse("--login-timeout", loginTimeout)),
+            credentials = new SessionCredentials(target, flow, options,
                     new TokenStore(tokenStore != null ? tokenStore : TokenStore.defaultFile()), progress);
             credentials.accessToken();
         } catch (IOException e) {

@@ -58,11 +58,12 @@ public final class FlowCommand implements Callable<Integer> {
             err.println("flow: " + line);
             err.flush();
         };
+        LoginFlow.Options options = login.options(resource == null ? null : GatewayConfig.uri("--resource", resource),
+                Durations.parse("--timeout", timeout));
         try {
             AuthorizationTarget found = new Discovery(http, progress).discover(target);
             LoginFlow flow = new LoginFlow(http, progress, login.browser(err, "flow: "));
-            TokenSet tokens = flow.run(found, login.options(resource == null ? null : GatewayConfig.uri("--resource", resource),
-                    Durations.parse("--timeout", timeout)));
+            TokenSet tokens = flow.run(found, options);
             PrintWriter out = spec.commandLine().getOut();
             out.println(json ? new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tokens.toJson()) : tokens.accessToken());
             out.flush();

@@ -18,8 +18,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Which client we are at an authorization server: a pre-registered one (--client-id), or one registered
- * dynamically (RFC 7591), in both cases authenticating at the token endpoint the way the server supports.
+ * Which client we are at an authorization server: a pre-registered one (--client-id), one named by the URL of its
+ * client ID metadata document (CIMD), or one registered dynamically (RFC 7591), authenticating at the token
+ * endpoint the way the server supports.
  */
 final class ClientRegistrar {
 
@@ -39,6 +40,16 @@ final class ClientRegistrar {
                 && supported.contains(ClientAuthenticationMethod.CLIENT_SECRET_POST);
         return new ClientRegistration(clientId, clientSecret,
                 (postOnly ? ClientAuthenticationMethod.CLIENT_SECRET_POST : ClientAuthenticationMethod.CLIENT_SECRET_BASIC).getValue());
+    }
+
+    /** Whether the server accepts an HTTPS URL as client_id (draft-ietf-oauth-client-id-metadata-document §4). */
+    static boolean supportsMetadataDocuments(AuthorizationServerMetadata as) {
+        return Boolean.TRUE.equals(as.getCustomParameter("client_id_metadata_document_supported"));
+    }
+
+    /** The client whose id is its metadata document's URL: public, since the document cannot carry a secret (§4.1). */
+    static ClientRegistration metadataDocument(URI documentUrl) {
+        return new ClientRegistration(documentUrl.toString(), null, ClientAuthenticationMethod.NONE.getValue());
     }
 
     /**

@@ -81,15 +81,49 @@ public final class Discovery {
                     + (challenged.isEmpty() ? "" : ", challenge scope " + String.join(" ", challenged)));
             return new AuthorizationTarget(resource, scopes, challenged, authorizationServer(servers.get(0).asText()));
         }
+        if (metadataUrl == null) {
+            return legacy(url, challenged, candidates);
+        }
         throw new IOException("no protected resource metadata found for " + url + " (tried " + candidates + ")");
     }
 
     /**
-     * RFC 9728 §3.3: the metadata's {@code resource} MUST be identical to the URL we asked, or a server could send
-     * us to get a token for another resource (and we would hand it to this one).
+     * A server of the 2025-03-26 revision, which had no resource metadata: the authorization base URL is the MCP URL
+     * without its path; its RFC 8414 metadata, else the default endpoints {@code /authorize}, {@code /token} and
+     * {@code /register} there. No resource indicator is sent (that revision knew none).
+     */
+    private AuthorizationTarget legacy(URI url, List<String> challenged, List<URI> tried) throws IOException, InterruptedException {
+        String base = url.getScheme() + "://" + url.getRawAuthority();
+        progress.accept("discovery: no protected resource metadata (tried " + tried + "); trying " + base
+                + " as the authorization server (MCP 2025-03-26)");
+        try {
+            return new AuthorizationTarget(null, List.of(), challenged, authorizationServer(base));
+        } catch (NotFound e) {
+            progress.accept("discovery: no metadata at " + base + "; using its default endpoints /authorize, /token, /register");
+            AuthorizationServerMetadata md = new AuthorizationServerMetadata(new Issuer(base));
+            md.setAuthorizationEndpointURI(URI.create(base + "/authorize"));
+            md.setTokenEndpointURI(URI.create(base + "/token"));
+            md.setRegistrationEndpointURI(URI.create(base + "/register"));
+            // The 2025-03-26 revision made PKCE S256 mandatory for every client and server.
+            md.setCodeChallengeMethods(List.of(com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod.S256));
+            return new AuthorizationTarget(null, List.of(), challenged, md);
+        }
+    }
+
+    /** No metadata document at any of the issuer's well-known URLs. */
+    static final class NotFound extends IOException {
+        NotFound(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * RFC 9728 §3.3: the metadata's {@code resource} MUST be the resource we asked about, or a server could send us to
+     * get a token for another resource (and we would hand it to this one). Metadata found at the root well-known URL
+     * describes the origin, so as in the MCP SDKs a resource on the same origin whose path contains ours is accepted.
      */
     private static URI requireSameResource(URI asked, String declared, URI metadataUrl) throws IOException {
-        if (declared == null || !sameUrl(asked, URI.create(declared))) {
+        if (declared == null || !(sameUrl(asked, URI.create(declared)) || contains(URI.create(declared), asked))) {
             throw new IOException("protected resource metadata at " + metadataUrl + " is for resource " + declared
                     + ", not for " + asked + " (RFC 9728 section 3.3); refusing to get a token for it");
         }
@@ -99,6 +133,16 @@ public final class Discovery {
     /** Identical up to case of scheme and host, the default port and a trailing slash (RFC 3986 §6.2.3). */
     private static boolean sameUrl(URI a, URI b) {
         return normal(a).equals(normal(b));
+    }
+
+    /** Same scheme, host and port, and {@code outer}'s path is a whole-segment prefix of {@code inner}'s. */
+    private static boolean contains(URI outer, URI inner) {
+        if (outer.getRawQuery() != null || inner.getRawQuery() != null) {
+            return false;
+        }
+        String o = normal(outer);
+        String i = normal(inner);
+        return i.startsWith(o + "/") || i.equals(o);
     }
 
     private static String normal(URI u) {
@@ -143,6 +187,6 @@ public final class Discovery {
             progress.accept("discovery: authorization server metadata of " + md.getIssuer() + " at " + url);
             return md;
         }
-        throw new IOException("no authorization server metadata found for issuer " + iss + "; tried " + tried);
+        throw new NotFound("no authorization server metadata found for issuer " + iss + "; tried " + tried);
     }
 }

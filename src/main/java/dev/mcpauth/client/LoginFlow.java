@@ -52,10 +52,13 @@ public final class LoginFlow {
      * @param resource      resource indicator to request, or null for the discovered one
      * @param clientId      a pre-registered client, or null to register dynamically
      * @param clientSecret  its secret, for confidential pre-registered clients
+     * @param clientMetadataUrl the HTTPS URL of this client's metadata document (CIMD), used as client_id where the
+     *                      authorization server supports it; null for none
      * @param redirectPort  loopback port for the redirect (0: any free port; needs DCR)
      * @param timeout       how long to wait for the user
      */
-    public record Options(Set<String> scopes, URI resource, String clientId, String clientSecret, int redirectPort, Duration timeout) {
+    public record Options(Set<String> scopes, URI resource, String clientId, String clientSecret, URI clientMetadataUrl,
+            int redirectPort, Duration timeout) {
     }
 
     private final HttpClient http;
@@ -86,8 +89,8 @@ public final class LoginFlow {
     }
 
     /**
-     * Logs in for {@code scopes} as {@code known} when given (a registration kept from an earlier login), else as the
-     * --client-id client, else as a newly registered one.
+     * Logs in for {@code scopes} as the client {@link #clientFor} picks; {@code known} is a registration kept from an
+     * earlier login at this issuer, or null.
      */
     public TokenSet run(AuthorizationTarget target, Options options, Set<String> scopes, ClientRegistration known)
             throws IOException, InterruptedException {
@@ -95,9 +98,7 @@ public final class LoginFlow {
         requireS256(as);
         URI resource = resourceFor(target, options);
         try (LoopbackCallback callback = LoopbackCallback.start(options.redirectPort())) {
-            ClientRegistration client = options.clientId() != null
-                    ? ClientRegistrar.preRegistered(as, options.clientId(), options.clientSecret())
-                    : known != null ? known : new ClientRegistrar(progress).register(as, callback.redirectUri());
+            ClientRegistration client = clientFor(as, options, known, callback.redirectUri());
             CodeVerifier verifier = new CodeVerifier();
             State state = new State();
             AuthorizationRequest.Builder request = new AuthorizationRequest.Builder(ResponseType.CODE, client.id())
@@ -125,6 +126,27 @@ public final class LoginFlow {
             AuthorizationCode code = codeFrom(redirected, state, as);
             return exchange(as, client, code, callback.redirectUri(), verifier, resource);
         }
+    }
+
+    /**
+     * The MCP order of client registration approaches (2025-11-25 authorization, client registration): pre-registered
+     * (--client-id), else the client ID metadata document when the server advertises
+     * {@code client_id_metadata_document_supported}, else a registration kept from an earlier login, else DCR.
+     */
+    private ClientRegistration clientFor(AuthorizationServerMetadata as, Options options, ClientRegistration known, URI redirectUri)
+            throws IOException {
+        if (options.clientId() != null) {
+            return ClientRegistrar.preRegistered(as, options.clientId(), options.clientSecret());
+        }
+        if (options.clientMetadataUrl() != null) {
+            if (ClientRegistrar.supportsMetadataDocuments(as)) {
+                progress.accept("client: " + options.clientMetadataUrl() + " (client ID metadata document)");
+                return ClientRegistrar.metadataDocument(options.clientMetadataUrl());
+            }
+            progress.accept("client: " + as.getIssuer() + " does not advertise client_id_metadata_document_supported;"
+                    + " falling back to registration");
+        }
+        return known != null ? known : new ClientRegistrar(progress).register(as, redirectUri);
     }
 
     /** Refreshes {@code tokens} (RFC 6749 §6); the AS rotates the refresh token. */

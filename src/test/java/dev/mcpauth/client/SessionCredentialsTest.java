@@ -47,7 +47,7 @@ class SessionCredentialsTest {
     private SessionCredentials credentials(Path storeFile, String... scopes) throws Exception {
         AuthorizationTarget target = new Discovery(http, progress::add).discover(URI.create(gateway.mcpUrl()));
         LoginFlow flow = new LoginFlow(http, progress::add, url -> fail("no browser expected: the AS approves at once"));
-        LoginFlow.Options options = new LoginFlow.Options(Set.of(scopes), null, null, null, 0, Duration.ofSeconds(20));
+        LoginFlow.Options options = new LoginFlow.Options(Set.of(scopes), null, null, null, null, 0, Duration.ofSeconds(20));
         return new SessionCredentials(target, flow, options, new TokenStore(storeFile), progress::add);
     }
 

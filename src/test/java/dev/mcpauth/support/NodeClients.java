@@ -65,7 +65,8 @@ public final class NodeClients {
         }
     }
 
-    private static synchronized void ensureInstalled(Path dir, String requiredModule) throws IOException, InterruptedException {
+    /** Installs {@code dir}'s packages unless {@code requiredModule} is there; skips the calling test without Node or npm. */
+    public static synchronized void ensureInstalled(Path dir, String requiredModule) throws IOException, InterruptedException {
         if (INSTALLED.contains(dir)) {
             return;
         }
