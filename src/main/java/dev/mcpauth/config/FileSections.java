@@ -56,6 +56,7 @@ public final class FileSections {
                     "tools", TOOL_RULES,
                     "call-timeout", ONE,
                     "max-concurrent-calls", ONE))),
+            IssuerSections.SECTION, IssuerSections.SHAPE,
             "commands", new ConfigSchema.Entries("program names", new ConfigSchema.ValuesOrMapping(
                     new ConfigSchema.Values("an argument pattern or a list of them"),
                     new ConfigSchema.Mapping(Map.of("args", new ConfigSchema.Values("an argument pattern or a list of them"), "max-args", ONE)))));

@@ -83,6 +83,20 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * Several trusted issuers (the {@code issuers} section of {@code mcp-auth.yaml}): each token is verified by the
+     * issuer its {@code iss} names, with that issuer's keys or introspection endpoint, audiences, skew and scope claim.
+     */
+    public record Issuers(List<TrustedIssuer> issuers) implements Auth {
+        public Issuers {
+            issuers = List.copyOf(issuers);
+        }
+
+        public String describe() {
+            return issuers.size() + " issuers (" + String.join(", ", issuers.stream().map(TrustedIssuer::issuer).toList()) + ")";
+        }
+    }
+
     /** The embedded OAuth 2.1 authorization server, in the same process, on the same port. */
     public record EmbeddedAuthServer(boolean autoApprove, Path stateDir, byte[] secret, Map<String, String> users,
                                      int registrationsPerMinute) implements Auth {
