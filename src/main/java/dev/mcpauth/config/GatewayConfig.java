@@ -224,7 +224,25 @@ public record GatewayConfig(
 
     /** Where a fronted MCP server is: a command line (stdio) or a Streamable HTTP URL (with the gateway's own credentials). */
     public record UpstreamConfig(String name, List<String> command, URI url, UpstreamAuth auth,
-            Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls) {
+            Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls, TokenExchange tokenExchange) {
+
+        /** Without token exchange: the upstream sees the gateway's own credential only. */
+        public UpstreamConfig(String name, List<String> command, URI url, UpstreamAuth auth,
+                              Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls) {
+            this(name, command, url, auth, toolScopes, callTimeout, maxConcurrentCalls, null);
+        }
+    }
+
+    /**
+     * {@code upstreams[].token-exchange}: the caller's token is exchanged (RFC 8693) at {@code tokenEndpoint} for one
+     * bound to the upstream ({@code audience}, else the upstream's URL as {@code resource}), so the upstream sees the
+     * caller's identity, never the caller's token.
+     */
+    public record TokenExchange(URI tokenEndpoint, String clientId, String clientSecret, String audience, String scope) {
+        @Override
+        public String toString() {
+            return "TokenExchange[" + clientId + " at " + tokenEndpoint + ", audience=" + audience + ", scope=" + scope + ", secret=***]";
+        }
     }
 
     /**

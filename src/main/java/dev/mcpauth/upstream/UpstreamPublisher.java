@@ -88,8 +88,8 @@ final class UpstreamPublisher {
         String original = tool.name();
         Tool exposed = new Tool(spec.exposedName(original), tool.title(), tool.description(), tool.inputSchema(),
                 tool.outputSchema(), tool.annotations(), tool.meta(), tool.icons());
-        // The caller's token is deliberately not used: the upstream sees only the gateway's own credentials.
-        return new CatalogTool(exposed, call -> calls.call(original, call.arguments()));
+        // The caller's token never goes upstream: the gateway's own credential, or (token exchange) one issued for the caller.
+        return new CatalogTool(exposed, call -> calls.call(call.caller(), original, call.arguments()));
     }
 
     private CatalogPrompt entry(McpSchema.Prompt prompt) {
