@@ -29,7 +29,7 @@ public final class TokenEndpoint implements HttpHandler {
         this.clients = clients;
         this.grants = grants;
         this.tokens = tokens;
-        this.tokenExchange = new TokenExchangeGrant(config, grants, tokens);
+        this.tokenExchange = new TokenExchangeGrant(config, clients, grants, tokens);
     }
 
     @Override

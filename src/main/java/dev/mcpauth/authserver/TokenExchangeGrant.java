@@ -7,23 +7,31 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * RFC 8693 token exchange, used as the scope-upgrade endpoint: a client trades an access token this AS issued
- * for one with more scopes, within what the user consented to (or, with auto-approve, may hold) and the client's
- * registration allows. The new token joins
- * the original grant, so revoking the grant ends it too.
+ * RFC 8693 token exchange, in two uses. As the scope-upgrade endpoint: a client trades an access token this AS issued
+ * to it for one with more scopes, within what the user consented to (or, with auto-approve, may hold) and the
+ * client's registration allows. On a user's behalf: an operator-configured client with this grant (a gateway,
+ * {@code --client ID:SECRET} with token exchange) trades another client's token for one bound to another of this
+ * server's resources, for the same user and at most the same scopes. Either way the new token joins the original
+ * grant, so revoking the grant ends it too.
  */
 final class TokenExchangeGrant {
     private final AuthServerConfig config;
+    private final ClientStore clients;
     private final GrantStore grants;
     private final AccessTokens tokens;
 
-    TokenExchangeGrant(AuthServerConfig config, GrantStore grants, AccessTokens tokens) {
+    TokenExchangeGrant(AuthServerConfig config, ClientStore clients, GrantStore grants, AccessTokens tokens) {
         this.config = config;
+        this.clients = clients;
         this.grants = grants;
         this.tokens = tokens;
     }
 
     void exchange(HttpServerExchange exchange, RegisteredClient client, Map<String, String> form) throws OAuthError {
+        if (isOnBehalf(client, form)) {
+            onBehalf(exchange, client, form);
+            return;
+        }
         Subject st = subjectToken(client, form);
         GrantStore.Grant grant = st.grant();
         JWTClaimsSet subject = st.claims();
@@ -41,12 +49,53 @@ final class TokenExchangeGrant {
         TokenResponse.send(exchange, access, null, scope, GrantTypes.ACCESS_TOKEN_TYPE);
     }
 
+    /** An operator client exchanging a token issued to another client: the on-behalf-of use. */
+    private boolean isOnBehalf(RegisteredClient client, Map<String, String> form) {
+        if (!clients.isOperatorConfigured(client.clientId()) || form.get("subject_token") == null) {
+            return false;
+        }
+        JWTClaimsSet claims = tokens.activeClaims(form.get("subject_token"));
+        return claims != null && !client.clientId().equals(claims.getClaim("client_id"));
+    }
+
+    /**
+     * RFC 8693 section 2.1: the operator client acts for the subject token's user at another resource of this server.
+     * Never wider than the subject token: the same user, at most its scopes (section 5: the AS decides what the new
+     * token may carry); the new token's client is the operator client, so the resource sees who acts.
+     */
+    private void onBehalf(HttpServerExchange exchange, RegisteredClient client, Map<String, String> form) throws OAuthError {
+        Subject st = subjectToken(form);
+        Set<String> held = Scopes.parse((String) st.claims().getClaim("scope"));
+        Set<String> requested = form.get("scope") == null ? held : Scopes.parse(form.get("scope"));
+        Set<String> refused = Scopes.outside(requested, held);
+        if (!refused.isEmpty()) {
+            throw OAuthError.invalidScope("scopes " + refused + " are beyond the subject token's " + held
+                    + "; a token exchanged on a user's behalf carries at most the user's scopes");
+        }
+        String requestedResource = form.get("resource") != null ? form.get("resource") : form.get("audience");
+        if (requestedResource == null) {
+            throw OAuthError.invalidTarget("resource (or audience) is required: name the resource the new token is for");
+        }
+        String resource = ResourceIndicators.resolve(config.resources(), requestedResource);
+        String scope = Scopes.format(requested);
+        AccessTokens.Issued access = tokens.issue(st.grant(), client.clientId(), scope, resource);
+        TokenResponse.send(exchange, access, null, scope, GrantTypes.ACCESS_TOKEN_TYPE);
+    }
+
     /** The verified subject_token and the grant it was issued under. */
     private record Subject(JWTClaimsSet claims, GrantStore.Grant grant) {
     }
 
     // RFC 8693 §2.2.2: an invalid or unacceptable subject_token is invalid_request.
     private Subject subjectToken(RegisteredClient client, Map<String, String> form) throws OAuthError {
+        Subject subject = subjectToken(form);
+        if (!client.clientId().equals(subject.claims().getClaim("client_id"))) {
+            throw OAuthError.invalidRequest("subject_token was issued to another client; only its own client may upgrade it");
+        }
+        return subject;
+    }
+
+    private Subject subjectToken(Map<String, String> form) throws OAuthError {
         String token = TokenEndpoint.required(form, "subject_token");
         if (!GrantTypes.ACCESS_TOKEN_TYPE.equals(TokenEndpoint.required(form, "subject_token_type"))) {
             throw OAuthError.invalidRequest("subject_token_type must be " + GrantTypes.ACCESS_TOKEN_TYPE);
@@ -61,9 +110,6 @@ final class TokenExchangeGrant {
         JWTClaimsSet claims = tokens.activeClaims(token);
         if (claims == null) {
             throw OAuthError.invalidRequest("subject_token is not an active access token issued by this server");
-        }
-        if (!client.clientId().equals(claims.getClaim("client_id"))) {
-            throw OAuthError.invalidRequest("subject_token was issued to another client; only its own client may upgrade it");
         }
         GrantStore.IssuedAccessToken issued = grants.accessToken(claims.getJWTID());
         GrantStore.Grant grant = issued == null ? null : grants.grant(issued.grantId());

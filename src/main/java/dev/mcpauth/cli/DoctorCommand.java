@@ -162,6 +162,7 @@ public final class DoctorCommand implements Callable<Integer> {
             case GatewayConfig.Jwks j -> "JWTs checked against " + (j.jwksUri() != null ? "the JWKS " + j.jwksUri() : "the issuer's JWKS");
             case GatewayConfig.Introspection i -> "RFC 7662 introspection at " + i.endpoint();
             case GatewayConfig.EmbeddedAuthServer e -> "the embedded authorization server";
+            case GatewayConfig.Issuers several -> several.describe();
         };
     }
 

@@ -6,6 +6,8 @@ import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.ConfigSources;
 import dev.mcpauth.config.FileSections;
 import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.config.IssuerSections;
+import dev.mcpauth.config.TrustedIssuer;
 import dev.mcpauth.http.GatewayServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -173,10 +175,23 @@ public final class ServeCommand implements Callable<Integer> {
                 : auth;
     }
 
+    /** The issuers section of the config file when present (several issuers), else the token-validation options. */
+    private GatewayConfig.Auth auth() {
+        List<TrustedIssuer> issuers = IssuerSections.issuers(sources());
+        if (issuers.isEmpty()) {
+            return withRegistrationLimit(verifier.auth(embeddedAs, autoApprove, stateDir));
+        }
+        if (verifier.anyGiven() || embeddedAs) {
+            throw new ConfigException("the issuers section of the config file names every trusted issuer; it cannot be combined with"
+                    + " --secret, --jwks-uri, --issuer, --introspection-uri or --embedded-as");
+        }
+        return new GatewayConfig.Issuers(issuers);
+    }
+
     GatewayConfig toConfig() {
         return new GatewayConfig(
                 new GatewayConfig.Listener(host, port, mcpPath, publicUrl, stateless),
-                withRegistrationLimit(verifier.auth(embeddedAs, autoApprove, stateDir)),
+                auth(),
                 verifier.checks(),
                 policy.toPolicy(sources()),
                 new GatewayConfig.Tools(!noBuiltinTools, filesRoot.toAbsolutePath().normalize(),

@@ -57,7 +57,7 @@ final class StdioRunner {
                         config.scopeUpgradeEndpoint(), GatewayServer.LIST_TTL)) {
             McpServerFactory factory = new McpServerFactory(tools.catalog(), policy, GatewayServer.SERVER_NAME, VersionProvider.version(),
                     config.scopeUpgradeEndpoint());
-            new StdioFront(factory, () -> verifier.verify(token), System.in, System.out, DRAIN_TIMEOUT,
+            new StdioFront(factory, () -> verifier.verify(token).presentedAs(token), System.in, System.out, DRAIN_TIMEOUT,
                     admission -> new StdioModernLane(modern, admission)).run();
             System.out.flush();
         } catch (InterruptedException e) {

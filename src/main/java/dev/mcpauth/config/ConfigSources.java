@@ -103,6 +103,11 @@ public final class ConfigSources {
         return Optional.empty();
     }
 
+    /** An environment variable by its full name, from the environment, else {@code .env} (for {@code env:NAME} secrets). */
+    public Optional<String> variable(String name) {
+        return Optional.ofNullable(environment.getOrDefault(name, dotEnv.get(name)));
+    }
+
     /** A structured section of the config file (e.g. {@code policy}, {@code upstreams}), if present. */
     public Optional<JsonNode> section(String name) {
         return configFile == null ? Optional.empty() : Optional.ofNullable(configFile.get(name));

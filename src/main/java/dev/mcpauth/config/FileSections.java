@@ -30,6 +30,9 @@ import java.util.Set;
  *   - name: billing
  *     url: https://billing.example.com/mcp
  *     client-credentials: {token-endpoint: https://as.example.com/token, client-id: gw, client-secret: ..., scope: "billing:read"}
+ *   - name: crm                           # acts as the caller: its token exchanged (RFC 8693) for one bound to crm
+ *     url: https://crm.example.com/mcp
+ *     token-exchange: {token-endpoint: https://as.example.com/token, client-id: gw, client-secret: "env:CRM_EXCHANGE_SECRET", audience: crm}
  * </pre>
  */
 public final class FileSections {
@@ -53,9 +56,12 @@ public final class FileSections {
                     "bearer-token", ONE,
                     "client-credentials", new ConfigSchema.Mapping(Map.of(
                             "token-endpoint", ONE, "client-id", ONE, "client-secret", ONE, "scope", ONE)),
+                    "token-exchange", new ConfigSchema.Mapping(Map.of(
+                            "token-endpoint", ONE, "client-id", ONE, "client-secret", ONE, "audience", ONE, "scope", ONE)),
                     "tools", TOOL_RULES,
                     "call-timeout", ONE,
                     "max-concurrent-calls", ONE))),
+            IssuerSections.SECTION, IssuerSections.SHAPE,
             "commands", new ConfigSchema.Entries("program names", new ConfigSchema.ValuesOrMapping(
                     new ConfigSchema.Values("an argument pattern or a list of them"),
                     new ConfigSchema.Mapping(Map.of("args", new ConfigSchema.Values("an argument pattern or a list of them"), "max-args", ONE)))));
@@ -102,9 +108,29 @@ public final class FileSections {
                     auth(where, u),
                     scopeMap(where + ".tools", u.get("tools")),
                     u.hasNonNull("call-timeout") ? Durations.parse(where + ".call-timeout", u.get("call-timeout").asText()) : Duration.ofSeconds(60),
-                    u.path("max-concurrent-calls").asInt(16)));
+                    u.path("max-concurrent-calls").asInt(16),
+                    tokenExchange(where, u, sources)));
         }
         return upstreams;
+    }
+
+    /** {@code token-exchange}: on the caller's behalf (RFC 8693), HTTP upstreams only; the secret by reference. */
+    private static GatewayConfig.TokenExchange tokenExchange(String where, JsonNode u, ConfigSources sources) {
+        JsonNode te = u.get("token-exchange");
+        if (te == null || te.isNull()) {
+            return null;
+        }
+        if (!u.hasNonNull("url")) {
+            throw new ConfigException(where + ".token-exchange applies to HTTP upstreams (url) only");
+        }
+        for (String key : List.of("token-endpoint", "client-id", "client-secret")) {
+            if (!te.hasNonNull(key)) {
+                throw new ConfigException(where + ".token-exchange needs " + key);
+            }
+        }
+        return new GatewayConfig.TokenExchange(GatewayConfig.uri(where + ".token-exchange.token-endpoint", te.get("token-endpoint").asText()),
+                te.get("client-id").asText(), SecretReference.resolve(where + ".token-exchange.client-secret", te.get("client-secret").asText(), sources),
+                te.hasNonNull("audience") ? te.get("audience").asText() : null, te.hasNonNull("scope") ? te.get("scope").asText() : null);
     }
 
     private static GatewayConfig.UpstreamAuth auth(String where, JsonNode u) {

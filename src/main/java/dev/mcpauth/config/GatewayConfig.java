@@ -83,6 +83,20 @@ public record GatewayConfig(
         }
     }
 
+    /**
+     * Several trusted issuers (the {@code issuers} section of {@code mcp-auth.yaml}): each token is verified by the
+     * issuer its {@code iss} names, with that issuer's keys or introspection endpoint, audiences, skew and scope claim.
+     */
+    public record Issuers(List<TrustedIssuer> issuers) implements Auth {
+        public Issuers {
+            issuers = List.copyOf(issuers);
+        }
+
+        public String describe() {
+            return issuers.size() + " issuers (" + String.join(", ", issuers.stream().map(TrustedIssuer::issuer).toList()) + ")";
+        }
+    }
+
     /** The embedded OAuth 2.1 authorization server, in the same process, on the same port. */
     public record EmbeddedAuthServer(boolean autoApprove, Path stateDir, byte[] secret, Map<String, String> users,
                                      int registrationsPerMinute, dev.mcpauth.authserver.StateDatabaseUrl stateDatabase) implements Auth {
@@ -220,7 +234,25 @@ public record GatewayConfig(
 
     /** Where a fronted MCP server is: a command line (stdio) or a Streamable HTTP URL (with the gateway's own credentials). */
     public record UpstreamConfig(String name, List<String> command, URI url, UpstreamAuth auth,
-            Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls) {
+            Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls, TokenExchange tokenExchange) {
+
+        /** Without token exchange: the upstream sees the gateway's own credential only. */
+        public UpstreamConfig(String name, List<String> command, URI url, UpstreamAuth auth,
+                              Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls) {
+            this(name, command, url, auth, toolScopes, callTimeout, maxConcurrentCalls, null);
+        }
+    }
+
+    /**
+     * {@code upstreams[].token-exchange}: the caller's token is exchanged (RFC 8693) at {@code tokenEndpoint} for one
+     * bound to the upstream ({@code audience}, else the upstream's URL as {@code resource}), so the upstream sees the
+     * caller's identity, never the caller's token.
+     */
+    public record TokenExchange(URI tokenEndpoint, String clientId, String clientSecret, String audience, String scope) {
+        @Override
+        public String toString() {
+            return "TokenExchange[" + clientId + " at " + tokenEndpoint + ", audience=" + audience + ", scope=" + scope + ", secret=***]";
+        }
     }
 
     /**

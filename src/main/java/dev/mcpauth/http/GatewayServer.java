@@ -203,6 +203,10 @@ public final class GatewayServer {
         if (servers.isEmpty() && authServer != null) {
             servers.add(authServer.issuer());
         }
+        if (servers.isEmpty() && config.auth() instanceof GatewayConfig.Issuers several) {
+            // RFC 9728 section 2: every authorization server whose tokens this resource accepts.
+            several.issuers().forEach(issuer -> servers.add(issuer.issuer()));
+        }
         if (servers.isEmpty() && config.jwt().issuer() != null) {
             servers.add(config.jwt().issuer());
         }

@@ -67,10 +67,18 @@ public final class ToolSources implements AutoCloseable {
         boolean prefix = UpstreamSpec.prefixNeeded(config.upstreams().size(), config.tools().enabled());
         List<UpstreamSpec> specs = new ArrayList<>();
         for (GatewayConfig.UpstreamConfig u : config.upstreams()) {
-            UpstreamSpec spec = u.url() != null ? UpstreamSpec.http(u.name(), u.url(), credentials(u.auth())) : UpstreamSpec.stdio(u.name(), u.command());
+            UpstreamSpec spec = u.url() != null ? UpstreamSpec.http(u.name(), u.url(), onBehalf(u, credentials(u.auth())))
+                    : UpstreamSpec.stdio(u.name(), u.command());
             specs.add(spec.withCallTimeout(u.callTimeout()).withMaxConcurrentCalls(u.maxConcurrentCalls()).withPrefix(prefix));
         }
         return specs;
+    }
+
+    /** With token-exchange, calls carry the caller's exchanged token; the gateway's own credential only lists. */
+    private static UpstreamCredentials onBehalf(GatewayConfig.UpstreamConfig u, UpstreamCredentials own) {
+        GatewayConfig.TokenExchange te = u.tokenExchange();
+        return te == null ? own : new UpstreamCredentials.OnBehalfOf(new UpstreamCredentials.TokenExchange(te.tokenEndpoint(), te.clientId(),
+                te.clientSecret(), te.audience(), te.scope()), own);
     }
 
     private static UpstreamCredentials credentials(GatewayConfig.UpstreamAuth auth) {

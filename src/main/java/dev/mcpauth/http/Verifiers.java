@@ -2,18 +2,25 @@ package dev.mcpauth.http;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.config.TrustedIssuer;
 import dev.mcpauth.token.CachingVerifier;
 import dev.mcpauth.token.IntrospectionVerifier;
+import dev.mcpauth.token.IssuerRouter;
 import dev.mcpauth.token.JwksVerifier;
 import dev.mcpauth.token.JwtRules;
 import dev.mcpauth.token.RevocationCheckingVerifier;
 import dev.mcpauth.token.RevocationView;
+import dev.mcpauth.token.ScopeClaim;
 import dev.mcpauth.token.SharedSecretVerifier;
 import dev.mcpauth.token.TokenVerifier;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The one place where the configured way of validating tokens becomes a {@link TokenVerifier}. */
@@ -47,7 +54,35 @@ public final class Verifiers {
             case GatewayConfig.EmbeddedAuthServer e -> CachingVerifier.wrap(e.secret() != null
                     ? new SharedSecretVerifier(e.secret(), rules)
                     : JwksVerifier.fromJwkSet(embeddedKeys, rules), JWT_CACHE_TTL);
+            case GatewayConfig.Issuers several -> severalIssuers(several, resourceUrl);
         };
+    }
+
+    /** One verifier per issuer, each with its own cache, so that one issuer's outage or flood touches only its tokens. */
+    private static TokenVerifier severalIssuers(GatewayConfig.Issuers several, String resourceUrl) {
+        Map<String, TokenVerifier> byIssuer = new LinkedHashMap<>();
+        List<TokenVerifier> introspecting = new ArrayList<>();
+        for (TrustedIssuer issuer : several.issuers()) {
+            Set<String> audiences = new LinkedHashSet<>();
+            audiences.add(resourceUrl);
+            audiences.addAll(issuer.audiences());
+            JwtRules rules = JwtRules.of(issuer.issuer(), audiences).withClockSkew(issuer.clockSkew())
+                    .withClientIdAsAudience(issuer.clientIdAsAudience());
+            GatewayConfig.Introspection i = issuer.introspection();
+            TokenVerifier verifier = i != null
+                    ? new IntrospectionVerifier(i.endpoint(), i.clientId(), i.clientSecret(), rules,
+                            IntrospectionVerifier.Options.defaults().withRequestTimeout(i.timeout()))
+                    : JwksVerifier.fromJwksUri(issuer.jwksUri(), rules);
+            if (issuer.scopeClaim() != null) {
+                verifier = new ScopeClaim(issuer.scopeClaim()).mapping(verifier);
+            }
+            verifier = CachingVerifier.wrap(verifier, i != null ? i.cacheTtl() : JWT_CACHE_TTL);
+            byIssuer.put(issuer.issuer(), verifier);
+            if (i != null) {
+                introspecting.add(verifier);
+            }
+        }
+        return new IssuerRouter(byIssuer, introspecting);
     }
 
     /**

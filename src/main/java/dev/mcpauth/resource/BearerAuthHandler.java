@@ -121,7 +121,8 @@ public final class BearerAuthHandler implements HttpHandler {
         if (audit.logsAuthentications()) {
             audit.authenticated(accessToken, remote(exchange));
         }
-        exchange.putAttachment(Exchanges.ACCESS_TOKEN, accessToken);
+        // The presented string rides along for this request only, for upstreams that exchange it (RFC 8693).
+        exchange.putAttachment(Exchanges.ACCESS_TOKEN, accessToken.presentedAs(token));
         next.handleRequest(exchange);
     }
 

@@ -1,5 +1,6 @@
 package dev.mcpauth.upstream;
 
+import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -47,36 +48,53 @@ final class UpstreamCalls {
 
     private final UpstreamSpec spec;
     private final Semaphore slots;
-    private final Supplier<UpstreamSession> current;
+    private final SessionSource sessions;
     private final Supplier<String> whyUnavailable;
 
+    /** The session a request goes on: the shared one, or (on a caller's behalf) the caller's own. */
+    @FunctionalInterface
+    interface SessionSource {
+        /**
+         * @param caller whoever asks, or null for requests that carry no caller (prompts, resources)
+         * @return the live session, or null while (re)connecting
+         * @throws java.io.IOException saying why the caller cannot have one (shown to the caller)
+         */
+        UpstreamSession session(AccessToken caller) throws java.io.IOException;
+    }
+
     /**
-     * @param current        the live session, or null while (re)connecting
+     * @param sessions       where each request goes
      * @param whyUnavailable why there is no live session (shown to the caller)
      */
-    UpstreamCalls(UpstreamSpec spec, Supplier<UpstreamSession> current, Supplier<String> whyUnavailable) {
+    UpstreamCalls(UpstreamSpec spec, SessionSource sessions, Supplier<String> whyUnavailable) {
         this.spec = spec;
         this.slots = new Semaphore(spec.maxConcurrentCalls(), true);
-        this.current = current;
+        this.sessions = sessions;
         this.whyUnavailable = whyUnavailable;
     }
 
-    /** Calls the upstream's own tool {@code tool} (its unprefixed name) with the caller's arguments. */
-    CallToolResult call(String tool, Map<String, Object> arguments) {
-        return run("tool '" + tool + "'", session -> session.callTool(tool, arguments), TOOL);
+    /** Calls the upstream's own tool {@code tool} (its unprefixed name) with the caller's arguments, as or for the caller. */
+    CallToolResult call(AccessToken caller, String tool, Map<String, Object> arguments) {
+        return run(caller, "tool '" + tool + "'", session -> session.callTool(tool, arguments), TOOL);
     }
 
     /** Reads the upstream's resource {@code uri}; failures are thrown as JSON-RPC errors. */
     McpSchema.ReadResourceResult read(String uri) {
-        return run("resource '" + uri + "'", session -> session.readResource(uri), thrown());
+        return run(null, "resource '" + uri + "'", session -> session.readResource(uri), thrown());
     }
 
     /** Gets the upstream's own prompt {@code prompt} (its unprefixed name); failures are thrown as JSON-RPC errors. */
     McpSchema.GetPromptResult getPrompt(String prompt, Map<String, Object> arguments) {
-        return run("prompt '" + prompt + "'", session -> session.getPrompt(prompt, arguments), thrown());
+        return run(null, "prompt '" + prompt + "'", session -> session.getPrompt(prompt, arguments), thrown());
     }
 
-    private <T> T run(String what, Function<UpstreamSession, CompletableFuture<T>> send, Failure<T> failure) {
+    /** The upstream refused the credential a request carried: its status and challenge, for the caller to act on. */
+    static String refusedCredential(String upstream, String refusal) {
+        return "upstream " + upstream + " refused the credential the gateway presented for this call (" + refusal
+                + "); the upstream decides what this caller may do there";
+    }
+
+    private <T> T run(AccessToken caller, String what, Function<UpstreamSession, CompletableFuture<T>> send, Failure<T> failure) {
         long deadline = System.nanoTime() + spec.callTimeout().toNanos();
         try {
             if (!slots.tryAcquire(spec.callTimeout().toNanos(), TimeUnit.NANOSECONDS)) {
@@ -87,7 +105,13 @@ final class UpstreamCalls {
             Thread.currentThread().interrupt();
             return failure.unavailable("call to upstream " + spec.name() + " was interrupted");
         }
-        UpstreamSession session = current.get();
+        UpstreamSession session;
+        try {
+            session = sessions.session(caller);
+        } catch (java.io.IOException e) {
+            slots.release();
+            return failure.unavailable(e.getMessage());
+        }
         if (session == null || session.lost().isDone()) {
             slots.release();
             return failure.unavailable(whyUnavailable.get());
@@ -122,6 +146,10 @@ final class UpstreamCalls {
             Thread.currentThread().interrupt();
             return failure.unavailable("call to upstream " + spec.name() + " was interrupted");
         } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof McpError) && session.refusal().isPresent()) {
+                // 401/403 (RFC 6750 section 3): relay the upstream's challenge rather than call it a lost connection.
+                return failure.unavailable(refusedCredential(spec.name(), session.refusal().get()));
+            }
             if (!(e.getCause() instanceof McpError) && lossWithin(session, deadline)) {
                 // The connection broke under the call: say why (a child's exit code) rather than a bare transport error.
                 return lostWhile(what, session, failure);

@@ -36,6 +36,7 @@ public final class UpstreamConnection {
     private final Clock clock = Clock.systemUTC();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final UpstreamCalls calls;
+    private final CallerSessions callerSessions;
     private final CountDownLatch firstAttempt = new CountDownLatch(1);
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     private final UpstreamPublisher publisher;
@@ -54,7 +55,11 @@ public final class UpstreamConnection {
         this.spec = spec;
         this.catalog = catalog;
         this.backoff = backoff;
-        this.calls = new UpstreamCalls(spec, () -> current, this::whyUnavailable);
+        // On a caller's behalf, tool calls go on the caller's own connection; everything else on the shared one.
+        this.callerSessions = spec.credentials() instanceof UpstreamCredentials.OnBehalfOf onBehalf
+                ? new CallerSessions(spec, onBehalf, http, clock) : null;
+        this.calls = new UpstreamCalls(spec, caller -> callerSessions != null && caller != null && current != null
+                ? callerSessions.session(caller) : current, this::whyUnavailable);
         this.bound = new BoundSessions(spec, http, clock);
         this.publisher = new UpstreamPublisher(spec, catalog, calls, bound, log);
     }
@@ -96,6 +101,9 @@ public final class UpstreamConnection {
         }
         catalog.removeRelay(bound);
         bound.stop();
+        if (callerSessions != null) {
+            callerSessions.close();
+        }
         http.shutdownNow();
         status = UpstreamStatus.DOWN;
     }

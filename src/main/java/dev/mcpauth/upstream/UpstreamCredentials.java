@@ -64,6 +64,50 @@ public sealed interface UpstreamCredentials {
         }
     }
 
+    /**
+     * On the caller's behalf (RFC 8693 token exchange): each caller's token is exchanged for one bound to the upstream,
+     * and that caller's tool calls travel on a connection of its own carrying the exchanged token ({@link CallerSessions}).
+     * The caller's own token never reaches the upstream.
+     *
+     * @param own the gateway's own credential, for the shared connection that lists what the upstream offers (and
+     *            serves prompts and resources, which carry no caller); {@link None} when listing needs none
+     */
+    record OnBehalfOf(TokenExchange exchange, UpstreamCredentials own) implements UpstreamCredentials {
+        public OnBehalfOf {
+            Objects.requireNonNull(exchange, "a token exchange");
+            own = own == null ? new None() : own;
+            if (own instanceof OnBehalfOf) {
+                throw new IllegalArgumentException("the gateway's own credential cannot itself be on a caller's behalf");
+            }
+        }
+    }
+
+    /**
+     * Where and as whom the gateway exchanges a caller's token (RFC 8693 section 2.1), authenticating with
+     * client_secret_basic.
+     *
+     * @param audience the upstream's name at the authorization server ({@code audience}); when null the upstream's URL
+     *                 is sent as {@code resource} (RFC 8707)
+     * @param scope    space-separated scopes to ask for; null for what the authorization server grants by default
+     */
+    record TokenExchange(URI tokenEndpoint, String clientId, String clientSecret, String audience, String scope) {
+        public TokenExchange {
+            Objects.requireNonNull(tokenEndpoint, "token exchange needs a token endpoint");
+            if (clientId == null || clientId.isBlank() || clientSecret == null || clientSecret.isEmpty()) {
+                throw new IllegalArgumentException("token exchange needs a client id and a client secret");
+            }
+            if (!"https".equalsIgnoreCase(tokenEndpoint.getScheme()) && !UpstreamSpec.isLoopback(tokenEndpoint)) {
+                throw new IllegalArgumentException("token endpoint " + tokenEndpoint + " must use https (plain http only on loopback)");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "TokenExchange[tokenEndpoint=" + tokenEndpoint + ", clientId=" + clientId + ", clientSecret=***, audience="
+                    + audience + ", scope=" + scope + "]";
+        }
+    }
+
     static UpstreamCredentials none() {
         return new None();
     }

@@ -90,17 +90,19 @@ final class UpstreamPublisher {
         String original = tool.name();
         Tool exposed = new Tool(spec.exposedName(original), tool.title(), tool.description(), tool.inputSchema(),
                 tool.outputSchema(), tool.annotations(), tool.meta(), tool.icons());
-        // The caller's token is deliberately not used: the upstream sees only the gateway's own credentials. A caller
-        // with a session is served on its own connection to the upstream (BoundSessions), so that all the upstream says
-        // while working reaches that caller; without a session (or without room) on the shared connection.
+        // The caller's token never goes upstream: the gateway's own credential, or (token exchange) one issued for the
+        // caller, on the caller's own connection (CallerSessions). Otherwise a caller with a session is served on its
+        // own connection (BoundSessions), so that all the upstream says while working reaches that caller; without a
+        // session (or without room) on the shared connection.
+        boolean onBehalf = spec.credentials() instanceof UpstreamCredentials.OnBehalfOf;
         return new CatalogTool(exposed, call -> {
-            if (call.channel() != null) {
+            if (call.channel() != null && !onBehalf) {
                 McpSchema.CallToolResult result = bound.callTool(call.channel(), original, call.arguments(), call.meta());
                 if (result != null) {
                     return result;
                 }
             }
-            return calls.call(original, call.arguments());
+            return calls.call(call.caller(), original, call.arguments());
         });
     }
 

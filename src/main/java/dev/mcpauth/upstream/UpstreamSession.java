@@ -53,6 +53,8 @@ final class UpstreamSession implements AutoCloseable {
     private volatile Offers offers = Offers.NONE;
     private volatile boolean prompts;
     private volatile boolean resources;
+    /** The upstream's last 401/403 to this connection's credential, as the caller should read it; null when none. */
+    private final java.util.concurrent.atomic.AtomicReference<String> refusal;
 
     /** What an upstream offers besides tools, as it listed them (all pages), with its original names and URIs. */
     record Offers(List<McpSchema.Prompt> prompts, List<McpSchema.Resource> resources, List<McpSchema.ResourceTemplate> templates) {
@@ -69,8 +71,10 @@ final class UpstreamSession implements AutoCloseable {
         }
     }
 
-    private UpstreamSession(UpstreamSpec spec, McpClientTransport transport, Listener listener) {
+    private UpstreamSession(UpstreamSpec spec, McpClientTransport transport, Listener listener,
+                            java.util.concurrent.atomic.AtomicReference<String> refusal) {
         this.spec = spec;
+        this.refusal = refusal;
         this.transport = transport;
         this.listener = listener;
         this.client = McpClient.async(transport)
@@ -105,8 +109,10 @@ final class UpstreamSession implements AutoCloseable {
 
     /** A session that is not connected yet: {@link #initialize()} starts it. */
     static UpstreamSession create(UpstreamSpec spec, HttpClient http, Clock clock, Listener listener) {
-        McpClientTransport transport = transport(spec, http, clock, McpJsonDefaults.getMapper());
-        UpstreamSession session = new UpstreamSession(spec, transport, listener);
+        McpJsonMapper json = McpJsonDefaults.getMapper();
+        java.util.concurrent.atomic.AtomicReference<String> refusal = new java.util.concurrent.atomic.AtomicReference<>();
+        McpClientTransport transport = spec.isStdio() ? new ChildProcessTransport(spec, json) : httpTransport(spec, http, clock, json, refusal);
+        UpstreamSession session = new UpstreamSession(spec, transport, listener, refusal);
         if (transport instanceof ChildProcessTransport child) {
             child.exited().thenAccept(code -> session.lose("upstream " + spec.name() + " exited (code " + code + ")"));
         }
@@ -115,7 +121,7 @@ final class UpstreamSession implements AutoCloseable {
 
     /** A new, unconnected transport to the upstream: a child process (stdio) or a Streamable HTTP client. */
     static McpClientTransport transport(UpstreamSpec spec, HttpClient http, Clock clock, McpJsonMapper json) {
-        return spec.isStdio() ? new ChildProcessTransport(spec, json) : httpTransport(spec, http, clock, json);
+        return spec.isStdio() ? new ChildProcessTransport(spec, json) : httpTransport(spec, http, clock, json, new java.util.concurrent.atomic.AtomicReference<>());
     }
 
     /**
@@ -138,6 +144,24 @@ final class UpstreamSession implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * Only {@code initialize}, nothing listed: a connection that carries one caller's calls ({@link CallerSessions}),
+     * while the shared connection keeps the catalog. Blocks; on failure the session is closed and the exception thrown.
+     */
+    void connect() {
+        try {
+            client.initialize().block(max(spec.callTimeout(), MIN_INITIALIZATION_TIMEOUT));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** How the upstream last refused this connection's credential (HTTP status and its WWW-Authenticate), if it did. */
+    java.util.Optional<String> refusal() {
+        return java.util.Optional.ofNullable(refusal.get());
     }
 
     List<Tool> tools() {
@@ -262,7 +286,8 @@ final class UpstreamSession implements AutoCloseable {
         return transport instanceof ChildProcessTransport child ? child.pid() : -1;
     }
 
-    private static McpClientTransport httpTransport(UpstreamSpec spec, HttpClient http, Clock clock, McpJsonMapper json) {
+    private static McpClientTransport httpTransport(UpstreamSpec spec, HttpClient http, Clock clock, McpJsonMapper json,
+                                                    java.util.concurrent.atomic.AtomicReference<String> refusal) {
         URI url = spec.url();
         String base = url.getScheme() + "://" + url.getRawAuthority();
         String endpoint = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
@@ -271,28 +296,43 @@ final class UpstreamSession implements AutoCloseable {
                 .endpoint(endpoint)
                 .jsonMapper(json)
                 .connectTimeout(Duration.ofSeconds(10));
-        switch (spec.credentials()) {
+        UpstreamCredentials credentials = spec.credentials() instanceof UpstreamCredentials.OnBehalfOf onBehalf
+                ? onBehalf.own() : spec.credentials();
+        switch (credentials) {
             case UpstreamCredentials.None none -> { }
             case UpstreamCredentials.StaticBearer bearer -> builder.asyncHttpRequestCustomizer(
                     (request, method, uri, body, context) -> Mono.just(request.setHeader("Authorization", "Bearer " + bearer.token())));
-            case UpstreamCredentials.ClientCredentials cc -> withTokens(builder, new ClientCredentialsTokens(cc, url, http, clock));
-            case UpstreamCredentials.Provided provided -> withTokens(builder, provided.source());
+            case UpstreamCredentials.ClientCredentials cc -> withTokens(builder, new ClientCredentialsTokens(cc, url, http, clock), refusal);
+            case UpstreamCredentials.Provided provided -> withTokens(builder, provided.source(), refusal);
+            case UpstreamCredentials.OnBehalfOf nested -> throw new IllegalArgumentException("nested on-behalf-of credentials");
         }
         return builder.build();
     }
 
-    private static void withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens) {
+    private static void withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens,
+                                   java.util.concurrent.atomic.AtomicReference<String> refusal) {
         builder.asyncHttpRequestCustomizer(bearerFrom(tokens));
         // A 401 means the token was revoked or expired early, a 403 may ask for more scopes: the source decides
-        // whether the SDK retries with its next token.
-        builder.authorizationErrorHandler((McpHttpClientAuthorizationErrorHandler) (response, context) ->
-                Mono.just(tokens.rejected(response.statusCode(), response.headers().firstValue("WWW-Authenticate").orElse(""))));
+        // whether the SDK retries with its next token. The challenge is kept so a failed call can say why (RFC 6750 section 3).
+        builder.authorizationErrorHandler((McpHttpClientAuthorizationErrorHandler) (response, context) -> {
+            String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
+            refusal.set("HTTP " + response.statusCode() + (challenge.isEmpty() ? "" : ", WWW-Authenticate: "
+                    + printable(challenge)));
+            return Mono.just(tokens.rejected(response.statusCode(), challenge));
+        });
     }
 
     private static McpAsyncHttpClientRequestCustomizer bearerFrom(TokenSource tokens) {
         // Fetching a token blocks on HTTP: off the reactor thread.
         return (request, method, uri, body, context) -> Mono.fromCallable(() -> request.setHeader("Authorization", "Bearer " + tokens.current()))
                 .subscribeOn(Schedulers.boundedElastic());
+    }
+
+    /** An upstream's header, shown to the caller: printable ASCII only, bounded. */
+    static String printable(String header) {
+        StringBuilder out = new StringBuilder();
+        header.chars().limit(300).forEach(c -> out.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+        return out.toString();
     }
 
     private static Duration max(Duration a, Duration b) {

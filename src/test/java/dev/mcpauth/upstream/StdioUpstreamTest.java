@@ -167,9 +167,9 @@ class StdioUpstreamTest {
         UpstreamSpec spec = tinySpec("tiny");
         try (UpstreamSession session = UpstreamSession.create(spec, java.net.http.HttpClient.newHttpClient(), java.time.Clock.systemUTC(), (s, t) -> { })) {
             session.initialize();
-            UpstreamCalls calls = new UpstreamCalls(spec, () -> session, () -> "unavailable");
+            UpstreamCalls calls = new UpstreamCalls(spec, caller -> session, () -> "unavailable");
 
-            CallToolResult result = calls.call("ghost", Map.of());
+            CallToolResult result = calls.call(null, "ghost", Map.of());
 
             assertThat(result.isError()).isTrue();
             assertThat(text(result)).contains("upstream tiny refused tool 'ghost'", "unknown tool: ghost");
