@@ -5,7 +5,8 @@ import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
 import dev.mcpauth.policy.Decision;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
+import dev.mcpauth.policy.PolicyRequest;
 import dev.mcpauth.token.AccessToken;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -25,9 +26,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Per-tool authorization at the HTTP edge, before the MCP SDK sees the request: every {@code tools/call},
  * {@code prompts/get} and {@code resources/read} in a POSTed body (each message of a batch) is checked against the
- * {@link ScopePolicy}, a prompt under its name and a resource under its policy name (which the catalog knows). A denial answers
- * {@code 403} with {@code error="insufficient_scope"} and the scopes to re-authorize with, so standard MCP clients
- * run step-up authorization (MCP authorization, "Scope Challenge Handling"). Every decision is audited.
+ * {@link Policy}, a prompt under its name and a resource under its policy name (which the catalog knows), with the call's
+ * arguments. Missing scopes answer {@code 403} with {@code error="insufficient_scope"} and the narrowest scopes to
+ * re-authorize with, so standard MCP clients run step-up authorization (MCP authorization, "Scope Challenge
+ * Handling"); a failed condition or an exhausted rate limit answers as {@link PolicyRefusals} says. Every decision is
+ * audited. An admitted request holds its places among the caller's concurrent calls until the exchange completes.
  * Needs {@link Exchanges#ACCESS_TOKEN} and {@link Exchanges#JSON_RPC_BODY} from the handlers before it.
  */
 public final class ToolPolicyHandler implements HttpHandler {
@@ -39,23 +42,23 @@ public final class ToolPolicyHandler implements HttpHandler {
     private static final String OFFLINE_ACCESS = "offline_access";
     private static final Logger LOG = LoggerFactory.getLogger(ToolPolicyHandler.class);
 
-    private final ScopePolicy policy;
+    private final Policy policy;
     private final Challenge challenge;
     private final AuditLog audit;
     private final UnaryOperator<String> resourcePolicyName;
     private final HttpHandler next;
 
     /** One guarded request: what it uses ("tool", "prompt", "resource") and the name the policy knows that by. */
-    private record Use(String kind, String policyName, String shown) {
+    private record Use(String kind, String policyName, String shown, PolicyRequest request) {
     }
 
     /** Resources are checked under their bare URI (no upstream renames them). */
-    public ToolPolicyHandler(ScopePolicy policy, Challenge challenge, AuditLog audit, HttpHandler next) {
+    public ToolPolicyHandler(Policy policy, Challenge challenge, AuditLog audit, HttpHandler next) {
         this(policy, challenge, audit, UnaryOperator.identity(), next);
     }
 
     /** @param resourcePolicyName the policy name of a resource URI (e.g. {@code fs__file:///x} for a prefixed upstream) */
-    public ToolPolicyHandler(ScopePolicy policy, Challenge challenge, AuditLog audit, UnaryOperator<String> resourcePolicyName, HttpHandler next) {
+    public ToolPolicyHandler(Policy policy, Challenge challenge, AuditLog audit, UnaryOperator<String> resourcePolicyName, HttpHandler next) {
         this.resourcePolicyName = Objects.requireNonNull(resourcePolicyName);
         this.policy = Objects.requireNonNull(policy);
         this.challenge = Objects.requireNonNull(challenge);
@@ -94,35 +97,75 @@ public final class ToolPolicyHandler implements HttpHandler {
                         "Invalid params: " + method + " needs params." + field + ", the " + (resource ? "resource's URI" : "name") + " as a string", null);
                 return;
             }
-            uses.add(resource ? new Use("resource", resourcePolicyName.apply(name.asText()), name.asText())
-                    : new Use(TOOLS_CALL.equals(method) ? "tool" : "prompt", name.asText(), name.asText()));
+            uses.add(use(method, name.asText(), message.path("params").path("arguments")));
         }
+        List<Decision> admitted = new ArrayList<>();
         List<Decision> denied = new ArrayList<>();
         List<Use> deniedUses = new ArrayList<>();
         SortedSet<String> required = new TreeSet<>();
         for (Use use : uses) {
-            Decision decision = policy.decide(use.policyName(), token.scopes());
+            Decision decision = policy.decide(token, use.request());
             audit.toolDecision(token, decision, "http");
             required.addAll(decision.required());
+            (decision.allowed() ? admitted : denied).add(decision);
             if (!decision.allowed()) {
-                denied.add(decision);
                 deniedUses.add(use);
             }
         }
         if (!denied.isEmpty()) {
-            insufficientScope(exchange, token, denied.get(0), deniedUses.get(0), required);
+            admitted.forEach(Decision::release);
+            refuse(exchange, token, denied, deniedUses, required);
             return;
+        }
+        if (!admitted.isEmpty()) {
+            exchange.putAttachment(Exchanges.POLICY_ADMITTED, Boolean.TRUE);
+            exchange.addExchangeCompleteListener((done, nextListener) -> {
+                admitted.forEach(Decision::release);
+                nextListener.proceed();
+            });
         }
         next.handleRequest(exchange);
     }
 
+    private Use use(String method, String name, JsonNode arguments) {
+        return switch (method) {
+            case RESOURCES_READ -> {
+                String policyName = resourcePolicyName.apply(name);
+                yield new Use("resource", policyName, name, PolicyRequest.resource(policyName, name));
+            }
+            case PROMPTS_GET -> new Use("prompt", name, name, PolicyRequest.prompt(name, arguments.isObject() ? arguments : null));
+            default -> new Use("tool", name, name, PolicyRequest.tool(name, arguments.isObject() ? arguments : null));
+        };
+    }
+
+    /** Missing scopes come first (a step-up may fix them); then a failed condition; then a rate limit. */
+    private void refuse(HttpServerExchange exchange, AccessToken token, List<Decision> denied, List<Use> uses, SortedSet<String> required) {
+        for (Decision.Outcome outcome : List.of(Decision.Outcome.INSUFFICIENT_SCOPE, Decision.Outcome.CONDITION_FAILED, Decision.Outcome.RATE_LIMITED)) {
+            for (int i = 0; i < denied.size(); i++) {
+                Decision decision = denied.get(i);
+                if (decision.outcome() != outcome) {
+                    continue;
+                }
+                switch (outcome) {
+                    case INSUFFICIENT_SCOPE -> insufficientScope(exchange, token, decision, uses.get(i), required, denied);
+                    case CONDITION_FAILED -> PolicyRefusals.conditionFailed(exchange, uses.get(i).kind(), uses.get(i).shown(), decision);
+                    default -> PolicyRefusals.rateLimited(exchange, uses.get(i).kind(), uses.get(i).shown(), decision);
+                }
+                return;
+            }
+        }
+    }
+
     /**
-     * 403 with the step-up set: what the token holds plus everything the calls in this request need, so that
+     * 403 with the step-up set: what the token holds plus the narrowest scopes the refused calls lack, so that
      * re-authorizing does not drop scopes the client already uses (MCP authorization, "Server Scope Management").
      */
-    private void insufficientScope(HttpServerExchange exchange, AccessToken token, Decision first, Use use, SortedSet<String> required) {
-        SortedSet<String> stepUp = new TreeSet<>(token.scopes());
-        stepUp.addAll(required);
+    private void insufficientScope(HttpServerExchange exchange, AccessToken token, Decision first, Use use, SortedSet<String> required,
+                                   List<Decision> denied) {
+        SortedSet<String> wanted = new TreeSet<>(token.scopes());
+        denied.forEach(d -> wanted.addAll(d.sufficient()));
+        // The narrowest scopes that suffice: a scope another one in the set implies adds nothing (MCP 2026-07-28).
+        SortedSet<String> stepUp = policy.hierarchy().narrowest(wanted);
         stepUp.remove(OFFLINE_ACCESS);
         String description = capitalized(use.kind()) + " '" + use.shown() + "' needs scope " + String.join(" ", first.required())
                 + " but the token lacks " + String.join(" ", first.missing())
