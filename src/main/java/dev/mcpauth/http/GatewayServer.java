@@ -185,6 +185,16 @@ public final class GatewayServer {
                 .resources(resourceUrl)
                 .autoApprove(embedded.autoApprove())
                 .registrationsPerMinute(embedded.registrationsPerMinute());
+        if (!config.policy().implies().isEmpty()) {
+            // The AS must be able to grant the broader scopes of policy.implies (files:write lets a client call a
+            // files:read tool at /mcp); a client asking for no scope still gets only the demo scopes.
+            Map<String, String> scopes = new LinkedHashMap<>(AuthServerConfig.DEMO_SCOPES);
+            config.policy().implies().implies().forEach((broader, narrower) -> {
+                scopes.putIfAbsent(broader, "Everything these allow: " + String.join(", ", new TreeSet<>(narrower)));
+                narrower.forEach(n -> scopes.putIfAbsent(n, n));
+            });
+            builder.scopesSupported(scopes).defaultScopes(AuthServerConfig.DEMO_SCOPES.keySet());
+        }
         if (embedded.secret() != null) {
             builder.sharedSecret(new String(embedded.secret(), java.nio.charset.StandardCharsets.UTF_8));
         }
