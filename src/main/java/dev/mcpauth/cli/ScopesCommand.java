@@ -106,7 +106,6 @@ public final class ScopesCommand implements Callable<Integer> {
         return row;
     }
 
-    @SuppressWarnings("unchecked")
     private static void printRules(PrintWriter out, Policy policy, List<Map<String, Object>> rows) {
         policy.hierarchy().implies().forEach((broader, narrower) ->
                 out.println("Scope " + broader + " implies: " + String.join(" ", new TreeSet<>(narrower))));

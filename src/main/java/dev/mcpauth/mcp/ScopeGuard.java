@@ -95,7 +95,7 @@ final class ScopeGuard {
                 data.put("error", "rate_limited");
                 data.put("error_description", decision.message());
                 data.put("limit", decision.limit());
-                data.put("retry_after", Math.max(1, (decision.retryAfter().toMillis() + 999) / 1000));
+                data.put("retry_after", decision.retryAfterSeconds());
                 data.put(kind, decision.tool());
                 return McpError.builder(RATE_LIMITED).message("Rate limited: " + decision.message()).data(data).build();
             }

@@ -68,6 +68,18 @@ public record Decision(boolean allowed, Outcome outcome, PolicyRequest.Kind kind
         return all;
     }
 
+    /**
+     * {@link #retryAfter} in whole seconds, rounded up and never 0 ({@code Retry-After}, RFC 9110 section 10.2.3): a
+     * client retrying at once would only be refused again. 0 when this decision has no retry time.
+     */
+    public long retryAfterSeconds() {
+        return retryAfter == null ? 0 : seconds(retryAfter);
+    }
+
+    static long seconds(Duration duration) {
+        return Math.max(1, (duration.toMillis() + 999) / 1000);
+    }
+
     /** A short reason for audit lines and error messages. */
     public String reason() {
         return switch (outcome) {

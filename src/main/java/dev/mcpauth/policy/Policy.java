@@ -79,7 +79,7 @@ public final class Policy {
                 RateLimit limit = refusal.limit();
                 return decision.refused(Decision.Outcome.RATE_LIMITED, "rate limit '" + limit.name() + "' (" + limit.describe()
                         + ") reached for " + request.kind().word() + " '" + request.name() + "': " + refusal.why()
-                        + "; retry after " + RateLimiter.seconds(refusal.retryAfter()) + " s", limit.name(), refusal.retryAfter());
+                        + "; retry after " + Decision.seconds(refusal.retryAfter()) + " s", limit.name(), refusal.retryAfter());
             }
             return decision.holding((CallPermit) admission);
         }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
@@ -142,13 +141,5 @@ final class RateLimiter {
             }
             last = Math.max(last, now);
         }
-    }
-
-    static LongSupplier systemNanos() {
-        return System::nanoTime;
-    }
-
-    static long seconds(Duration d) {
-        return Math.max(1, TimeUnit.NANOSECONDS.toSeconds(d.toNanos() + 999_999_999L));
     }
 }

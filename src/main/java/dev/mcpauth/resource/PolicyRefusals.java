@@ -26,17 +26,12 @@ final class PolicyRefusals {
     }
 
     static void rateLimited(HttpServerExchange exchange, String kind, String name, Decision decision) {
-        long seconds = retryAfterSeconds(decision);
+        long seconds = decision.retryAfterSeconds();
         exchange.getResponseHeaders().put(RETRY_AFTER, Long.toString(seconds));
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("limit", decision.limit());
         extra.put("retry_after", seconds);
         extra.put(kind, name);
         JsonErrors.send(exchange, 429, "rate_limited", decision.message(), extra);
-    }
-
-    /** Whole seconds, rounded up, never 0: a client retrying at once would only be refused again. */
-    static long retryAfterSeconds(Decision decision) {
-        return Math.max(1, (decision.retryAfter().toMillis() + 999) / 1000);
     }
 }

@@ -12,7 +12,6 @@ import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCall;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.policy.Policy;
-import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.support.MutableClock;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
