@@ -297,9 +297,9 @@ probe exit "$startup_runs" help_aot "$launcher" --help
 MCP_AUTH_AOT=off probe exit "$startup_runs" help_noaot "$launcher" --help
 aot_state="$( [ -f "${jar%.jar}.aot" ] && [ "${jar%.jar}.aot" -nt "$jar" ] && echo "AOT cache ${jar%.jar}.aot" || echo "no AOT cache (JDK < 25: AppCDS archive)")"
 
-# JMH: the verifiers alone.
+# JMH: the verifiers alone, and one policy decision per kind of rule.
 log "JMH ${jmh_args[*]}"
-"$java" -cp "$cp" org.openjdk.jmh.Main "${jmh_args[@]}" -rf csv -rff "$work/jmh.csv" 'dev.mcpauth.bench.jmh.VerifierBenchmark' >"$work/jmh.out" 2>&1 \
+"$java" -cp "$cp" org.openjdk.jmh.Main "${jmh_args[@]}" -rf csv -rff "$work/jmh.csv" 'dev.mcpauth.bench.jmh.(VerifierBenchmark|PolicyBenchmark)' >"$work/jmh.out" 2>&1 \
   || { log "JMH failed: $(tail -n 20 "$work/jmh.out")"; exit 1; }
 
 # --- The table ---

@@ -94,6 +94,12 @@ END {
   printf "    %-40s %10.0f ns/op (+- %.0f)\n", "HS256 verify (SharedSecretVerifier)", jmh["hs256Verify"], jmh_err["hs256Verify"]
   printf "    %-40s %10.0f ns/op (+- %.0f)\n", "ES256 verify (JwksVerifier, local key)", jmh["es256Verify"], jmh_err["es256Verify"]
   printf "    %-40s %10.0f ns/op (+- %.0f)\n", "cache hit (CachingVerifier)", jmh["cacheHit"], jmh_err["cacheHit"]
+  printf "\nJMH (one Policy.decide per call, average time)\n"
+  printf "    %-40s %10.0f ns/op (+- %.0f)\n", "scopes only", jmh["scopesOnly"], jmh_err["scopesOnly"]
+  printf "    %-40s %10.0f ns/op (+- %.0f)\n", "scopes through implications", jmh["scopesThroughImplications"], jmh_err["scopesThroughImplications"]
+  printf "    %-40s %10.0f ns/op (+- %.0f)\n", "CEL condition on claims", jmh["celConditionOnClaims"], jmh_err["celConditionOnClaims"]
+  printf "    %-40s %10.0f ns/op (+- %.0f)\n", "CEL condition on claims and args", jmh["celConditionOnClaimsAndArgs"], jmh_err["celConditionOnClaimsAndArgs"]
+  printf "    %-40s %10.0f ns/op (+- %.0f)\n", "rate limit charge + release", jmh["rateLimitChargeAndRelease"], jmh_err["rateLimitChargeAndRelease"]
   printf "\nStart-up, median of 10 (min-max), ms; %s\n", ENVIRON["BENCH_AOT"]
   printf "    %-40s %6d (%d-%d)   cache disabled: %d (%d-%d)   target <300 %s\n", "serve --stdio to initialize response",
     start_med["stdio_aot"], start_min["stdio_aot"], start_max["stdio_aot"], start_med["stdio_noaot"], start_min["stdio_noaot"], start_max["stdio_noaot"],

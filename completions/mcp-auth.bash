@@ -230,7 +230,7 @@ function _picocli_mcp-auth_serve() {
 
   local commands=""
   local flag_opts="'--stateless' '--stdio' '--client-id-as-audience' '--no-builtin-tools' '--embedded-as' '--auto-approve' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--tool-scope' '--default-scope' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--header-timeout' '--body-timeout' '--max-connections' '--max-connections-per-address' '--max-streams' '--max-streams-per-subject' '--max-sessions-per-subject' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--registration-rate-limit' '--state-dir' '--state-db' '--state-db-user' '--state-db-password-file'"
+  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--tool-scope' '--default-scope' '--scope-implies' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--header-timeout' '--body-timeout' '--max-connections' '--max-connections-per-address' '--max-streams' '--max-streams-per-subject' '--max-sessions-per-subject' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--registration-rate-limit' '--state-dir' '--state-db' '--state-db-user' '--state-db-password-file'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -308,6 +308,9 @@ function _picocli_mcp-auth_serve() {
       return
       ;;
     '--default-scope')
+      return
+      ;;
+    '--scope-implies')
       return
       ;;
     '--upstream')
@@ -428,15 +431,24 @@ function _picocli_mcp-auth_scopes() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--tool-scope' '--default-scope' '--token'"
+  local arg_opts="'--config' '--tool-scope' '--default-scope' '--scope-implies' '--token'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--tool-scope')
       return
       ;;
     '--default-scope')
+      return
+      ;;
+    '--scope-implies')
       return
       ;;
     '--token')

@@ -11,6 +11,7 @@ import dev.mcpauth.http.GatewayServer;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.mcp.ToolCatalog;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.token.AccessToken;
 import dev.mcpauth.upstream.TokenSource;
@@ -108,7 +109,7 @@ public final class ConnectCommand implements Callable<Integer> {
         UpstreamSpec spec = UpstreamSpec.http("remote", remote, new UpstreamCredentials.Provided(tokens))
                 .withPrefix(false).withCallTimeout(Durations.parse("--call-timeout", callTimeout));
         // The local side is the user's own client on their machine: every remote tool is offered; the remote enforces scopes.
-        ScopePolicy everything = ScopePolicy.of(Map.of(), Set.of());
+        Policy everything = Policy.of(ScopePolicy.of(Map.of(), Set.of()));
         AccessToken localUser = new AccessToken("local-user", "mcp-auth-connect", Set.of(), List.of(), "local",
                 Instant.now().plus(Duration.ofDays(3650)), Map.of());
         try (Upstreams upstreams = new Upstreams(List.of(spec))) {

@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.mcpauth.config.ConfigException;
+import dev.mcpauth.config.ConfigSources;
 import dev.mcpauth.config.Durations;
+import dev.mcpauth.config.FileSections;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.Verifiers;
+import dev.mcpauth.policy.ScopeHierarchy;
 import dev.mcpauth.token.AccessToken;
 import dev.mcpauth.token.IssuerDiscovery;
 import dev.mcpauth.token.TokenRejected;
@@ -130,6 +133,7 @@ public final class DoctorCommand implements Callable<Integer> {
             }
             checks.add(sampleToken(auth, resource));
         }
+        checks.add(policy());
         checks.add(port());
         print(checks);
         return checks.stream().anyMatch(c -> c.status() == Status.FAIL) ? Main.EXIT_FAILURE : 0;
@@ -153,6 +157,25 @@ public final class DoctorCommand implements Callable<Integer> {
         } catch (ConfigException | IllegalArgumentException e) {
             checks.add(Check.fail("config", e.getMessage(), "fix the setting named above (flag, MCP_AUTH_* variable, .env or mcp-auth.yaml)"));
             return null;
+        }
+    }
+
+    /** The config file's policy: implications without a cycle, conditions that compile, limits that limit something. */
+    private Check policy() {
+        if (!(spec.root().commandLine().getDefaultValueProvider() instanceof EnvDefaultProvider defaults)) {
+            return Check.skip("policy", "no configuration sources");
+        }
+        try {
+            ConfigSources sources = defaults.sources();
+            ScopeHierarchy implies = FileSections.implies(sources, Map.of());
+            List<String> parts = new ArrayList<>();
+            implies.implies().forEach((broader, narrower) -> parts.add(broader + " implies " + String.join(" ", new java.util.TreeSet<>(narrower))));
+            FileSections.conditions(sources).forEach((tool, c) ->
+                    parts.add(tool + " when " + c.source() + (c.claimsOnly() ? " (claims only: also hides it from lists)" : "")));
+            FileSections.rateLimits(sources).forEach(l -> parts.add("rate limit " + l.name() + " on " + l.tools() + ": " + l.describe()));
+            return Check.pass("policy", parts.isEmpty() ? "scopes only (no implications, conditions or rate limits)" : String.join("; ", parts));
+        } catch (ConfigException e) {
+            return Check.fail("policy", e.getMessage(), "serve refuses this policy too: fix the key named above in mcp-auth.yaml");
         }
     }
 

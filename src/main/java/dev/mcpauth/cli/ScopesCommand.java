@@ -4,7 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.nimbusds.jwt.JWTParser;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Condition;
+import dev.mcpauth.policy.Policy;
+import dev.mcpauth.policy.PolicyRequest;
+import dev.mcpauth.policy.RateLimit;
+import dev.mcpauth.token.AccessToken;
 import dev.mcpauth.token.AccessTokenClaims;
 import dev.mcpauth.tools.BuiltinTools;
 import java.io.PrintWriter;
@@ -23,9 +27,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code mcp-auth scopes}: which scopes each tool needs, and what a token may call. */
 @Command(name = "scopes", mixinStandardHelpOptions = true, addMethodSubcommands = false,
-        description = {"Show every built-in tool and tool rule with the scopes it needs (built-in defaults, the config file's policy, and --tool-scope).",
-                "With --token, also whether that token's scopes allow each (the token is decoded, not verified)."})
+        description = {"Show every built-in tool and tool rule with the scopes it needs (built-in defaults, the config file's policy, and --tool-scope), "
+                + "the scope implications, the conditions on claims and arguments, and the rate limits.",
+                "With --token, also whether that token's scopes (with the implications) and claims allow each (the token is decoded, not verified)."})
 public final class ScopesCommand implements Callable<Integer> {
+
+    /** Read before parsing by {@link EnvDefaultProvider}, which takes the policy section from it. */
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML) whose policy to show. Default: ./mcp-auth.yaml when present. Env: MCP_AUTH_CONFIG.")
+    java.nio.file.Path config;
 
     @Mixin
     PolicyOptions policyOptions;
@@ -42,17 +51,26 @@ public final class ScopesCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GatewayConfig.Policy configured = policyOptions.toPolicy(((EnvDefaultProvider) spec.root().commandLine().getDefaultValueProvider()).sources());
-        ScopePolicy policy = BuiltinTools.defaultPolicy().with(configured.toolScopes()).withDefaultScopes(configured.defaultScopes());
-        Set<String> granted = token == null ? null : tokenScopes();
+        Policy policy = Policy.of(BuiltinTools.defaultPolicy().with(configured.toolScopes()).withDefaultScopes(configured.defaultScopes()),
+                configured.implies(), configured.conditions(), configured.rateLimits());
+        AccessToken caller = token == null ? null : decodedToken();
+        Set<String> granted = caller == null ? null : caller.scopes();
         Set<String> names = new TreeSet<>(BuiltinTools.DEFAULT_SCOPES.keySet());
         names.addAll(configured.toolScopes().keySet());
+        names.addAll(configured.conditions().keySet());
         List<Map<String, Object>> rows = new ArrayList<>();
         for (String tool : names) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("tool", tool);
             row.put("scopes", new TreeSet<>(policy.requiredScopes(tool)));
-            if (granted != null) {
-                row.put("allowed", policy.permits(tool, granted));
+            Condition condition = policy.condition(tool).orElse(null);
+            if (condition != null) {
+                row.put("when", condition.source());
+                row.put("when_reads", condition.claimsOnly() ? "claims" : "claims and arguments");
+            }
+            if (caller != null) {
+                // As a list decides: scopes with the implications, and a condition on claims alone.
+                row.put("allowed", policy.visible(caller, PolicyRequest.Kind.TOOL, tool));
             }
             rows.add(row);
         }
@@ -60,7 +78,9 @@ public final class ScopesCommand implements Callable<Integer> {
         if (json) {
             Map<String, Object> doc = new LinkedHashMap<>();
             doc.put("tools", rows);
-            doc.put("default_scopes", new TreeSet<>(policy.defaultScopes()));
+            doc.put("default_scopes", new TreeSet<>(policy.scopes().defaultScopes()));
+            doc.put("implies", policy.hierarchy().implies());
+            doc.put("rate_limits", policy.rateLimits().stream().map(ScopesCommand::limitRow).toList());
             if (granted != null) {
                 doc.put("token_scopes", new TreeSet<>(granted));
             }
@@ -68,7 +88,9 @@ public final class ScopesCommand implements Callable<Integer> {
         } else {
             printTable(out, rows, granted != null);
             out.println();
-            out.println("Tools no rule names need: " + (policy.defaultScopes().isEmpty() ? "(any valid token)" : String.join(" ", new TreeSet<>(policy.defaultScopes()))));
+            out.println("Tools no rule names need: " + (policy.scopes().defaultScopes().isEmpty() ? "(any valid token)"
+                    : String.join(" ", new TreeSet<>(policy.scopes().defaultScopes()))));
+            printRules(out, policy, rows);
             if (granted != null) {
                 out.println("Token scopes: " + (granted.isEmpty() ? "(none)" : String.join(" ", new TreeSet<>(granted))) + "  (decoded, not verified)");
             }
@@ -76,9 +98,29 @@ public final class ScopesCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Set<String> tokenScopes() {
+    private static Map<String, Object> limitRow(RateLimit limit) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("name", limit.name());
+        row.put("tools", limit.tools());
+        row.put("limit", limit.describe());
+        return row;
+    }
+
+    private static void printRules(PrintWriter out, Policy policy, List<Map<String, Object>> rows) {
+        policy.hierarchy().implies().forEach((broader, narrower) ->
+                out.println("Scope " + broader + " implies: " + String.join(" ", new TreeSet<>(narrower))));
+        for (Map<String, Object> r : rows) {
+            if (r.containsKey("when")) {
+                out.println("Condition on " + r.get("tool") + " (reads " + r.get("when_reads") + "): " + r.get("when")
+                        + ("claims".equals(r.get("when_reads")) ? "" : "  (checked per call)"));
+            }
+        }
+        policy.rateLimits().forEach(l -> out.println("Rate limit " + l.name() + " on " + l.tools() + ": " + l.describe()));
+    }
+
+    private AccessToken decodedToken() {
         try {
-            return AccessTokenClaims.toAccessToken(JWTParser.parse(TokenInput.read(token, System.in)).getJWTClaimsSet().toJSONObject(), null).scopes();
+            return AccessTokenClaims.toAccessToken(JWTParser.parse(TokenInput.read(token, System.in)).getJWTClaimsSet().toJSONObject(), null);
         } catch (java.text.ParseException e) {
             throw new CliFailure("--token is not a JWT: " + e.getMessage(), Main.EXIT_USAGE);
         }

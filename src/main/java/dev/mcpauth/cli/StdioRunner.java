@@ -9,7 +9,7 @@ import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.modern.ModernServer;
 import dev.mcpauth.modern.StdioModernLane;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.resource.ProtectedResourceMetadata;
 import dev.mcpauth.token.TokenRejected;
 import dev.mcpauth.token.TokenVerifier;
@@ -49,7 +49,7 @@ final class StdioRunner {
         } catch (TokenRejected e) {
             throw new CliFailure("the stdio token was rejected (" + e.reason().errorCode() + "): " + e.description());
         }
-        ScopePolicy policy = ToolSources.policy(config);
+        Policy policy = ToolSources.policy(config);
         ProtectedResourceMetadata metadata = new ProtectedResourceMetadata(URI.create(resourceUrl),
                 config.jwt().issuer() == null ? List.of() : List.of(URI.create(config.jwt().issuer())), Set.of(), "mcp-auth gateway", null);
         try (ToolSources tools = ToolSources.start(config, policy, resourceUrl, metadata);

@@ -1,6 +1,9 @@
 package dev.mcpauth.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpauth.policy.Condition;
+import dev.mcpauth.policy.RateLimit;
+import dev.mcpauth.policy.ScopeHierarchy;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +18,18 @@ import java.util.Set;
  * <pre>
  * policy:
  *   default-scopes: [mcp:tools]          # for tools no rule names
+ *   implies:                             # a broader scope implies narrower ones (MCP 2026-07-28)
+ *     admin: [files:write, commands:execute]
+ *     files:write: files:read
  *   tools:
  *     list_files: read:files             # a string (space separated) or a list
  *     "fs__*": [read:files]
+ *     write_file:                        # the long form: scopes, and a CEL condition over claims and args
+ *       scopes: files:write
+ *       when: 'args.path.startsWith("/srv/" + claims.sub)'
+ *       message: "you may only write under /srv/your-name"
+ *   rate-limits:
+ *     - {name: fs-calls, tools: "fs__*", per: subject, calls: 60, window: 1m, concurrent: 4}
  * upstreams:
  *   - name: fs
  *     command: [npx, -y, "@modelcontextprotocol/server-filesystem", /srv/data]
@@ -48,7 +60,12 @@ public final class FileSections {
     public static final Map<String, ConfigSchema.Shape> SECTIONS = Map.of(
             "policy", new ConfigSchema.Mapping(Map.of(
                     "default-scopes", SCOPES,
-                    "tools", TOOL_RULES)),
+                    "implies", new ConfigSchema.Entries("broader scopes", new ConfigSchema.Values("the narrower scopes it implies")),
+                    "tools", new ConfigSchema.Entries("tool names (or patterns such as 'fs__*')", new ConfigSchema.ValuesOrMapping(
+                            new ConfigSchema.Values("a scope string or a list of scopes"),
+                            new ConfigSchema.Mapping(Map.of("scopes", SCOPES, "when", ONE, "message", ONE)))),
+                    "rate-limits", new ConfigSchema.ListOf(new ConfigSchema.Mapping(Map.of(
+                            "name", ONE, "tools", ONE, "per", ONE, "calls", ONE, "window", ONE, "concurrent", ONE))))),
             "upstreams", new ConfigSchema.ListOf(new ConfigSchema.Mapping(Map.of(
                     "name", ONE,
                     "command", new ConfigSchema.Values("a command line or a list of its words"),
@@ -69,9 +86,25 @@ public final class FileSections {
     private FileSections() {
     }
 
-    /** Tool rules of the {@code policy} section (empty when absent). */
+    /** Tool rules of the {@code policy} section (empty when absent); a rule with only a condition names no scopes. */
     public static Map<String, Set<String>> toolScopes(ConfigSources sources) {
         return sources.section("policy").map(p -> scopeMap("policy.tools", p.get("tools"))).orElse(Map.of());
+    }
+
+    /** {@code policy.implies}: broader scope → the narrower scopes it implies; a cycle is refused, naming it. */
+    public static ScopeHierarchy implies(ConfigSources sources, Map<String, Set<String>> fromFlags) {
+        JsonNode node = sources.section("policy").map(p -> p.get("implies")).orElse(null);
+        return PolicySections.implies("policy.implies", node, fromFlags);
+    }
+
+    /** The {@code when} conditions of {@code policy.tools}, compiled (a bad expression is refused with its position). */
+    public static Map<String, Condition> conditions(ConfigSources sources) {
+        return PolicySections.conditions("policy.tools", sources.section("policy").map(p -> p.get("tools")).orElse(null));
+    }
+
+    /** {@code policy.rate-limits}. */
+    public static List<RateLimit> rateLimits(ConfigSources sources) {
+        return PolicySections.rateLimits("policy.rate-limits", sources.section("policy").map(p -> p.get("rate-limits")).orElse(null));
     }
 
     public static Set<String> defaultScopes(ConfigSources sources) {
@@ -161,7 +194,17 @@ public final class FileSections {
         if (!node.isObject()) {
             throw new ConfigException(where + " must map tool names (or patterns) to scopes");
         }
-        node.fields().forEachRemaining(e -> rules.put(e.getKey(), scopes(where + "." + e.getKey(), e.getValue())));
+        node.fields().forEachRemaining(e -> {
+            JsonNode value = e.getValue();
+            if (value != null && value.isObject()) {
+                // The long form {scopes, when, message}: without scopes, the rule adds a condition and leaves the scopes be.
+                if (value.has("scopes")) {
+                    rules.put(e.getKey(), scopes(where + "." + e.getKey() + ".scopes", value.get("scopes")));
+                }
+            } else {
+                rules.put(e.getKey(), scopes(where + "." + e.getKey(), value));
+            }
+        });
         return rules;
     }
 

@@ -1,5 +1,8 @@
 package dev.mcpauth.config;
 
+import dev.mcpauth.policy.Condition;
+import dev.mcpauth.policy.RateLimit;
+import dev.mcpauth.policy.ScopeHierarchy;
 import dev.mcpauth.tools.CommandAllowlist;
 import java.net.URI;
 import java.nio.file.Path;
@@ -120,8 +123,23 @@ public record GatewayConfig(
     public record JwtChecks(String issuer, Set<String> extraAudiences, boolean clientIdAsAudience, Duration clockSkew) {
     }
 
-    /** Per-tool scope rules on top of the built-in defaults. */
-    public record Policy(Map<String, Set<String>> toolScopes, Set<String> defaultScopes) {
+    /**
+     * Per-tool scope rules on top of the built-in defaults, and what goes beyond flat scopes: which scopes imply which,
+     * conditions on claims and arguments (compiled, by tool name or pattern), and per-caller rate limits.
+     */
+    public record Policy(Map<String, Set<String>> toolScopes, Set<String> defaultScopes, ScopeHierarchy implies,
+                         Map<String, Condition> conditions, List<RateLimit> rateLimits) {
+
+        public Policy {
+            implies = implies == null ? ScopeHierarchy.NONE : implies;
+            conditions = conditions == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(conditions));
+            rateLimits = rateLimits == null ? List.of() : List.copyOf(rateLimits);
+        }
+
+        /** Flat scope rules only. */
+        public Policy(Map<String, Set<String>> toolScopes, Set<String> defaultScopes) {
+            this(toolScopes, defaultScopes, ScopeHierarchy.NONE, Map.of(), List.of());
+        }
     }
 
     /**

@@ -13,6 +13,9 @@ public final class Exchanges {
     /** The request body, read once (size-limited) and parsed as JSON, for the policy and the MCP transport. */
     public static final AttachmentKey<JsonRpcBody> JSON_RPC_BODY = AttachmentKey.create(JsonRpcBody.class);
 
+    /** Set (true) once the per-tool policy admitted every call in the body and charged its rate limits. */
+    public static final AttachmentKey<Boolean> POLICY_ADMITTED = AttachmentKey.create(Boolean.class);
+
     /**
      * Who the caller is for per-subject limits: the token's issuer and subject, whatever client it used (one person
      * with many clients is still one subject); empty without a token.

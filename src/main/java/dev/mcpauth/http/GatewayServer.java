@@ -15,7 +15,7 @@ import dev.mcpauth.modern.ModernMcpHandler;
 import dev.mcpauth.modern.ModernMethodGate;
 import dev.mcpauth.modern.ModernProtocol;
 import dev.mcpauth.modern.ModernServer;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.resource.AuditLog;
 import dev.mcpauth.resource.BearerAuthHandler;
 import dev.mcpauth.resource.Challenge;
@@ -96,7 +96,7 @@ public final class GatewayServer {
         this.verifier = authServer == null ? configured : Verifiers.seeingRevocations(configured, authServer.revocations());
         String upgradeEndpoint = config.scopeUpgradeEndpoint() != null ? config.scopeUpgradeEndpoint()
                 : authServer != null ? authServer.scopeUpgradeEndpoint() : null;
-        ScopePolicy policy = ToolSources.policy(config);
+        Policy policy = ToolSources.policy(config);
         this.metadata = new ProtectedResourceMetadata(URI.create(resourceUrl), authorizationServers(),
                 scopesSupported(policy), "mcp-auth gateway", null);
         try {
@@ -148,7 +148,7 @@ public final class GatewayServer {
         }
     }
 
-    private HttpHandler chain(HttpHandler transport, ScopePolicy policy, Challenge challenge) {
+    private HttpHandler chain(HttpHandler transport, Policy policy, Challenge challenge) {
         AuditLog audit = new AuditLog();
         AllowedOrigins origins = AllowedOrigins.defaults(URI.create(baseUrl), BoundServer.isLoopback(config.listener().host()))
                 .plus(config.edge().allowedOrigins());
@@ -185,6 +185,16 @@ public final class GatewayServer {
                 .resources(resourceUrl)
                 .autoApprove(embedded.autoApprove())
                 .registrationsPerMinute(embedded.registrationsPerMinute());
+        if (!config.policy().implies().isEmpty()) {
+            // The AS must be able to grant the broader scopes of policy.implies (files:write lets a client call a
+            // files:read tool at /mcp); a client asking for no scope still gets only the demo scopes.
+            Map<String, String> scopes = new LinkedHashMap<>(AuthServerConfig.DEMO_SCOPES);
+            config.policy().implies().implies().forEach((broader, narrower) -> {
+                scopes.putIfAbsent(broader, "Everything these allow: " + String.join(", ", new TreeSet<>(narrower)));
+                narrower.forEach(n -> scopes.putIfAbsent(n, n));
+            });
+            builder.scopesSupported(scopes).defaultScopes(AuthServerConfig.DEMO_SCOPES.keySet());
+        }
         if (embedded.secret() != null) {
             builder.sharedSecret(new String(embedded.secret(), java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -215,10 +225,14 @@ public final class GatewayServer {
         return uris;
     }
 
-    private Set<String> scopesSupported(ScopePolicy policy) {
+    private Set<String> scopesSupported(Policy policy) {
         Set<String> scopes = new TreeSet<>();
-        policy.rules().values().forEach(scopes::addAll);
-        scopes.addAll(policy.defaultScopes());
+        policy.scopes().rules().values().forEach(scopes::addAll);
+        scopes.addAll(policy.scopes().defaultScopes());
+        policy.hierarchy().implies().forEach((broader, narrower) -> {
+            scopes.add(broader);
+            scopes.addAll(narrower);
+        });
         if (authServer != null) {
             scopes.addAll(authServer.config().scopesSupported().keySet());
         }

@@ -3,7 +3,7 @@ package dev.mcpauth.http;
 import dev.mcpauth.cli.VersionProvider;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.mcp.ToolCatalog;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.resource.ProtectedResourceMetadata;
 import dev.mcpauth.tools.BuiltinTools;
 import dev.mcpauth.tools.BuiltinToolsConfig;
@@ -32,22 +32,24 @@ public final class ToolSources implements AutoCloseable {
     }
 
     /**
-     * The per-tool scope rules: built-in defaults, each upstream's rules (named as the gateway exposes its tools),
-     * then the operator's rules, which win.
+     * The policy: per-tool scope rules (built-in defaults, each upstream's rules named as the gateway exposes its
+     * tools, then the operator's rules, which win), the scope hierarchy, the conditions and the rate limits.
      */
-    public static ScopePolicy policy(GatewayConfig config) {
+    public static Policy policy(GatewayConfig config) {
         Map<String, Set<String>> rules = new LinkedHashMap<>();
         for (UpstreamSpec spec : specs(config)) {
             GatewayConfig.UpstreamConfig u = config.upstreams().stream().filter(c -> c.name().equals(spec.name())).findFirst().orElseThrow();
             u.toolScopes().forEach((tool, scopes) -> rules.put(spec.exposedName(tool), scopes));
         }
         rules.putAll(config.policy().toolScopes());
-        return BuiltinTools.defaultPolicy().with(rules).withDefaultScopes(config.policy().defaultScopes());
+        GatewayConfig.Policy configured = config.policy();
+        return Policy.of(BuiltinTools.defaultPolicy().with(rules).withDefaultScopes(configured.defaultScopes()),
+                configured.implies(), configured.conditions(), configured.rateLimits());
     }
 
     /** Builds the catalog and starts the upstreams (waiting for each one's first connection attempt). */
     @SuppressWarnings("unchecked")
-    public static ToolSources start(GatewayConfig config, ScopePolicy policy, String resourceUrl, ProtectedResourceMetadata metadata)
+    public static ToolSources start(GatewayConfig config, Policy policy, String resourceUrl, ProtectedResourceMetadata metadata)
             throws InterruptedException {
         ToolCatalog catalog = new ToolCatalog();
         if (config.tools().enabled()) {

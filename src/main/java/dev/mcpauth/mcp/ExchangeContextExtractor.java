@@ -21,11 +21,14 @@ public final class ExchangeContextExtractor implements McpTransportContextExtrac
     public static final String PROTOCOL_VERSION_KEY = "mcp-protocol-version";
     public static final String USER_AGENT_KEY = "user-agent";
     public static final String REMOTE_ADDRESS_KEY = "remote-address";
+    /** Present (true) when the HTTP edge's policy check admitted this request and charged its rate limits. */
+    public static final String EDGE_ADMITTED_KEY = "dev.mcpauth.policy-admitted";
 
     @Override
     public McpTransportContext extract(HttpServerExchange exchange) {
         Map<String, Object> values = new HashMap<>();
         putIfPresent(values, AccessToken.CONTEXT_KEY, exchange.getAttachment(Exchanges.ACCESS_TOKEN));
+        putIfPresent(values, EDGE_ADMITTED_KEY, exchange.getAttachment(Exchanges.POLICY_ADMITTED));
         putIfPresent(values, SESSION_ID_KEY, exchange.getRequestHeaders().getFirst(HttpHeaders.MCP_SESSION_ID));
         putIfPresent(values, PROTOCOL_VERSION_KEY, exchange.getRequestHeaders().getFirst(HttpHeaders.PROTOCOL_VERSION));
         putIfPresent(values, USER_AGENT_KEY, exchange.getRequestHeaders().getFirst(Headers.USER_AGENT));
@@ -38,6 +41,15 @@ public final class ExchangeContextExtractor implements McpTransportContextExtrac
     /** The caller's token from a transport context, or null when the request carried none (no-auth mode). */
     public static AccessToken accessToken(McpTransportContext context) {
         return context != null && context.get(AccessToken.CONTEXT_KEY) instanceof AccessToken token ? token : null;
+    }
+
+    /** The context of a request the HTTP chain authenticated (and, when it did, the policy admitted). */
+    public static McpTransportContext forExchange(HttpServerExchange exchange) {
+        AccessToken token = exchange.getAttachment(Exchanges.ACCESS_TOKEN);
+        if (token == null || exchange.getAttachment(Exchanges.POLICY_ADMITTED) == null) {
+            return forToken(token);
+        }
+        return McpTransportContext.create(Map.of(AccessToken.CONTEXT_KEY, token, EDGE_ADMITTED_KEY, Boolean.TRUE));
     }
 
     /** A context holding just a token (stdio, tests). */

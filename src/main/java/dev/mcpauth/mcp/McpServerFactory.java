@@ -1,7 +1,7 @@
 package dev.mcpauth.mcp;
 
 import dev.mcpauth.http.Json;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
@@ -17,7 +17,7 @@ import java.time.Clock;
 import java.util.Objects;
 
 /**
- * Builds the SDK's MCP server over a transport from the gateway's {@link ToolCatalog} and {@link ScopePolicy}: one
+ * Builds the SDK's MCP server over a transport from the gateway's {@link ToolCatalog} and {@link Policy}: one
  * spec per catalog tool, prompt, resource and resource template (each guarded by its invoker), every list filtered
  * to what the caller's scopes permit, and the sets kept in step with the catalog ({@code list_changed}). The SDK
  * filters {@code tools/list} itself; the other lists are narrowed on the reply path ({@link CallerLists}).
@@ -41,12 +41,12 @@ public final class McpServerFactory {
     /**
      * @param scopeUpgradeEndpoint where a client can obtain more scopes (named in insufficient-scope errors); may be null
      */
-    public McpServerFactory(ToolCatalog catalog, ScopePolicy policy, String serverName, String serverVersion,
+    public McpServerFactory(ToolCatalog catalog, Policy policy, String serverName, String serverVersion,
             String scopeUpgradeEndpoint) {
         this(catalog, policy, serverName, serverVersion, scopeUpgradeEndpoint, Clock.systemUTC());
     }
 
-    public McpServerFactory(ToolCatalog catalog, ScopePolicy policy, String serverName, String serverVersion,
+    public McpServerFactory(ToolCatalog catalog, Policy policy, String serverName, String serverVersion,
             String scopeUpgradeEndpoint, Clock clock) {
         this.catalog = Objects.requireNonNull(catalog);
         this.serverName = Objects.requireNonNull(serverName);

@@ -1,6 +1,7 @@
 package dev.mcpauth.mcp;
 
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
+import dev.mcpauth.policy.PolicyRequest;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
@@ -22,7 +23,7 @@ public final class PromptInvoker {
     private final PromptCatalog catalog;
     private final ScopeGuard guard;
 
-    public PromptInvoker(ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint, Clock clock) {
+    public PromptInvoker(ToolCatalog catalog, Policy policy, String scopeUpgradeEndpoint, Clock clock) {
         this.catalog = catalog.promptCatalog();
         this.guard = new ScopeGuard(Objects.requireNonNull(policy), scopeUpgradeEndpoint, clock);
     }
@@ -38,7 +39,7 @@ public final class PromptInvoker {
 
     public McpSchema.GetPromptResult get(McpTransportContext context, McpSchema.GetPromptRequest request) {
         String name = request.name();
-        AccessToken token = guard.authorize(context, "prompt", name);
+        AccessToken token = guard.authorize(context, PolicyRequest.of(PolicyRequest.Kind.PROMPT, name, request.arguments()));
         CatalogPrompt prompt = catalog.find(name).orElseThrow(() -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
                 .message("Unknown prompt: " + name).build());
         try {

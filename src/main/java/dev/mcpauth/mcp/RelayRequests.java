@@ -3,6 +3,7 @@ package dev.mcpauth.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.policy.PolicyRequest;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -53,7 +54,7 @@ final class RelayRequests {
         Object target;
         if ("ref/prompt".equals(type)) {
             String name = ref.path("name").asText("");
-            guard.authorize(context, "prompt", name);
+            guard.authorize(context, PolicyRequest.prompt(name, null));
             CatalogPrompt prompt = catalog.promptCatalog().find(name).orElseThrow(() -> invalid("Unknown prompt: " + name));
             target = prompt.handler();
             if (target instanceof SessionRelay.Relayed relayed) {
@@ -91,13 +92,13 @@ final class RelayRequests {
         if (template) {
             for (CatalogResourceTemplate t : resources.templates()) {
                 if (t.uriTemplate().equals(uri)) {
-                    guard.authorize(context, "resource", t.policyName().apply(uri));
+                    guard.authorize(context, PolicyRequest.resource(t.policyName().apply(uri), uri));
                     return t.reader();
                 }
             }
         }
         ResourceCatalog.Route route = resources.route(uri).orElse(null);
-        guard.authorize(context, "resource", route == null ? uri : route.policyName());
+        guard.authorize(context, PolicyRequest.resource(route == null ? uri : route.policyName(), uri));
         if (route == null) {
             throw McpError.builder(ResourceInvoker.RESOURCE_NOT_FOUND).message("Resource not found: " + uri).build();
         }

@@ -1,6 +1,7 @@
 package dev.mcpauth.mcp;
 
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
+import dev.mcpauth.policy.PolicyRequest;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
@@ -28,7 +29,7 @@ public final class ResourceInvoker {
     private final ResourceCatalog catalog;
     private final ScopeGuard guard;
 
-    public ResourceInvoker(ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint, Clock clock) {
+    public ResourceInvoker(ToolCatalog catalog, Policy policy, String scopeUpgradeEndpoint, Clock clock) {
         this.catalog = catalog.resourceCatalog();
         this.guard = new ScopeGuard(Objects.requireNonNull(policy), scopeUpgradeEndpoint, clock);
     }
@@ -52,7 +53,7 @@ public final class ResourceInvoker {
     public McpSchema.ReadResourceResult read(McpTransportContext context, McpSchema.ReadResourceRequest request) {
         String uri = request.uri();
         ResourceCatalog.Route route = catalog.route(uri).orElse(null);
-        AccessToken token = guard.authorize(context, "resource", route == null ? uri : route.policyName());
+        AccessToken token = guard.authorize(context, PolicyRequest.resource(route == null ? uri : route.policyName(), uri));
         if (route == null) {
             throw McpError.builder(RESOURCE_NOT_FOUND).message("Resource not found: " + uri + " (no upstream lists it or has a template matching it)")
                     .data(Map.of("uri", uri)).build();

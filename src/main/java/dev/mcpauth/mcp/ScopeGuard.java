@@ -1,7 +1,8 @@
 package dev.mcpauth.mcp;
 
 import dev.mcpauth.policy.Decision;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
+import dev.mcpauth.policy.PolicyRequest;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
@@ -14,70 +15,104 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link ScopePolicy} check inside the MCP servers, shared by tools, prompts and resources: defence in depth over
- * the HTTP layer, and the only guard on stdio. Denials are JSON-RPC errors carrying the same fields as the HTTP 403
- * body. A request without a token (no-auth mode) holds no scopes.
+ * The {@link Policy} check inside the MCP servers, shared by tools, prompts and resources: defence in depth over
+ * the HTTP layer, and the only guard on stdio. Denials are JSON-RPC errors carrying the same fields as the HTTP 403 /
+ * 429 body. A request without a token (no-auth mode) holds no scopes. A request the HTTP edge already admitted
+ * ({@link ExchangeContextExtractor#EDGE_ADMITTED_KEY}) is checked again but not charged against the rate limits twice.
  */
 final class ScopeGuard {
 
+    /** JSON-RPC error code for a call refused by a per-caller rate limit (the 429 of the JSON-RPC layer). */
+    static final int RATE_LIMITED = -32029;
+
     private static final Logger log = LoggerFactory.getLogger(ScopeGuard.class);
 
-    private final ScopePolicy policy;
+    private final Policy policy;
     private final String scopeUpgradeEndpoint;
     private final Clock clock;
 
-    ScopeGuard(ScopePolicy policy, String scopeUpgradeEndpoint, Clock clock) {
+    ScopeGuard(Policy policy, String scopeUpgradeEndpoint, Clock clock) {
         this.policy = policy;
         this.scopeUpgradeEndpoint = scopeUpgradeEndpoint;
         this.clock = clock;
     }
 
-    /** Whether a list shows the entry the policy knows as {@code policyName} to this caller. */
+    /** Whether a list shows the entry the policy knows as {@code policyName} to this caller (a list's kind does not matter). */
     boolean permits(McpTransportContext context, String policyName) {
         AccessToken token = ExchangeContextExtractor.accessToken(context);
         if (token != null && token.isExpired(clock.instant())) {
             return false;
         }
-        return policy.permits(policyName, token == null ? Set.of() : token.scopes());
+        return policy.visible(token, PolicyRequest.Kind.TOOL, policyName);
     }
 
-    /** Whether the policy asks any scope for {@code policyName} (a list showing it then depends on who asks). */
+    /** Whether a list showing {@code policyName} depends on who asks. */
     boolean restricted(String policyName) {
-        return !policy.requiredScopes(policyName).isEmpty();
+        return policy.dependsOnCaller(policyName);
     }
 
     /**
-     * The caller's token (null without authentication) if it may use the {@code kind} ("tool", "prompt", "resource")
-     * the policy knows as {@code policyName}; otherwise throws the JSON-RPC error to answer with.
+     * The caller's token (null without authentication) if it may get the prompt or read the resource {@code request}
+     * names; otherwise throws the JSON-RPC error to answer with.
      */
-    AccessToken authorize(McpTransportContext context, String kind, String policyName) {
+    AccessToken authorize(McpTransportContext context, PolicyRequest request) {
+        admit(context, request).release();
+        return ExchangeContextExtractor.accessToken(context);
+    }
+
+    /**
+     * The allowed decision for {@code request}, holding the call's place among the caller's concurrent calls until
+     * {@link Decision#release()}; otherwise throws the JSON-RPC error to answer with.
+     */
+    Decision admit(McpTransportContext context, PolicyRequest request) {
         AccessToken token = ExchangeContextExtractor.accessToken(context);
         if (token != null && token.isExpired(clock.instant())) {
             throw expired(token);
         }
-        Set<String> granted = token == null ? Set.of() : token.scopes();
-        Decision decision = policy.decide(policyName, granted);
+        boolean admittedAtEdge = context != null && Boolean.TRUE.equals(context.get(ExchangeContextExtractor.EDGE_ADMITTED_KEY));
+        Decision decision = policy.decide(token, admittedAtEdge ? request.recheck() : request);
         if (!decision.allowed()) {
+            String kind = request.kind().word();
             log.info("{} denied: principal={} client={} {}={} reason={}", kind, principal(token),
-                    token == null ? null : token.clientId(), kind, policyName, decision.reason());
-            throw insufficientScope(kind, decision, granted);
+                    token == null ? null : token.clientId(), kind, request.name(), decision.reason());
+            throw denied(kind, decision, token == null ? Set.of() : token.scopes());
         }
-        return token;
+        return decision;
     }
 
-    private McpError insufficientScope(String kind, Decision decision, Set<String> granted) {
+    private McpError denied(String kind, Decision decision, Set<String> granted) {
         Map<String, Object> data = new LinkedHashMap<>();
-        data.put("error", "insufficient_scope");
-        data.put("required_scope", String.join(" ", decision.required()));
-        data.put("token_scopes", String.join(" ", new TreeSet<>(granted)));
-        if (scopeUpgradeEndpoint != null) {
-            data.put("scope_upgrade_endpoint", scopeUpgradeEndpoint);
+        switch (decision.outcome()) {
+            case CONDITION_FAILED -> {
+                // The rule's own words and no scope hint: no scope would help.
+                data.put("error", "access_denied");
+                data.put("error_description", decision.message());
+                data.put(kind, decision.tool());
+                return McpError.builder(ToolInvoker.INSUFFICIENT_SCOPE)
+                        .message("Access denied: " + kind + " '" + decision.tool() + "': " + decision.message()).data(data).build();
+            }
+            case RATE_LIMITED -> {
+                data.put("error", "rate_limited");
+                data.put("error_description", decision.message());
+                data.put("limit", decision.limit());
+                data.put("retry_after", decision.retryAfterSeconds());
+                data.put(kind, decision.tool());
+                return McpError.builder(RATE_LIMITED).message("Rate limited: " + decision.message()).data(data).build();
+            }
+            default -> {
+                data.put("error", "insufficient_scope");
+                data.put("required_scope", String.join(" ", decision.required()));
+                data.put("token_scopes", String.join(" ", new TreeSet<>(granted)));
+                if (scopeUpgradeEndpoint != null) {
+                    data.put("scope_upgrade_endpoint", scopeUpgradeEndpoint);
+                }
+                return McpError.builder(ToolInvoker.INSUFFICIENT_SCOPE)
+                        .message("Insufficient scope: " + kind + " '" + decision.tool() + "' requires scope " + String.join(" ", decision.sufficient())
+                                + ", which the token does not grant")
+                        .data(data)
+                        .build();
+            }
         }
-        return McpError.builder(ToolInvoker.INSUFFICIENT_SCOPE)
-                .message("Insufficient scope: " + kind + " '" + decision.tool() + "' requires scope " + String.join(" ", decision.missing())
-                        + ", which the token does not grant")
-                .data(data)
-                .build();
     }
 
     private static McpError expired(AccessToken token) {

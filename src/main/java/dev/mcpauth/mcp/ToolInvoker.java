@@ -1,6 +1,8 @@
 package dev.mcpauth.mcp;
 
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Decision;
+import dev.mcpauth.policy.Policy;
+import dev.mcpauth.policy.PolicyRequest;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
@@ -10,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a catalog tool for one {@code tools/call}: checks the caller's token against the {@link ScopePolicy} again
+ * Runs a catalog tool for one {@code tools/call}: checks the caller's token against the {@link Policy} again
  * (defence in depth over the HTTP layer, and the only guard on stdio), then the tool's handler. Denials are JSON-RPC
  * errors carrying the same fields as the HTTP 403 body; arguments that do not match the tool's input schema, and a tool
  * that throws, become {@code isError} results (SEP-1303: the model can read them and correct its call).
@@ -28,11 +30,11 @@ public final class ToolInvoker {
     private final ScopeGuard guard;
     private final ToolSchemas schemas;
 
-    public ToolInvoker(ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint, Clock clock) {
+    public ToolInvoker(ToolCatalog catalog, Policy policy, String scopeUpgradeEndpoint, Clock clock) {
         this(catalog, policy, scopeUpgradeEndpoint, clock, new ToolSchemas());
     }
 
-    public ToolInvoker(ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint, Clock clock, ToolSchemas schemas) {
+    public ToolInvoker(ToolCatalog catalog, Policy policy, String scopeUpgradeEndpoint, Clock clock, ToolSchemas schemas) {
         this.catalog = catalog;
         this.guard = new ScopeGuard(policy, scopeUpgradeEndpoint, clock);
         this.schemas = schemas;
@@ -47,8 +49,16 @@ public final class ToolInvoker {
     }
 
     public McpSchema.CallToolResult call(McpTransportContext context, McpSchema.CallToolRequest request) {
+        Decision decision = guard.admit(context, PolicyRequest.tool(request.name(), request.arguments()));
+        try {
+            return run(context, ExchangeContextExtractor.accessToken(context), request);
+        } finally {
+            decision.release();
+        }
+    }
+
+    private McpSchema.CallToolResult run(McpTransportContext context, AccessToken token, McpSchema.CallToolRequest request) {
         String name = request.name();
-        AccessToken token = guard.authorize(context, "tool", name);
         CatalogTool tool = catalog.find(name).orElseThrow(() -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
                 .message("Unknown tool: " + name).build());
         // Arguments and structured results are checked here, not by the SDK, so that every front (both protocol eras,

@@ -10,7 +10,7 @@ import dev.mcpauth.mcp.CatalogResourceTemplate;
 import dev.mcpauth.mcp.PromptInvoker;
 import dev.mcpauth.mcp.ResourceInvoker;
 import dev.mcpauth.mcp.ToolCatalog;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -34,7 +34,7 @@ final class ModernFeatures {
     private final PromptInvoker prompts;
     private final ResourceInvoker resources;
 
-    ModernFeatures(ModernServer server, ToolCatalog catalog, ScopePolicy policy, String scopeUpgradeEndpoint) {
+    ModernFeatures(ModernServer server, ToolCatalog catalog, Policy policy, String scopeUpgradeEndpoint) {
         this.server = server;
         this.catalog = catalog;
         this.prompts = new PromptInvoker(catalog, policy, scopeUpgradeEndpoint, Clock.systemUTC());

@@ -50,7 +50,7 @@ public final class ModernMcpHandler implements HttpHandler {
             IoThreadSend.send(exchange, java.nio.ByteBuffer.allocate(0));
             return;
         }
-        McpTransportContext context = ExchangeContextExtractor.forToken(exchange.getAttachment(Exchanges.ACCESS_TOKEN));
+        McpTransportContext context = ExchangeContextExtractor.forExchange(exchange);
         if (ModernProtocol.SUBSCRIPTIONS_LISTEN.equals(message.path("method").asText())) {
             listen(exchange, message, context);
             return;

@@ -9,7 +9,7 @@ import dev.mcpauth.http.Json;
 import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.mcp.ToolInvoker;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -31,7 +31,7 @@ public final class ModernServer implements AutoCloseable {
     private static final ObjectMapper JSON = Json.mapper();
 
     private final ToolCatalog catalog;
-    private final ScopePolicy policy;
+    private final Policy policy;
     private final ToolInvoker invoker;
     private final ModernFeatures features;
     private final ObjectNode serverInfo;
@@ -42,7 +42,7 @@ public final class ModernServer implements AutoCloseable {
      * @param scopeUpgradeEndpoint where a client gets more scopes (named in insufficient-scope errors); may be null
      * @param listTtl              how long a client may cache {@code tools/list} and {@code server/discover}
      */
-    public ModernServer(ToolCatalog catalog, ScopePolicy policy, String serverName, String serverVersion, String scopeUpgradeEndpoint,
+    public ModernServer(ToolCatalog catalog, Policy policy, String serverName, String serverVersion, String scopeUpgradeEndpoint,
             Duration listTtl) {
         this.catalog = Objects.requireNonNull(catalog);
         this.policy = Objects.requireNonNull(policy);
@@ -110,7 +110,7 @@ public final class ModernServer implements AutoCloseable {
         ArrayNode tools = result.putArray("tools");
         boolean dependsOnCaller = false;
         for (CatalogTool tool : catalog.tools()) {
-            dependsOnCaller |= !policy.requiredScopes(tool.name()).isEmpty();
+            dependsOnCaller |= policy.dependsOnCaller(tool.name());
             if (invoker.visible(context, tool.tool())) {
                 tools.add(JSON.<JsonNode>valueToTree(tool.tool()));
             }

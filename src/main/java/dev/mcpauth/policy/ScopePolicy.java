@@ -1,13 +1,9 @@
 package dev.mcpauth.policy;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * Which scopes each tool needs. Rules map a tool name, or a glob pattern ({@code *} any run of characters,
@@ -17,25 +13,13 @@ import java.util.regex.Pattern;
  */
 public final class ScopePolicy {
 
-    private record Rule(String pattern, Pattern regex, Set<String> scopes, int specificity) {
-    }
-
-    private final Map<String, Set<String>> exact;
-    private final List<Rule> patterns;
+    private final NameRules<Set<String>> rules;
     private final Set<String> defaultScopes;
 
     private ScopePolicy(Map<String, Set<String>> rules, Set<String> defaultScopes) {
-        this.exact = new LinkedHashMap<>();
-        this.patterns = new ArrayList<>();
-        rules.forEach((name, scopes) -> {
-            Set<String> copy = Set.copyOf(new TreeSet<>(scopes));
-            if (isPattern(name)) {
-                patterns.add(new Rule(name, globToRegex(name), copy, literalPrefixLength(name)));
-            } else {
-                exact.put(name, copy);
-            }
-        });
-        patterns.sort(Comparator.comparingInt(Rule::specificity).reversed());
+        Map<String, Set<String>> sorted = new LinkedHashMap<>();
+        rules.forEach((name, scopes) -> sorted.put(name, Set.copyOf(new TreeSet<>(scopes))));
+        this.rules = new NameRules<>(sorted);
         this.defaultScopes = Set.copyOf(defaultScopes);
     }
 
@@ -59,66 +43,24 @@ public final class ScopePolicy {
 
     /** Every rule, exact names first, as configured. */
     public Map<String, Set<String>> rules() {
-        Map<String, Set<String>> all = new LinkedHashMap<>(exact);
-        patterns.forEach(r -> all.put(r.pattern(), r.scopes()));
-        return all;
+        return rules.all();
     }
 
     public Set<String> defaultScopes() {
         return defaultScopes;
     }
 
-    /** The scopes a token needs to call {@code tool}. */
+    /** The scopes a token needs to call {@code tool}, as the rules name them (before any scope hierarchy). */
     public Set<String> requiredScopes(String tool) {
-        Set<String> scopes = exact.get(tool);
-        if (scopes != null) {
-            return scopes;
-        }
-        for (Rule rule : patterns) {
-            if (rule.regex().matcher(tool).matches()) {
-                return rule.scopes();
-            }
-        }
-        return defaultScopes;
+        return rules.find(tool).orElse(defaultScopes);
     }
 
+    /** Flat scopes only: every required scope literally held. {@link Policy#decide} applies the hierarchy too. */
     public Decision decide(String tool, Set<String> grantedScopes) {
-        return Decision.of(tool, requiredScopes(tool), grantedScopes);
+        return Decision.ofScopes(PolicyRequest.Kind.TOOL, tool, requiredScopes(tool), grantedScopes, ScopeHierarchy.NONE);
     }
 
     public boolean permits(String tool, Set<String> grantedScopes) {
         return grantedScopes.containsAll(requiredScopes(tool));
-    }
-
-    private static boolean isPattern(String name) {
-        return name.indexOf('*') >= 0 || name.indexOf('?') >= 0;
-    }
-
-    private static int literalPrefixLength(String glob) {
-        int i = 0;
-        while (i < glob.length() && glob.charAt(i) != '*' && glob.charAt(i) != '?') {
-            i++;
-        }
-        return i;
-    }
-
-    private static Pattern globToRegex(String glob) {
-        StringBuilder regex = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (char c : glob.toCharArray()) {
-            if (c == '*' || c == '?') {
-                if (!literal.isEmpty()) {
-                    regex.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                regex.append(c == '*' ? ".*" : ".");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (!literal.isEmpty()) {
-            regex.append(Pattern.quote(literal.toString()));
-        }
-        return Pattern.compile(regex.toString());
     }
 }

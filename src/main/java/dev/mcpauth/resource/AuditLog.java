@@ -30,12 +30,13 @@ public final class AuditLog {
 
     /** A tool call was allowed or denied by the policy; both are audited at INFO. */
     public void toolDecision(AccessToken token, Decision decision, String transport) {
-        log.info("event=tool_call decision={} subject={} client={} tool={} reason={} transport={}",
+        log.info("event=tool_call decision={} subject={} client={} tool={} reason={}{} transport={}",
                 decision.allowed() ? "allow" : "deny",
                 value(token == null ? null : token.principal()),
                 value(token == null ? null : token.clientId()),
                 value(decision.tool()),
                 value(decision.reason()),
+                decision.limit() == null ? "" : " limit=" + value(decision.limit()),
                 value(transport));
     }
 

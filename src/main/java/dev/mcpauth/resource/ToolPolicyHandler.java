@@ -5,7 +5,8 @@ import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
 import dev.mcpauth.policy.Decision;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
+import dev.mcpauth.policy.PolicyRequest;
 import dev.mcpauth.token.AccessToken;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -26,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * Per-tool authorization at the HTTP edge, before the MCP SDK sees the request: every {@code tools/call},
  * {@code prompts/get}, {@code resources/read}, {@code resources/subscribe|unsubscribe} and {@code completion/complete}
  * in a POSTed body (each message of a batch) is checked against the
- * {@link ScopePolicy}, a prompt under its name and a resource under its policy name (which the catalog knows). A denial answers
- * {@code 403} with {@code error="insufficient_scope"} and the scopes to re-authorize with, so standard MCP clients
- * run step-up authorization (MCP authorization, "Scope Challenge Handling"). Every decision is audited.
+ * {@link Policy}, a prompt under its name and a resource under its policy name (which the catalog knows), with the call's
+ * arguments. Missing scopes answer {@code 403} with {@code error="insufficient_scope"} and the narrowest scopes to
+ * re-authorize with, so standard MCP clients run step-up authorization (MCP authorization, "Scope Challenge
+ * Handling"); a failed condition or an exhausted rate limit answers as {@link PolicyRefusals} says. Every decision is
+ * audited. An admitted request holds its places among the caller's concurrent calls until the exchange completes.
  * Needs {@link Exchanges#ACCESS_TOKEN} and {@link Exchanges#JSON_RPC_BODY} from the handlers before it.
  */
 public final class ToolPolicyHandler implements HttpHandler {
@@ -43,23 +46,23 @@ public final class ToolPolicyHandler implements HttpHandler {
     private static final String OFFLINE_ACCESS = "offline_access";
     private static final Logger LOG = LoggerFactory.getLogger(ToolPolicyHandler.class);
 
-    private final ScopePolicy policy;
+    private final Policy policy;
     private final Challenge challenge;
     private final AuditLog audit;
     private final UnaryOperator<String> resourcePolicyName;
     private final HttpHandler next;
 
     /** One guarded request: what it uses ("tool", "prompt", "resource") and the name the policy knows that by. */
-    private record Use(String kind, String policyName, String shown) {
+    private record Use(String kind, String policyName, String shown, PolicyRequest request) {
     }
 
     /** Resources are checked under their bare URI (no upstream renames them). */
-    public ToolPolicyHandler(ScopePolicy policy, Challenge challenge, AuditLog audit, HttpHandler next) {
+    public ToolPolicyHandler(Policy policy, Challenge challenge, AuditLog audit, HttpHandler next) {
         this(policy, challenge, audit, UnaryOperator.identity(), next);
     }
 
     /** @param resourcePolicyName the policy name of a resource URI (e.g. {@code fs__file:///x} for a prefixed upstream) */
-    public ToolPolicyHandler(ScopePolicy policy, Challenge challenge, AuditLog audit, UnaryOperator<String> resourcePolicyName, HttpHandler next) {
+    public ToolPolicyHandler(Policy policy, Challenge challenge, AuditLog audit, UnaryOperator<String> resourcePolicyName, HttpHandler next) {
         this.resourcePolicyName = Objects.requireNonNull(resourcePolicyName);
         this.policy = Objects.requireNonNull(policy);
         this.challenge = Objects.requireNonNull(challenge);
@@ -98,23 +101,50 @@ public final class ToolPolicyHandler implements HttpHandler {
                 uses.add(use);
             }
         }
+        List<Decision> admitted = new ArrayList<>();
         List<Decision> denied = new ArrayList<>();
         List<Use> deniedUses = new ArrayList<>();
         SortedSet<String> required = new TreeSet<>();
         for (Use use : uses) {
-            Decision decision = policy.decide(use.policyName(), token.scopes());
+            Decision decision = policy.decide(token, use.request());
             audit.toolDecision(token, decision, "http");
             required.addAll(decision.required());
+            (decision.allowed() ? admitted : denied).add(decision);
             if (!decision.allowed()) {
-                denied.add(decision);
                 deniedUses.add(use);
             }
         }
         if (!denied.isEmpty()) {
-            insufficientScope(exchange, token, denied.get(0), deniedUses.get(0), required);
+            admitted.forEach(Decision::release);
+            refuse(exchange, token, denied, deniedUses, required);
             return;
         }
+        if (!admitted.isEmpty()) {
+            exchange.putAttachment(Exchanges.POLICY_ADMITTED, Boolean.TRUE);
+            exchange.addExchangeCompleteListener((done, nextListener) -> {
+                admitted.forEach(Decision::release);
+                nextListener.proceed();
+            });
+        }
         next.handleRequest(exchange);
+    }
+
+    /** Missing scopes come first (a step-up may fix them); then a failed condition; then a rate limit. */
+    private void refuse(HttpServerExchange exchange, AccessToken token, List<Decision> denied, List<Use> uses, SortedSet<String> required) {
+        for (Decision.Outcome outcome : List.of(Decision.Outcome.INSUFFICIENT_SCOPE, Decision.Outcome.CONDITION_FAILED, Decision.Outcome.RATE_LIMITED)) {
+            for (int i = 0; i < denied.size(); i++) {
+                Decision decision = denied.get(i);
+                if (decision.outcome() != outcome) {
+                    continue;
+                }
+                switch (outcome) {
+                    case INSUFFICIENT_SCOPE -> insufficientScope(exchange, token, decision, uses.get(i), required, denied);
+                    case CONDITION_FAILED -> PolicyRefusals.conditionFailed(exchange, uses.get(i).kind(), uses.get(i).shown(), decision);
+                    default -> PolicyRefusals.rateLimited(exchange, uses.get(i).kind(), uses.get(i).shown(), decision);
+                }
+                return;
+            }
+        }
     }
 
     /**
@@ -126,17 +156,19 @@ public final class ToolPolicyHandler implements HttpHandler {
         switch (method) {
             case TOOLS_CALL, PROMPTS_GET -> {
                 String name = required(params.path("name"), method + " needs params.name, the name as a string");
-                return new Use(TOOLS_CALL.equals(method) ? "tool" : "prompt", name, name);
+                JsonNode arguments = params.path("arguments").isObject() ? params.path("arguments") : null;
+                return TOOLS_CALL.equals(method) ? new Use("tool", name, name, PolicyRequest.tool(name, arguments))
+                        : new Use("prompt", name, name, PolicyRequest.prompt(name, arguments));
             }
             case RESOURCES_READ -> {
                 String uri = required(params.path("uri"), method + " needs params.uri, the resource's URI as a string");
-                return new Use("resource", resourcePolicyName.apply(uri), uri);
+                return resource(uri);
             }
             // These name what they use only when well formed; a malformed one names nothing and is left to the front,
             // which refuses it in the words of its own era (-32602, or 404 where the era has no such method).
             case RESOURCES_SUBSCRIBE, RESOURCES_UNSUBSCRIBE -> {
                 String uri = params.path("uri").asText("");
-                return uri.isEmpty() ? null : new Use("resource", resourcePolicyName.apply(uri), uri);
+                return uri.isEmpty() ? null : resource(uri);
             }
             case COMPLETION_COMPLETE -> {
                 JsonNode ref = params.path("ref");
@@ -145,12 +177,17 @@ public final class ToolPolicyHandler implements HttpHandler {
                 if (named.isEmpty() || !("ref/prompt".equals(type) || "ref/resource".equals(type))) {
                     return null;
                 }
-                return "ref/prompt".equals(type) ? new Use("prompt", named, named) : new Use("resource", resourcePolicyName.apply(named), named);
+                return "ref/prompt".equals(type) ? new Use("prompt", named, named, PolicyRequest.prompt(named, null)) : resource(named);
             }
             default -> {
                 return null;
             }
         }
+    }
+
+    private Use resource(String uri) {
+        String policyName = resourcePolicyName.apply(uri);
+        return new Use("resource", policyName, uri, PolicyRequest.resource(policyName, uri));
     }
 
     private static String required(JsonNode value, String problem) {
@@ -161,12 +198,15 @@ public final class ToolPolicyHandler implements HttpHandler {
     }
 
     /**
-     * 403 with the step-up set: what the token holds plus everything the calls in this request need, so that
+     * 403 with the step-up set: what the token holds plus the narrowest scopes the refused calls lack, so that
      * re-authorizing does not drop scopes the client already uses (MCP authorization, "Server Scope Management").
      */
-    private void insufficientScope(HttpServerExchange exchange, AccessToken token, Decision first, Use use, SortedSet<String> required) {
-        SortedSet<String> stepUp = new TreeSet<>(token.scopes());
-        stepUp.addAll(required);
+    private void insufficientScope(HttpServerExchange exchange, AccessToken token, Decision first, Use use, SortedSet<String> required,
+                                   List<Decision> denied) {
+        SortedSet<String> wanted = new TreeSet<>(token.scopes());
+        denied.forEach(d -> wanted.addAll(d.sufficient()));
+        // The narrowest scopes that suffice: a scope another one in the set implies adds nothing (MCP 2026-07-28).
+        SortedSet<String> stepUp = policy.hierarchy().narrowest(wanted);
         stepUp.remove(OFFLINE_ACCESS);
         String description = capitalized(use.kind()) + " '" + use.shown() + "' needs scope " + String.join(" ", first.required())
                 + " but the token lacks " + String.join(" ", first.missing())

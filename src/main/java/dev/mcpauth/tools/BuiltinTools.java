@@ -2,6 +2,7 @@ package dev.mcpauth.tools;
 
 import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCatalog;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.ScopePolicy;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,7 +41,7 @@ public final class BuiltinTools {
      * @param policy                    the policy that guards calls (shown by {@code list_tool_scopes})
      * @param protectedResourceMetadata the RFC 9728 document returned by {@code get_oauth_metadata}
      */
-    public static List<CatalogTool> create(BuiltinToolsConfig config, ToolCatalog catalog, ScopePolicy policy, ServerInfo serverInfo,
+    public static List<CatalogTool> create(BuiltinToolsConfig config, ToolCatalog catalog, Policy policy, ServerInfo serverInfo,
                                            Supplier<Map<String, Object>> protectedResourceMetadata) {
         FileTools files = new FileTools(config.filesRoot());
         List<CatalogTool> tools = new ArrayList<>(files.tools());

@@ -6,7 +6,8 @@ import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCall;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.policy.Decision;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
+import dev.mcpauth.policy.PolicyRequest;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.time.Clock;
@@ -33,7 +34,7 @@ public final class ServerTools {
 
     private final ServerInfo info;
     private final ToolCatalog catalog;
-    private final ScopePolicy policy;
+    private final Policy policy;
     private final Supplier<Map<String, Object>> protectedResourceMetadata;
     private final Clock clock;
     private final Instant startedAt;
@@ -43,11 +44,11 @@ public final class ServerTools {
      * @param policy                    the policy that guards every call
      * @param protectedResourceMetadata the RFC 9728 document the server publishes at /.well-known/oauth-protected-resource
      */
-    public ServerTools(ServerInfo info, ToolCatalog catalog, ScopePolicy policy, Supplier<Map<String, Object>> protectedResourceMetadata) {
+    public ServerTools(ServerInfo info, ToolCatalog catalog, Policy policy, Supplier<Map<String, Object>> protectedResourceMetadata) {
         this(info, catalog, policy, protectedResourceMetadata, Clock.systemUTC());
     }
 
-    public ServerTools(ServerInfo info, ToolCatalog catalog, ScopePolicy policy, Supplier<Map<String, Object>> protectedResourceMetadata,
+    public ServerTools(ServerInfo info, ToolCatalog catalog, Policy policy, Supplier<Map<String, Object>> protectedResourceMetadata,
                        Clock clock) {
         this.info = info;
         this.catalog = catalog;
@@ -137,7 +138,8 @@ public final class ServerTools {
         Set<String> granted = call.caller().scopes();
         List<Map<String, Object>> tools = new ArrayList<>();
         for (CatalogTool tool : catalog.tools()) {
-            Decision decision = policy.decide(tool.name(), granted);
+            // A listing: the caller's scopes (with the hierarchy) and claims-only conditions, nothing charged.
+            Decision decision = policy.decide(call.caller(), PolicyRequest.listing(PolicyRequest.Kind.TOOL, tool.name()));
             Map<String, Object> described = new LinkedHashMap<>();
             described.put("name", tool.name());
             described.put("title", tool.tool().title());

@@ -59,7 +59,7 @@ class ConfigKeysCliTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(withoutWarnings(run.err())).isEqualTo("mcp-auth: " + config + ":2:3: unknown key 'toolz' in policy; did you mean 'tools'?"
-                + " (policy takes: default-scopes, tools)");
+                + " (policy takes: default-scopes, implies, rate-limits, tools)");
     }
 
     @Test

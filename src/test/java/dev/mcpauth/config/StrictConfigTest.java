@@ -50,7 +50,7 @@ class StrictConfigTest {
         String message = error("port: 8001\npolicy:\n  toolz:\n    add_numbers: admin\n", null);
 
         assertThat(message).isEqualTo(dir.resolve("mcp-auth.yaml") + ":3:3: unknown key 'toolz' in policy; did you mean 'tools'?"
-                + " (policy takes: default-scopes, tools)");
+                + " (policy takes: default-scopes, implies, rate-limits, tools)");
     }
 
     @Test
@@ -70,9 +70,12 @@ class StrictConfigTest {
     @Test
     void wrongValueTypesAreErrorsNamingTheKey() throws Exception {
         assertThat(error("issuer: [https://a.example, https://b.example]\n", null)).contains(":1:1: 'issuer' must be one value").contains("not a list");
+        // A rule may be a mapping (the long form with scopes, when and message), so a misspelt key in it is named.
         assertThat(error("policy:\n  tools:\n    add_numbers: {scope: admin}\n", null))
-                .contains(":3:5: 'policy.tools.add_numbers' must be a scope string or a list of scopes, not a mapping");
-        assertThat(error("policy: [tools]\n", null)).contains("'policy' must be a mapping of default-scopes, tools");
+                .contains(":3:19: unknown key 'scope' in policy.tools.add_numbers; did you mean 'scopes'?");
+        assertThat(error("policy:\n  tools:\n    add_numbers: {scopes: {admin: yes}}\n", null))
+                .contains("'policy.tools.add_numbers.scopes' must be a scope string or a list of scopes, not a mapping");
+        assertThat(error("policy: [tools]\n", null)).contains("'policy' must be a mapping of default-scopes, implies, rate-limits, tools");
         assertThat(load("audience: [a, b]\nallowed-host: x.example\n", null).lookup("audience")).hasValue("a,b");
     }
 

@@ -80,7 +80,7 @@ class DoctorCommandTest {
         Run run = doctor("--issuer", issuer, "--port", String.valueOf(freePort), "--token", token("http://127.0.0.1:" + freePort + "/mcp"), "--json");
         assertThat(run.exit).as(run.out).isZero();
         assertThat(run.json().path("ok").asBoolean()).isTrue();
-        assertThat(statuses(run)).containsExactly("config=PASS", "issuer=PASS", "jwks=PASS", "token=PASS", "port=PASS");
+        assertThat(statuses(run)).containsExactly("config=PASS", "issuer=PASS", "jwks=PASS", "token=PASS", "policy=PASS", "port=PASS");
         assertThat(run.out).contains("1 signing key(s) at " + issuer + "/jwks").contains("sub=alice");
     }
 
@@ -138,7 +138,7 @@ class DoctorCommandTest {
         java.nio.file.Files.writeString(yaml, "issuer: " + issuer + "\nport: 0\n");
         Run run = doctor("--config", yaml.toString(), "--json");
         assertThat(run.exit).as(run.out).isZero();
-        assertThat(statuses(run)).containsExactly("config=PASS", "issuer=PASS", "jwks=PASS", "token=SKIP", "port=PASS");
+        assertThat(statuses(run)).containsExactly("config=PASS", "issuer=PASS", "jwks=PASS", "token=SKIP", "policy=PASS", "port=PASS");
     }
 
     private record Run(int exit, String out) {

@@ -8,6 +8,7 @@ import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.Verifiers;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.support.TestGateway;
 import dev.mcpauth.token.TokenVerifier;
@@ -138,7 +139,7 @@ class AdvertisedCapabilitiesTest {
             GatewayConfig config = TestGateway.config(new GatewayConfig.SharedSecret(TestGateway.SECRET.getBytes(StandardCharsets.UTF_8)), root, false);
             TokenVerifier verifier = Verifiers.forConfig(config.auth(), config.jwt(), gateway.mcpUrl(), null, null);
             String token = gateway.token();
-            McpServerFactory factory = new McpServerFactory(gateway.server.catalog(), ScopePolicy.of(Map.of(), Set.of()), "mcp-auth", "test", null);
+            McpServerFactory factory = new McpServerFactory(gateway.server.catalog(), Policy.of(ScopePolicy.of(Map.of(), Set.of())), "mcp-auth", "test", null);
 
             // First run: what initialize advertises. Second run: each capability's method in a fresh session.
             JsonNode capabilities = stdio(factory, verifier, token, List.of()).get(1).at("/result/capabilities");

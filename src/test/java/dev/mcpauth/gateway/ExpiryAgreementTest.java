@@ -9,6 +9,7 @@ import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.Verifiers;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.support.TestGateway;
 import dev.mcpauth.token.TokenMinter;
@@ -73,7 +74,7 @@ class ExpiryAgreementTest {
         String input = TestGateway.initializeBody() + "\n{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
                 + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n";
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        McpServerFactory factory = new McpServerFactory(gateway.server.catalog(), ScopePolicy.of(Map.of(), Set.of()), "mcp-auth", "test", null);
+        McpServerFactory factory = new McpServerFactory(gateway.server.catalog(), Policy.of(ScopePolicy.of(Map.of(), Set.of())), "mcp-auth", "test", null);
         new StdioFront(factory, () -> verifier.verify(token), new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out,
                 Duration.ofSeconds(10)).run();
         for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {

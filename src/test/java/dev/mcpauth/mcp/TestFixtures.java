@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.http.Exchanges;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.ScopePolicy;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.client.McpClient;
@@ -33,10 +34,10 @@ import java.util.function.Consumer;
 /** Real parts for the MCP tests: a catalog of small tools, a policy, tokens, and an Undertow server on loopback. */
 final class TestFixtures {
 
-    static final ScopePolicy POLICY = ScopePolicy.of(Map.of(
+    static final Policy POLICY = Policy.of(ScopePolicy.of(Map.of(
             "echo", Set.of("tools:read"),
             "explode", Set.of("tools:read"),
-            "admin_*", Set.of("admin")), Set.of());
+            "admin_*", Set.of("admin")), Set.of()));
 
     static final AccessToken ALICE = token("alice", Set.of("tools:read"), Instant.now().plusSeconds(3600));
     static final AccessToken ROOT = token("root", Set.of("tools:read", "admin"), Instant.now().plusSeconds(3600));

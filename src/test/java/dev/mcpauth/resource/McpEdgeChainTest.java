@@ -10,6 +10,7 @@ import dev.mcpauth.http.OriginCheck;
 import dev.mcpauth.http.RequestLimits;
 import dev.mcpauth.http.TestHttp;
 import dev.mcpauth.http.VirtualThreadDispatch;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.ScopePolicy;
 import io.undertow.server.HttpHandler;
 import java.net.URI;
@@ -33,7 +34,7 @@ class McpEdgeChainTest {
                 java.util.List.of(URI.create(TestTokens.ISSUER)), Set.of("mcp:basic", "tools:write"), "test", null);
         Challenge challenge = new Challenge(prm.metadataUrl(), Set.of("mcp:basic"));
         AllowedOrigins origins = AllowedOrigins.defaults(URI.create(TestTokens.RESOURCE), true);
-        ScopePolicy policy = ScopePolicy.of(Map.of("write", Set.of("tools:write")), Set.of("mcp:basic"));
+        Policy policy = Policy.of(ScopePolicy.of(Map.of("write", Set.of("tools:write")), Set.of("mcp:basic")));
         AuditLog audit = new AuditLog();
         return new AccessLog(
                 new RequestLimits(16, 64 * 1024,

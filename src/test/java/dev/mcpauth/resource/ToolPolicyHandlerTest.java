@@ -7,6 +7,7 @@ import dev.mcpauth.http.JsonRpcBodyReader;
 import dev.mcpauth.http.LogCapture;
 import dev.mcpauth.http.TestHttp;
 import dev.mcpauth.http.VirtualThreadDispatch;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.ScopePolicy;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -24,8 +25,8 @@ class ToolPolicyHandlerTest {
     static final String UPGRADE = "https://as.example.com/authorize";
 
     private final TestTokens tokens = new TestTokens();
-    private final ScopePolicy policy = ScopePolicy.of(
-            Map.of("fs__write", Set.of("tools:write"), "fs__*", Set.of("tools:read")), Set.of("mcp:basic"));
+    private final Policy policy = Policy.of(ScopePolicy.of(
+            Map.of("fs__write", Set.of("tools:write"), "fs__*", Set.of("tools:read")), Set.of("mcp:basic")));
     private final Challenge challenge = new Challenge("mcp", URI.create(METADATA), Set.of("mcp:basic"), URI.create(UPGRADE));
     private TestHttp http;
 

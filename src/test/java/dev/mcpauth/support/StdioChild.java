@@ -38,10 +38,22 @@ public final class StdioChild implements AutoCloseable {
 
     /** Starts the gateway on stdio with a token holding {@code scopes}. */
     public static StdioChild start(String... scopes) throws IOException {
-        String token = TokenMinter.withSecret(SECRET.getBytes(StandardCharsets.UTF_8)).token()
-                .subject("carol").audience("http://127.0.0.1:8001/mcp").scope(scopes).ttl(Duration.ofMinutes(10)).mint();
+        return startWith(token("carol", List.of(scopes), java.util.Map.of()));
+    }
+
+    /** A token the stdio child accepts: {@code subject}, {@code scopes} and extra {@code claims}. */
+    public static String token(String subject, List<String> scopes, java.util.Map<String, Object> claims) {
+        TokenMinter.Draft draft = TokenMinter.withSecret(SECRET.getBytes(StandardCharsets.UTF_8)).token()
+                .subject(subject).clientId("stdio-client").audience("http://127.0.0.1:8001/mcp").scopes(scopes).ttl(Duration.ofMinutes(10));
+        claims.forEach(draft::claim);
+        return draft.mint();
+    }
+
+    /** Starts {@code serve --stdio --secret ... MORE} with {@code token} in {@code MCP_AUTH_TOKEN}. */
+    public static StdioChild startWith(String token, String... more) throws IOException {
         List<String> cmd = new ArrayList<>(List.of(JarProcess.java(), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "dev.mcpauth.cli.Main", "serve", "--stdio", "--secret", SECRET));
+        cmd.addAll(List.of(more));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().keySet().removeIf(k -> k.startsWith("MCP_AUTH_"));
         pb.environment().put("MCP_AUTH_TOKEN", token);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCatalog;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.ScopePolicy;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 import java.nio.file.Path;
@@ -84,7 +85,7 @@ class BuiltinToolsTest {
     }
 
     private List<CatalogTool> create(BuiltinToolsConfig config, ToolCatalog catalog) {
-        return BuiltinTools.create(config, catalog, BuiltinTools.defaultPolicy(), info,
+        return BuiltinTools.create(config, catalog, Policy.of(BuiltinTools.defaultPolicy()), info,
                 () -> Map.of("resource", "http://127.0.0.1:8080/mcp"));
     }
 }

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCall;
 import dev.mcpauth.mcp.ToolCatalog;
-import dev.mcpauth.policy.ScopePolicy;
+import dev.mcpauth.policy.Policy;
 import dev.mcpauth.support.MutableClock;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -37,7 +37,7 @@ class ServerToolsTest {
     @TempDir
     Path root;
     ToolCatalog catalog = new ToolCatalog();
-    ScopePolicy policy = BuiltinTools.defaultPolicy().with(Map.of("upstream__*", Set.of("upstream:use")));
+    Policy policy = Policy.of(BuiltinTools.defaultPolicy().with(Map.of("upstream__*", Set.of("upstream:use"))));
     MutableClock clock = new MutableClock(NOW);
     ServerTools server;
 
