@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Remembers verdicts so the common case costs one SHA-256 and one lookup. Accepted tokens are kept until
@@ -28,9 +27,28 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
 
     public static final int DEFAULT_MAX_REJECTED_ENTRIES = 1_000;
 
-    private record Accepted(AccessToken token, Instant until, int bytes) {
+    /**
+     * The one verification's outcome, shared by the callers that waited for it: an accepted token, or the failure
+     * every one of them rethrows. A failure is a value, not a failed future: Caffeine logs a failed load at WARNING
+     * with its stack trace, and a refused token is routine, not an error of the cache.
+     */
+    private record Accepted(AccessToken token, Instant until, int bytes, Exception failure) {
+        static Accepted failed(Exception failure) {
+            return new Accepted(null, Instant.MIN, 0, failure);
+        }
+
         boolean goodAt(Instant now) {
-            return now.isBefore(until) && !token.isExpired(now);
+            return failure == null && now.isBefore(until) && !token.isExpired(now);
+        }
+
+        AccessToken tokenOrThrow() throws TokenRejected {
+            if (failure instanceof TokenRejected rejected) {
+                throw new TokenRejected(rejected.reason(), rejected.description());
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            return token;
         }
     }
 
@@ -65,7 +83,8 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
                 .ticker(ticker)
                 .maximumWeight(maxBytes)
                 .<TokenDigest, Accepted>weigher((key, entry) -> entry.bytes())
-                .expireAfter(Expiry.creating((TokenDigest key, Accepted entry) -> Duration.between(clock.instant(), entry.until())))
+                .expireAfter(Expiry.creating((TokenDigest key, Accepted entry) -> entry.failure() != null ? Duration.ZERO
+                        : Duration.between(clock.instant(), entry.until())))
                 .buildAsync();
         this.rejected = Caffeine.newBuilder()
                 .ticker(ticker)
@@ -86,7 +105,7 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
         TokenDigest key = TokenDigest.of(token);
         Instant now = clock.instant();
         CompletableFuture<Accepted> known = accepted.getIfPresent(key);
-        if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
+        if (known != null && known.isDone()) {
             // Expiry is checked on every hit: a cached token is never used past its exp or the cache bound.
             if (known.join().goodAt(now)) {
                 return known.join().token();
@@ -105,35 +124,24 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
         CompletableFuture<Accepted> mine = new CompletableFuture<>();
         CompletableFuture<Accepted> shared = accepted.get(key, (k, executor) -> mine);
         if (shared != mine) {
-            return awaitVerdict(shared).token();
+            // Waits as long as the delegate call does (the delegate bounds its own time).
+            return shared.join().tokenOrThrow();
         }
+        Accepted verdict;
         try {
-            Accepted verified = verifyAndRemember(token, key);
-            mine.complete(verified);
-            return verified.token();
-        } catch (TokenRejected | RuntimeException | Error e) {
-            // A failed future leaves the cache by itself; the callers waiting on it get this same verdict.
-            mine.completeExceptionally(e);
+            verdict = verifyAndRemember(token, key);
+        } catch (TokenRejected | RuntimeException e) {
+            verdict = Accepted.failed(e);
+        } catch (Error e) {
+            mine.complete(Accepted.failed(new IllegalStateException("token verification failed", e)));
+            accepted.asMap().remove(key, mine);
             throw e;
         }
-    }
-
-    /** Waits as long as the delegate call does (the delegate bounds its own time); a rejection is this caller's too. */
-    private static Accepted awaitVerdict(CompletableFuture<Accepted> running) throws TokenRejected {
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof TokenRejected rejected) {
-                throw new TokenRejected(rejected.reason(), rejected.description());
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw e;
+        mine.complete(verdict);
+        if (verdict.failure() != null) {
+            accepted.asMap().remove(key, mine);
         }
+        return verdict.tokenOrThrow();
     }
 
     /** One hash and one lookup, never the delegate: an entry past its bound or {@code exp} is not known valid. */
@@ -143,7 +151,7 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
             return false;
         }
         CompletableFuture<Accepted> known = accepted.getIfPresent(TokenDigest.of(token));
-        return known != null && known.isDone() && !known.isCompletedExceptionally() && known.join().goodAt(clock.instant());
+        return known != null && known.isDone() && known.join().goodAt(clock.instant());
     }
 
     private Accepted verifyAndRemember(String token, TokenDigest key) throws TokenRejected {
@@ -163,7 +171,7 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
         if (verified.acceptedUntil() != null && verified.acceptedUntil().isBefore(until)) {
             until = verified.acceptedUntil();
         }
-        return new Accepted(verified, until, TokenCacheWeight.of(verified));
+        return new Accepted(verified, until, TokenCacheWeight.of(verified), null);
     }
 
     private static long nanos(Instant instant) {
