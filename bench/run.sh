@@ -75,10 +75,10 @@ if [ "$build" = 1 ]; then
   log "building (mvn -Pbench package -DskipTests)"
   mvn -B -q -Pbench package -DskipTests >&2
 fi
-[ -f target/test-classes/META-INF/BenchmarkList ] || {
+[ "$scale_only" = 1 ] || [ -f target/test-classes/META-INF/BenchmarkList ] || {
   log "target/ holds no JMH benchmarks (built without -Pbench): run once without --no-build"; exit 2; }
 mvn -B -q -o -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
-jar="$root/target/mcp-auth.jar"
+jar="${MCP_AUTH_JAR:-$root/target/mcp-auth.jar}"
 cp="$jar:$root/target/test-classes:$(cat target/bench-classpath.txt)"
 # Bench JVMs run from the test classpath, which holds logback-test.xml (audit and access lines at INFO): make them
 # log exactly as `serve` does, or the auth-off comparison measures logging, not authentication.
