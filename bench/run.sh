@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# mcp-auth benchmark suite: bench/run.sh [--quick] [--no-build]
+# mcp-auth benchmark suite: bench/run.sh [--quick] [--no-build] [--scale-only]
 # Builds what it needs, starts every server on loopback, runs bounded wrk loads, JMH, start-up and memory
 # probes, stops everything it started, and prints one table. Never part of `mvn verify` or CI.
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 bench="$root/bench"
-quick=0 build=1
+quick=0 build=1 scale_only=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-build) build=0 ;;
+    --scale-only) scale_only=1 ;;
     -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench: unknown argument $arg (use --quick, --no-build)" >&2; exit 2 ;;
+    *) echo "bench: unknown argument $arg (use --quick, --no-build, --scale-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -36,6 +37,9 @@ else
   warm=20 warm_max=60 dur=15 rounds=3 pair_rounds=6 mem_round=60 jmh_args=(-f 1 -wi 3 -w 2s -i 5 -r 2s) flood_n=5000
 fi
 threads=2 conns=32 startup_runs=10
+# The scale rows (#18): distinct tokens rotating through the token cache, and connection counts through the request
+# queue. Every wrk connection comes from one loopback address, so the gateway runs without its per-address cap.
+scale_tokens="1 1000 20000 100000" scale_conns="8 32 128 512 1024"
 secret="bench-shared-secret-at-least-32-bytes-long"
 
 log() { echo "bench: $*" >&2; }
@@ -71,10 +75,10 @@ if [ "$build" = 1 ]; then
   log "building (mvn -Pbench package -DskipTests)"
   mvn -B -q -Pbench package -DskipTests >&2
 fi
-[ -f target/test-classes/META-INF/BenchmarkList ] || {
+[ "$scale_only" = 1 ] || [ -f target/test-classes/META-INF/BenchmarkList ] || {
   log "target/ holds no JMH benchmarks (built without -Pbench): run once without --no-build"; exit 2; }
 mvn -B -q -o -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
-jar="$root/target/mcp-auth.jar"
+jar="${MCP_AUTH_JAR:-$root/target/mcp-auth.jar}"
 cp="$jar:$root/target/test-classes:$(cat target/bench-classpath.txt)"
 # Bench JVMs run from the test classpath, which holds logback-test.xml (audit and access lines at INFO): make them
 # log exactly as `serve` does, or the auth-off comparison measures logging, not authentication.
@@ -98,7 +102,7 @@ trap 'exit 130' INT TERM
 
 base="http://$host:$port"
 mcp="$base/mcp"
-"$java" -cp "$cp" dev.mcpauth.bench.BenchTokens "$work/tokens" "$mcp" "$secret" "$flood_n"
+"$java" -cp "$cp" dev.mcpauth.bench.BenchTokens "$work/tokens" "$mcp" "$secret" "$flood_n" "${scale_tokens// /,}"
 
 # start NAME COMMAND...: runs a server in the background, waits until it answers on $port (or keys port).
 started_pid=""
@@ -187,6 +191,39 @@ check_call() {  # check_call TOKEN [URL]: the benchmarked call must succeed befo
 }
 T="$work/tokens"
 
+# Scale: one gateway, warmed up once; token rows at -c32, then connection rows with one token; RSS after the token
+# rows (the cache full of 100,000 tokens). Rows are measured one after the other, not alternated with a ceiling:
+# compare them with each other (token rows against the 1-token row) and with another build's run, not with row 1.
+scale_rows() {
+  log "scale: ${scale_tokens// /, } distinct tokens; ${scale_conns// /, } connections"
+  gateway scale --stateless --secret "$secret" --max-connections-per-address 0
+  local scale_pid="$started_pid" n c
+  check_call "$(head -n1 "$T/hs256-1.tokens")" >/dev/null
+  warm_up "$mcp" tokens.lua BENCH_TOKENS_FILE="$T/hs256-1.tokens"
+  for n in $scale_tokens; do
+    # One pass over the tokens first, so a row measures rotation through the cache, not the first verification.
+    [ "$n" -gt 1 ] && BENCH_TOKENS_FILE="$T/hs256-$n.tokens" wrk -t"$threads" -c"$conns" -d"$(( n / 10000 + 3 ))s" --timeout 5s \
+      -s "$bench/wrk/tokens.lua" "$mcp" >/dev/null
+    measure "tokens_$n" "$scale_pid" "$mcp" "$dur" tokens.lua BENCH_TOKENS_FILE="$T/hs256-$n.tokens"
+  done
+  rss_scale="$(rss_mb "$scale_pid")"
+  for c in $scale_conns; do
+    conns="$c" measure "conns_$c" "$scale_pid" "$mcp" "$dur" stateless.lua BENCH_TOKEN_FILE="$T/hs256-1.tokens"
+  done
+  stop
+}
+scale_table() {
+  local archive
+  archive="$(ls "$root"/target/mcp-auth-*-linux-x86_64.tar.gz 2>/dev/null | head -n1)"
+  BENCH_RSS_SCALE="$rss_scale" BENCH_JAR_BYTES="$(stat -c %s "$jar")" BENCH_ARCHIVE_BYTES="$( [ -n "$archive" ] && stat -c %s "$archive" || echo 0)" \
+  BENCH_TOP_TOKENS="${scale_tokens##* }" awk -f "$bench/scale.awk" "$work/results"
+}
+if [ "$scale_only" = 1 ]; then
+  scale_rows
+  scale_table
+  exit 0
+fi
+
 # 1. The ceiling answers the exact bytes the gateway answers (captured from a real call). It stays up for the whole
 #    run, for the ceiling rounds alternated with every row.
 log "ceiling (bare Undertow), kept up beside every gateway"
@@ -203,6 +240,8 @@ log "stateless HS256"
 started_pid="$gateway_pid"
 bare_key=bare run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
 stop
+
+scale_rows
 
 # 4. The cost of authentication: the same chain without and with BearerAuth, in one JVM (AuthCostPair), rounds
 #    alternated between the two. Both get the same request, token included (the auth-off chain ignores it); a third
@@ -307,3 +346,4 @@ BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | 
 BENCH_FETCHES=$(( fetch1 - fetch0 )) BENCH_FLOOD_SECS=$flood_secs BENCH_JWKS_TOTAL=$jwks_total BENCH_JWKS_SECS=$jwks_secs BENCH_FLOOD_STATUS="$flood_status" BENCH_INTRO=$(( intro1 - intro0 )) \
 BENCH_RSS="$rss_idle $rss_round1 $rss_round2" BENCH_MEM_ROUND=$mem_round BENCH_AOT="$aot_state" BENCH_FLOOD_N=$flood_n \
   awk -f "$bench/table.awk" "$work/results" "$work/startup" "$work/jmh.csv"
+scale_table

@@ -19,6 +19,12 @@ say() { echo "build-archive: $*" >&2; }
 # jdk.crypto.ec on JDK 21; Undertow/xnio reach sun.misc.Unsafe through jdk.unsupported; java.net.http fetches JWKS
 # and calls introspection; logback's JMX and JNDI support want java.management and java.naming.
 extra_modules="jdk.crypto.ec,jdk.unsupported,java.net.http,java.management,java.naming"
+# Modules jdeps finds only in code the gateway never runs, left out of the runtime (java.desktop alone is ~40% of it):
+# java.desktop for java.beans, reached by Jackson's optional java.beans support (it checks and does without) and
+# SnakeYAML's JavaBean introspector (Jackson's YAML module uses only its parser); java.compiler for Error Prone's
+# annotations (Caffeine's, never read at run time); java.security.jgss and java.security.sasl for Undertow's Kerberos
+# and XNIO's SASL authentication, which nothing configures. ArchiveIT runs the archive's commands on this runtime.
+unused_modules="java.desktop,java.compiler,java.security.jgss,java.security.sasl"
 
 # The jar must be the shaded one (all dependencies inside): the archive has no other class path.
 if ! "$jdk/bin/jar" tf "$jar" | grep -q '^picocli/CommandLine.class$'; then
@@ -31,7 +37,7 @@ mkdir -p "$stage/bin" "$stage/lib" "$stage/share/man/man1" "$stage/share/bash-co
 
 major="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | cut -d. -f1)"
 modules="$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release "$major" "$jar")"
-modules="$(printf '%s,%s' "$modules" "$extra_modules" | tr ',' '\n' | sort -u | paste -sd, -)"
+modules="$(printf '%s,%s' "$modules" "$extra_modules" | tr ',' '\n' | sort -u | grep -vxF -f <(tr ',' '\n' <<<"$unused_modules") | paste -sd, -)"
 say "jlink $modules"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-6 \
   --output "$stage/runtime"

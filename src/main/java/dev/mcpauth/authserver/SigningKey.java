@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
@@ -73,7 +72,7 @@ final class SigningKey {
             signer = new RSASSASigner(rsa);
         } else if (key instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
             alg = JWSAlgorithm.EdDSA;
-            signer = new Ed25519Signer(okp);
+            signer = dev.mcpauth.token.Ed25519Jdk.signer(okp);
         } else if (key instanceof OctetSequenceKey) {
             throw new IllegalStateException("authserver: a symmetric JWK cannot be a published signing key; configure it as the shared secret");
         } else {

@@ -45,6 +45,16 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
         ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(level("MCP_AUTH_LOG_LEVEL", Level.INFO));
         root.addAppender(stderr);
+        // The audit trail (a line per call) to the same stderr, from a bounded queue off the request threads.
+        AuditQueue audit = new AuditQueue(AuditQueue.DEFAULT_CAPACITY);
+        audit.setContext(context);
+        audit.addAppender(stderr);
+        audit.start();
+        ch.qos.logback.classic.Logger auditLogger = context.getLogger(dev.mcpauth.resource.AuditLog.LOGGER_NAME);
+        auditLogger.setAdditive(false);
+        auditLogger.addAppender(audit);
+        // Lines still queued at exit are written (up to AsyncAppender's one-second flush limit).
+        Runtime.getRuntime().addShutdownHook(new Thread(audit::stop, "mcp-auth-audit-flush"));
         return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
     }
 

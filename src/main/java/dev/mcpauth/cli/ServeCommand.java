@@ -99,8 +99,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576", description = "Largest request body accepted (413 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_BODY.")
     long maxBody;
 
-    @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "256", description = "Requests handled at once (503 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONCURRENT.")
+    @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "256", description = "Requests handled at once; more wait in line (--max-queued, --queue-timeout). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONCURRENT.")
     int maxConcurrent;
+
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "1024", description = "Requests that may wait for a turn beyond --max-concurrent (503 with Retry-After when the line is full). 0: refuse at once. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_QUEUED.")
+    int maxQueued;
+
+    @Option(names = "--queue-timeout", paramLabel = "DURATION", defaultValue = "3s", description = "Longest wait of a request for a turn (503 with Retry-After after it). 0: refuse at once. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_QUEUE_TIMEOUT.")
+    String queueTimeout;
 
     @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Time a connection has to send a complete request head (request line and headers); a slower one is closed. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_HEADER_TIMEOUT.")
     String headerTimeout;
@@ -201,7 +207,8 @@ public final class ServeCommand implements Callable<Integer> {
                         Durations.parse("--token-failure-window", tokenFailureWindow), allowedHosts,
                         new GatewayConfig.Capacity(Durations.parse("--header-timeout", headerTimeout), maxConnections,
                                 maxConnectionsPerAddress, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject,
-                                Durations.parse("--body-timeout", bodyTimeout))),
+                                Durations.parse("--body-timeout", bodyTimeout),
+                                maxQueued, Durations.parse("--queue-timeout", queueTimeout))),
                 scopeUpgradeEndpoint,
                 authorizationServers,
                 upstreamConfigs());

@@ -207,15 +207,31 @@ public record GatewayConfig(
      * What one client may hold besides requests in flight: connections (in all and per address, and how long one may
      * take to send its request head), long-lived SSE streams (in all and per subject) and MCP sessions per subject.
      * A subject is a token's issuer and subject; 0 connections per address means no per-address cap (behind a proxy).
+     * Requests beyond the concurrent maximum wait in a line of {@code maxQueued} for at most {@code queueTimeout}.
      */
     public record Capacity(Duration headerTimeout, int maxConnections, int maxConnectionsPerAddress,
-                           int maxStreams, int maxStreamsPerSubject, int maxSessionsPerSubject, Duration bodyTimeout) {
+                           int maxStreams, int maxStreamsPerSubject, int maxSessionsPerSubject, Duration bodyTimeout,
+                           int maxQueued, Duration queueTimeout) {
 
-        /** With the default body timeout. */
+        /** With the default body timeout and request queue. */
         public Capacity(Duration headerTimeout, int maxConnections, int maxConnectionsPerAddress,
                         int maxStreams, int maxStreamsPerSubject, int maxSessionsPerSubject) {
             this(headerTimeout, maxConnections, maxConnectionsPerAddress, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject,
                     dev.mcpauth.http.ConnectionLimits.DEFAULT_BODY_TIMEOUT);
+        }
+
+        /** With the default request queue. */
+        public Capacity(Duration headerTimeout, int maxConnections, int maxConnectionsPerAddress,
+                        int maxStreams, int maxStreamsPerSubject, int maxSessionsPerSubject, Duration bodyTimeout) {
+            this(headerTimeout, maxConnections, maxConnectionsPerAddress, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject,
+                    bodyTimeout, dev.mcpauth.http.RequestLimits.DEFAULT_MAX_QUEUED, dev.mcpauth.http.RequestLimits.DEFAULT_QUEUE_TIMEOUT);
+        }
+
+        /** With the default body timeout. */
+        public Capacity(Duration headerTimeout, int maxConnections, int maxConnectionsPerAddress,
+                        int maxStreams, int maxStreamsPerSubject, int maxSessionsPerSubject, int maxQueued, Duration queueTimeout) {
+            this(headerTimeout, maxConnections, maxConnectionsPerAddress, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject,
+                    dev.mcpauth.http.ConnectionLimits.DEFAULT_BODY_TIMEOUT, maxQueued, queueTimeout);
         }
 
         public static final Capacity DEFAULTS = new Capacity(dev.mcpauth.http.ConnectionLimits.DEFAULT_HEADER_TIMEOUT,
@@ -225,7 +241,8 @@ public record GatewayConfig(
 
         /** A copy without the per-address connection cap (behind a reverse proxy). */
         public Capacity withNoPerAddressCap() {
-            return new Capacity(headerTimeout, maxConnections, 0, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject, bodyTimeout);
+            return new Capacity(headerTimeout, maxConnections, 0, maxStreams, maxStreamsPerSubject, maxSessionsPerSubject, bodyTimeout,
+                    maxQueued, queueTimeout);
         }
 
         void validate() {
@@ -246,6 +263,12 @@ public record GatewayConfig(
             }
             if (maxSessionsPerSubject < 1) {
                 throw new ConfigException("--max-sessions-per-subject must be at least 1, got " + maxSessionsPerSubject);
+            }
+            if (maxQueued < 0) {
+                throw new ConfigException("--max-queued must be 0 (refuse at once) or more, got " + maxQueued);
+            }
+            if (queueTimeout.isNegative() || queueTimeout.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw new ConfigException("--queue-timeout must be between 0 (refuse at once) and 1m, got " + queueTimeout.toMillis() + "ms");
             }
         }
     }

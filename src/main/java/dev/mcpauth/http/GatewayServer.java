@@ -177,7 +177,8 @@ public final class GatewayServer {
         OpenStreams streams = new OpenStreams(capacity.maxStreams(), capacity.maxStreamsPerSubject());
         // /health goes around the request budget: a load balancer must see a live server even when it is saturated.
         return new AccessLog(new PredicateHandler(Predicates.path("/health"), edge,
-                new RequestLimits(config.edge().maxConcurrentRequests(), config.edge().maxBodyBytes(), streams, edge)));
+                new RequestLimits(config.edge().maxConcurrentRequests(), capacity.maxQueued(), capacity.queueTimeout(),
+                        config.edge().maxBodyBytes(), streams, edge)));
     }
 
     private AuthorizationServer embeddedAuthServer(GatewayConfig.EmbeddedAuthServer embedded) {

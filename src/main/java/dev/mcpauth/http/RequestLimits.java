@@ -4,14 +4,17 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The first line of defence against overload: a request whose declared body is over the limit is refused
- * with 413 before anything reads it, and beyond {@code maxConcurrent} requests in flight new ones are refused
- * at once with 503 and {@code Retry-After} (no queue: a queue only hides overload from clients).
+ * with 413 before anything reads it, and beyond {@code maxConcurrent} requests in flight new ones wait in a bounded
+ * line ({@link WaitingRequests}: {@code maxQueued} requests for at most {@code queueTimeout} each, no thread held), so
+ * a burst is served a little later instead of refused; when the line is full or the wait runs out, 503 with
+ * {@code Retry-After}. The wait limit keeps a lasting overload visible to clients instead of hiding it.
  * Readers enforce the limit themselves and answer 413 (see {@link JsonRpcBodyReader}). Undertow's max entity size
  * is set a drain allowance above the limit: the rest of a refused body is drained and the connection stays usable,
  * while a body beyond that has its connection cut by Undertow, whoever reads it (an unbounded chunked body can never
@@ -24,6 +27,10 @@ public final class RequestLimits implements HttpHandler {
 
     public static final long DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_CONCURRENT = 256;
+    /** Enough for 1,024 connections on one box (bench/README.md) on top of the 256 in flight. */
+    public static final int DEFAULT_MAX_QUEUED = 1024;
+    /** Under the usual client timeouts (wrk's 5 s, browsers' longer): a wait this long means lasting overload. */
+    public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofSeconds(3);
     private static final String RETRY_AFTER_SECONDS = "1";
     private static final long MIN_DRAIN_ALLOWANCE = 64 * 1024;
 
@@ -31,7 +38,9 @@ public final class RequestLimits implements HttpHandler {
     static final AttachmentKey<Permit> PERMIT = AttachmentKey.create(Permit.class);
 
     private final Semaphore permits;
+    private final WaitingRequests waiting;
     private final int maxConcurrent;
+    private final int maxQueued;
     private final long maxBodyBytes;
     private final OpenStreams streams;
     private final HttpHandler next;
@@ -39,11 +48,13 @@ public final class RequestLimits implements HttpHandler {
     /** One request's place in the budget; released once, whichever comes first (stream, or end of exchange). */
     static final class Permit {
         private final Semaphore permits;
+        private final WaitingRequests waiting;
         private final OpenStreams streams;
         private final AtomicBoolean released = new AtomicBoolean();
 
-        private Permit(Semaphore permits, OpenStreams streams) {
+        private Permit(Semaphore permits, WaitingRequests waiting, OpenStreams streams) {
             this.permits = permits;
+            this.waiting = waiting;
             this.streams = streams;
         }
 
@@ -54,6 +65,7 @@ public final class RequestLimits implements HttpHandler {
         void release() {
             if (released.compareAndSet(false, true)) {
                 permits.release();
+                waiting.admitWaiting();
             }
         }
     }
@@ -63,11 +75,22 @@ public final class RequestLimits implements HttpHandler {
     }
 
     public RequestLimits(int maxConcurrent, long maxBodyBytes, OpenStreams streams, HttpHandler next) {
+        this(maxConcurrent, DEFAULT_MAX_QUEUED, DEFAULT_QUEUE_TIMEOUT, maxBodyBytes, streams, next);
+    }
+
+    /**
+     * @param maxQueued    requests that may wait for a permit at once; 0 refuses at once beyond {@code maxConcurrent}
+     * @param queueTimeout how long one may wait; zero refuses at once
+     */
+    public RequestLimits(int maxConcurrent, int maxQueued, Duration queueTimeout, long maxBodyBytes, OpenStreams streams,
+                         HttpHandler next) {
         if (maxConcurrent < 1 || maxBodyBytes < 1) {
             throw new IllegalArgumentException("limits must be positive: maxConcurrent=" + maxConcurrent + ", maxBodyBytes=" + maxBodyBytes);
         }
         this.permits = new Semaphore(maxConcurrent);
+        this.waiting = new WaitingRequests(permits, maxQueued, queueTimeout);
         this.maxConcurrent = maxConcurrent;
+        this.maxQueued = maxQueued;
         this.maxBodyBytes = maxBodyBytes;
         this.streams = Objects.requireNonNull(streams);
         this.next = Objects.requireNonNull(next);
@@ -81,6 +104,11 @@ public final class RequestLimits implements HttpHandler {
         return maxBodyBytes;
     }
 
+    /** Requests waiting for a turn now. */
+    public int waiting() {
+        return waiting.waiting();
+    }
+
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         exchange.setMaxEntitySize(maxBodyBytes + Math.max(maxBodyBytes, MIN_DRAIN_ALLOWANCE));
@@ -88,14 +116,27 @@ public final class RequestLimits implements HttpHandler {
             tooLarge(exchange, maxBodyBytes);
             return;
         }
-        if (!permits.tryAcquire()) {
-            exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            JsonErrors.send(exchange, 503, "temporarily_unavailable",
-                    "The server is handling its maximum of " + maxConcurrent + " concurrent requests; retry in "
-                            + RETRY_AFTER_SECONDS + " second(s)");
-            return;
+        if (permits.tryAcquire()) {
+            admit(exchange);
+        } else if (!waiting.await(exchange, this::admit, this::waitedTooLong)) {
+            unavailable(exchange, "The server is handling its maximum of " + maxConcurrent
+                    + " concurrent requests and " + maxQueued + " more are waiting");
         }
-        Permit permit = new Permit(permits, streams);
+    }
+
+    private void waitedTooLong(HttpServerExchange exchange) {
+        unavailable(exchange, "The server is handling its maximum of " + maxConcurrent
+                + " concurrent requests and this one waited its limit for a turn");
+    }
+
+    private static void unavailable(HttpServerExchange exchange, String why) {
+        exchange.getResponseHeaders().put(Headers.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        JsonErrors.send(exchange, 503, "temporarily_unavailable", why + "; retry in " + RETRY_AFTER_SECONDS + " second(s)");
+    }
+
+    /** Runs the request holding a permit (taken by the caller), given back when the exchange completes. */
+    private void admit(HttpServerExchange exchange) throws Exception {
+        Permit permit = new Permit(permits, waiting, streams);
         exchange.putAttachment(PERMIT, permit);
         exchange.addExchangeCompleteListener((completed, nextListener) -> {
             permit.release();

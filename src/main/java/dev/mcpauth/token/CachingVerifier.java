@@ -1,131 +1,147 @@
 package dev.mcpauth.token;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Remembers verdicts so the common case costs one SHA-256 and one map lookup. Accepted tokens are kept until
- * {@code min(exp + clock skew, now + maxTtl)} (the delegate's {@link AccessToken#acceptedUntil()}); for introspection, maxTtl bounds how long a revoked token is still accepted.
- * Rejections may be kept briefly so a flood of one bad token is cheap. "Verifier unavailable" is never kept.
- * Concurrent misses for one token share one call to the delegate: when a busy client's entry runs out, its
- * in-flight requests would otherwise all ask the introspection endpoint (or check the signature) at once.
+ * Remembers verdicts so the common case costs one SHA-256 and one lookup. Accepted tokens are kept until
+ * {@code min(exp + clock skew, now + maxTtl)} (the delegate's {@link AccessToken#acceptedUntil()}); for introspection,
+ * maxTtl bounds how long a revoked token is still accepted. Rejections may be kept briefly so a flood of one bad
+ * token is cheap. "Verifier unavailable" is never kept.
+ * <p>
+ * Both are Caffeine caches (W-TinyLFU: a flood of one-off tokens cannot push out the tokens in steady use), keyed by
+ * the token's SHA-256, never the token. Accepted tokens are bounded by memory, not count: each entry weighs its
+ * estimated bytes ({@link TokenCacheWeight}), so a cache of small tokens holds more of them than one of large ones.
+ * Concurrent misses for one token share one call to the delegate: the first caller puts an incomplete future in the
+ * cache and verifies on its own thread (never inside the map's lock, so an introspection call of seconds blocks no
+ * other token), the others wait for that future.
  */
 public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
 
-    public static final int DEFAULT_MAX_ENTRIES = 10_000;
     public static final int DEFAULT_MAX_REJECTED_ENTRIES = 1_000;
 
-    private record Accepted(AccessToken token, Instant until) {
+    /**
+     * The one verification's outcome, shared by the callers that waited for it: an accepted token, or the failure
+     * every one of them rethrows. A failure is a value, not a failed future: Caffeine logs a failed load at WARNING
+     * with its stack trace, and a refused token is routine, not an error of the cache.
+     */
+    private record Accepted(AccessToken token, Instant until, int bytes, Exception failure) {
+        static Accepted failed(Exception failure) {
+            return new Accepted(null, Instant.MIN, 0, failure);
+        }
+
+        boolean goodAt(Instant now) {
+            return failure == null && now.isBefore(until) && !token.isExpired(now);
+        }
+
+        AccessToken tokenOrThrow() throws TokenRejected {
+            if (failure instanceof TokenRejected rejected) {
+                throw new TokenRejected(rejected.reason(), rejected.description());
+            }
+            if (failure instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            return token;
+        }
     }
 
-    private record Rejected(TokenRejected.Reason reason, String description, Instant until) {
+    private record Rejected(TokenRejected.Reason reason, String description) {
     }
-
-    /** Never used itself: only cloned, so it is never shared between threads. */
-    private static final MessageDigest SHA256 = sha256Prototype();
 
     private final TokenVerifier delegate;
     private final Duration maxTtl;
-    private final Duration rejectedTtl;
-    private final int maxEntries;
-    private final int maxRejectedEntries;
+    private final long maxBytes;
+    private final boolean remembersRejections;
     private final Clock clock;
-    private final Map<ByteBuffer, Accepted> accepted = new ConcurrentHashMap<>();
-    private final Map<ByteBuffer, Rejected> rejected = new ConcurrentHashMap<>();
-    /** The delegate calls under way, by token digest; callers that miss meanwhile wait for the same verdict. */
-    private final Map<ByteBuffer, CompletableFuture<AccessToken>> inFlight = new ConcurrentHashMap<>();
+    private final AsyncCache<TokenDigest, Accepted> accepted;
+    private final Cache<TokenDigest, Rejected> rejected;
 
     /**
      * @param maxTtl      longest time a verdict of "accepted" is reused without asking the delegate again
      * @param rejectedTtl how long a rejection is reused; zero turns the negative cache off
+     * @param maxBytes    the estimated memory the accepted tokens may take ({@link TokenCacheWeight})
      */
-    public CachingVerifier(TokenVerifier delegate, Duration maxTtl, Duration rejectedTtl, int maxEntries,
+    public CachingVerifier(TokenVerifier delegate, Duration maxTtl, Duration rejectedTtl, long maxBytes,
                            int maxRejectedEntries, Clock clock) {
-        if (maxTtl.isNegative() || maxTtl.isZero() || rejectedTtl.isNegative() || maxEntries < 1 || maxRejectedEntries < 1) {
+        if (maxTtl.isNegative() || maxTtl.isZero() || rejectedTtl.isNegative() || maxBytes < 1 || maxRejectedEntries < 1) {
             throw new IllegalArgumentException("token cache needs a positive TTL and size (rejected TTL may be zero)");
         }
         this.delegate = delegate;
         this.maxTtl = maxTtl;
-        this.rejectedTtl = rejectedTtl;
-        this.maxEntries = maxEntries;
-        this.maxRejectedEntries = maxRejectedEntries;
+        this.maxBytes = maxBytes;
+        this.remembersRejections = !rejectedTtl.isZero();
         this.clock = clock;
+        Ticker ticker = () -> nanos(clock.instant());
+        this.accepted = Caffeine.newBuilder()
+                .ticker(ticker)
+                .maximumWeight(maxBytes)
+                .<TokenDigest, Accepted>weigher((key, entry) -> entry.bytes())
+                .expireAfter(Expiry.creating((TokenDigest key, Accepted entry) -> entry.failure() != null ? Duration.ZERO
+                        : Duration.between(clock.instant(), entry.until())))
+                .buildAsync();
+        this.rejected = Caffeine.newBuilder()
+                .ticker(ticker)
+                .maximumSize(maxRejectedEntries)
+                .expireAfterWrite(rejectedTtl)
+                .build();
     }
 
-    /** 10 000 accepted tokens for at most {@code maxTtl}; rejections kept 5 s. */
+    /** Accepted tokens in {@link TokenCacheWeight#defaultBudget()} for at most {@code maxTtl}; rejections kept 5 s. */
     public static CachingVerifier wrap(TokenVerifier delegate, Duration maxTtl) {
-        return new CachingVerifier(delegate, maxTtl, Duration.ofSeconds(5), DEFAULT_MAX_ENTRIES,
+        return new CachingVerifier(delegate, maxTtl, Duration.ofSeconds(5), TokenCacheWeight.defaultBudget(),
                 DEFAULT_MAX_REJECTED_ENTRIES, Clock.systemUTC());
     }
 
     @Override
     public AccessToken verify(String token) throws TokenRejected {
         TokenSize.check(token);
-        ByteBuffer key = sha256(token);
+        TokenDigest key = TokenDigest.of(token);
         Instant now = clock.instant();
-        Accepted hit = accepted.get(key);
-        if (hit != null) {
+        CompletableFuture<Accepted> known = accepted.getIfPresent(key);
+        if (known != null && known.isDone()) {
             // Expiry is checked on every hit: a cached token is never used past its exp or the cache bound.
-            if (now.isBefore(hit.until()) && !hit.token().isExpired(now)) {
-                return hit.token();
+            if (known.join().goodAt(now)) {
+                return known.join().token();
             }
-            accepted.remove(key, hit);
+            accepted.asMap().remove(key, known);
         }
-        Rejected no = rejected.get(key);
+        Rejected no = rejected.getIfPresent(key);
         if (no != null) {
-            if (now.isBefore(no.until())) {
-                throw new TokenRejected(no.reason(), no.description());
-            }
-            rejected.remove(key, no);
+            throw new TokenRejected(no.reason(), no.description());
         }
-        return verifyOnce(token, key, now);
+        return verifyOnce(token, key);
     }
 
     /** The delegate's verdict, asked by the first caller that misses; the others wait for that one answer. */
-    private AccessToken verifyOnce(String token, ByteBuffer key, Instant now) throws TokenRejected {
-        CompletableFuture<AccessToken> mine = new CompletableFuture<>();
-        CompletableFuture<AccessToken> running = inFlight.putIfAbsent(key, mine);
-        if (running != null) {
-            return awaitVerdict(running);
+    private AccessToken verifyOnce(String token, TokenDigest key) throws TokenRejected {
+        CompletableFuture<Accepted> mine = new CompletableFuture<>();
+        CompletableFuture<Accepted> shared = accepted.get(key, (k, executor) -> mine);
+        if (shared != mine) {
+            // Waits as long as the delegate call does (the delegate bounds its own time).
+            return shared.join().tokenOrThrow();
         }
+        Accepted verdict;
         try {
-            AccessToken verified = verifyAndRemember(token, key, now);
-            mine.complete(verified);
-            return verified;
-        } catch (TokenRejected | RuntimeException | Error e) {
-            mine.completeExceptionally(e);
-            throw e;
-        } finally {
-            inFlight.remove(key, mine);
-        }
-    }
-
-    /** Waits as long as the delegate call does (the delegate bounds its own time); a rejection is this caller's too. */
-    private static AccessToken awaitVerdict(CompletableFuture<AccessToken> running) throws TokenRejected {
-        try {
-            return running.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof TokenRejected rejected) {
-                throw new TokenRejected(rejected.reason(), rejected.description());
-            }
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
+            verdict = verifyAndRemember(token, key);
+        } catch (TokenRejected | RuntimeException e) {
+            verdict = Accepted.failed(e);
+        } catch (Error e) {
+            mine.complete(Accepted.failed(new IllegalStateException("token verification failed", e)));
+            accepted.asMap().remove(key, mine);
             throw e;
         }
+        mine.complete(verdict);
+        if (verdict.failure() != null) {
+            accepted.asMap().remove(key, mine);
+        }
+        return verdict.tokenOrThrow();
     }
 
     /** One hash and one lookup, never the delegate: an entry past its bound or {@code exp} is not known valid. */
@@ -134,81 +150,48 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
         if (token == null || token.length() > TokenSize.MAX_TOKEN_CHARS) {
             return false;
         }
-        Accepted hit = accepted.get(sha256(token));
-        Instant now = clock.instant();
-        return hit != null && now.isBefore(hit.until()) && !hit.token().isExpired(now);
+        CompletableFuture<Accepted> known = accepted.getIfPresent(TokenDigest.of(token));
+        return known != null && known.isDone() && known.join().goodAt(clock.instant());
     }
 
-    private AccessToken verifyAndRemember(String token, ByteBuffer key, Instant now) throws TokenRejected {
+    private Accepted verifyAndRemember(String token, TokenDigest key) throws TokenRejected {
         AccessToken verified;
         try {
             verified = delegate.verify(token);
         } catch (TokenRejected e) {
             // A verifier outage says nothing about the token: never remember it.
-            if (e.reason() != TokenRejected.Reason.VERIFIER_UNAVAILABLE && !rejectedTtl.isZero()) {
-                rejected.put(key, new Rejected(e.reason(), e.description(), now.plus(rejectedTtl)));
-                trim(rejected, maxRejectedEntries, now, Rejected::until);
+            if (remembersRejections && e.reason() != TokenRejected.Reason.VERIFIER_UNAVAILABLE) {
+                rejected.put(key, new Rejected(e.reason(), e.description()));
             }
             throw e;
         }
-        // Kept as long as the delegate would accept it (exp + clock skew, as it decided), never longer.
-        Instant until = now.plus(maxTtl);
+        // Kept as long as the delegate would accept it (exp + clock skew, as it decided), never longer; an entry
+        // whose time is already up expires at once (Caffeine drops a non-positive duration).
+        Instant until = clock.instant().plus(maxTtl);
         if (verified.acceptedUntil() != null && verified.acceptedUntil().isBefore(until)) {
             until = verified.acceptedUntil();
         }
-        if (now.isBefore(until)) {
-            accepted.put(key, new Accepted(verified, until));
-            trim(accepted, maxEntries, now, Accepted::until);
-        }
-        return verified;
+        return new Accepted(verified, until, TokenCacheWeight.of(verified), null);
     }
 
-    /** Over the bound: drop what has expired, then the entries closest to expiry, down to 90% of the bound. */
-    private static <V> void trim(Map<ByteBuffer, V> map, int bound, Instant now, java.util.function.Function<V, Instant> until) {
-        if (map.size() <= bound) {
-            return;
-        }
-        synchronized (map) {
-            map.values().removeIf(entry -> !now.isBefore(until.apply(entry)));
-            int excess = map.size() - bound * 9 / 10;
-            if (excess > 0) {
-                map.entrySet().stream()
-                        .sorted(Comparator.comparing(entry -> until.apply(entry.getValue())))
-                        .limit(excess)
-                        .map(Map.Entry::getKey)
-                        .toList()
-                        .forEach(map::remove);
-            }
-        }
+    private static long nanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 
-    private static ByteBuffer sha256(String token) {
-        try {
-            // A clone of one instance skips the provider lookup of getInstance on every request.
-            MessageDigest digest = (MessageDigest) SHA256.clone();
-            return ByteBuffer.wrap(digest.digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("the SHA-256 implementation cannot be cloned", e);
-        }
+    /** Number of accepted tokens currently remembered (after pending evictions have run). */
+    public long size() {
+        accepted.synchronous().cleanUp();
+        return accepted.synchronous().estimatedSize();
     }
 
-    private static MessageDigest sha256Prototype() {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.clone();
-            return digest;
-        } catch (NoSuchAlgorithmException | CloneNotSupportedException e) {
-            throw new IllegalStateException("SHA-256 (cloneable, as the JDK's is) is required", e);
-        }
-    }
-
-    /** Number of accepted tokens currently remembered. */
-    public int size() {
-        return accepted.size();
+    /** The estimated bytes the accepted tokens take now (after pending evictions have run). */
+    public long weight() {
+        accepted.synchronous().cleanUp();
+        return accepted.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     }
 
     @Override
     public String toString() {
-        return delegate + ", cached up to " + maxEntries + " tokens for at most " + maxTtl.toSeconds() + "s";
+        return delegate + ", cached in up to " + maxBytes / (1024 * 1024) + " MiB for at most " + maxTtl.toSeconds() + "s";
     }
 }

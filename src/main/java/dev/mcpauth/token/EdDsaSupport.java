@@ -5,7 +5,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
-import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.factories.DefaultJWSVerifierFactory;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.JWK;
@@ -25,8 +24,8 @@ import java.util.Set;
 /**
  * Lets nimbus's {@code DefaultJWTProcessor} verify EdDSA (Ed25519) signatures. In nimbus 10.6 the processor
  * pipeline works on {@code java.security.Key}s: {@code KeyConverter.toJavaKeys} skips OKP keys and
- * {@code DefaultJWSVerifierFactory} has no EdDSA branch, although {@link Ed25519Verifier} (backed by Tink) exists.
- * This selector hands the matched OKP JWK through as a key, and the factory turns it into an {@link Ed25519Verifier}.
+ * {@code DefaultJWSVerifierFactory} has no EdDSA branch. This selector hands the matched OKP JWK through as a key,
+ * and the factory turns it into a verifier on the JDK's Ed25519 ({@link Ed25519Jdk}; nimbus's own needs Tink).
  */
 final class EdDsaSupport {
 
@@ -81,10 +80,10 @@ final class EdDsaSupport {
         @Override
         public JWSVerifier createJWSVerifier(JWSHeader header, Key key) throws JOSEException {
             if (key instanceof Ed25519PublicJwk ed) {
-                if (!Ed25519Verifier.SUPPORTED_ALGORITHMS.contains(header.getAlgorithm())) {
+                if (!Ed25519Jdk.ALGORITHMS.contains(header.getAlgorithm())) {
                     throw new JOSEException("an Ed25519 key cannot verify " + header.getAlgorithm());
                 }
-                return new Ed25519Verifier(ed.jwk());
+                return Ed25519Jdk.verifier(ed.jwk());
             }
             return super.createJWSVerifier(header, key);
         }

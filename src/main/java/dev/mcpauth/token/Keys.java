@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.io.IOException;
@@ -71,8 +70,7 @@ public final class Keys {
                         .keyIDFromThumbprint(true).generate();
             }
             if (JWSAlgorithm.EdDSA.equals(algorithm) || JWSAlgorithm.Ed25519.equals(algorithm)) {
-                return new OctetKeyPairGenerator(Curve.Ed25519).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.EdDSA)
-                        .keyIDFromThumbprint(true).generate();
+                return Ed25519Jdk.generate();
             }
         } catch (JOSEException e) {
             throw new IllegalStateException("could not generate a " + algorithm + " key: " + e.getMessage(), e);
@@ -134,13 +132,9 @@ public final class Keys {
 
     private static JWK fromPem(Path file, String text) {
         try {
-            return JWK.parseFromPEMEncodedObjects(text);
-        } catch (JOSEException e) {
-            throw new IllegalArgumentException("key file " + file + " is not a usable PEM RSA or EC key: " + e.getMessage()
-                    + " (EC keys need the public key in the PEM too; Ed25519 keys must be JWK files)", e);
-        } catch (NoClassDefFoundError e) {
-            throw new IllegalArgumentException("key file " + file + " is PEM, and reading PEM needs BouncyCastle"
-                    + " (bcpkix) on the class path; convert the key to a JWK file instead", e);
+            return PemKeys.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("key file " + file + " is not a usable PEM RSA or EC key: " + e.getMessage(), e);
         }
     }
 

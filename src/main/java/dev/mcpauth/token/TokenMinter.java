@@ -5,7 +5,6 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
@@ -88,7 +87,7 @@ public final class TokenMinter {
             throw new IllegalArgumentException("HMAC algorithms sign with a shared secret: use TokenMinter.withSecret");
         }
         try {
-            JWSSigner signer = new DefaultJWSSignerFactory().createJWSSigner(privateKey, algorithm);
+            JWSSigner signer = Ed25519Jdk.signerFor(privateKey, algorithm);
             return new TokenMinter(signer, algorithm, privateKey.getKeyID(), Clock.systemUTC());
         } catch (JOSEException e) {
             throw new IllegalArgumentException("cannot sign " + algorithm + " with a " + privateKey.getKeyType() + " key: " + e.getMessage(), e);

@@ -19,8 +19,9 @@ import java.util.List;
 /**
  * Writes the suite's keys and tokens into a directory: one accepted token per verifier (HS256, ES256, RS256,
  * opaque for introspection), the public JWKS the key server serves, and two floods of distinct invalid tokens
- * (a known kid with a wrong signature; unknown kids), one per line for the wrk script.
- * Usage: {@code BenchTokens DIR RESOURCE_URL SECRET FLOOD_SIZE}.
+ * (a known kid with a wrong signature; unknown kids), one per line for the wrk script; and, for the scale rows, files
+ * of N distinct accepted HS256 tokens ({@code hs256-N.tokens}, one subject each).
+ * Usage: {@code BenchTokens DIR RESOURCE_URL SECRET FLOOD_SIZE [N,N,...]}.
  */
 public final class BenchTokens {
 
@@ -52,6 +53,17 @@ public final class BenchTokens {
         }
         write(dir, "bad-signature.tokens", String.join("\n", badSignature) + "\n");
         write(dir, "unknown-kid.tokens", String.join("\n", unknownKid) + "\n");
+        if (args.length > 4) {
+            TokenMinter hs256 = TokenMinter.withSecret(secret);
+            for (String count : args[4].split(",")) {
+                int n = Integer.parseInt(count.trim());
+                StringBuilder lines = new StringBuilder();
+                for (int i = 0; i < n; i++) {
+                    lines.append(mint(hs256, resource, "user-" + i)).append('\n');
+                }
+                write(dir, "hs256-" + n + ".tokens", lines.toString());
+            }
+        }
     }
 
     private static String mint(TokenMinter minter, String resource, String subject) {

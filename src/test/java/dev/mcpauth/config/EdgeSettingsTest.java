@@ -89,4 +89,15 @@ class EdgeSettingsTest {
         assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 1, 0, 1, 1, 1, Duration.ofHours(2))).validate())
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("--body-timeout must be between 100ms and 1h");
     }
+
+    @Test
+    void requestQueueOutsideItsRangeIsRefusedNamingTheOption() {
+        GatewayConfig.Capacity d = GatewayConfig.Capacity.DEFAULTS;
+        assertThat(d.maxQueued()).isEqualTo(1024);
+        assertThat(d.queueTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 1, 0, 1, 1, 1, -1, d.queueTimeout())).validate())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--max-queued must be 0 (refuse at once) or more");
+        assertThatThrownBy(() -> withCapacity(new GatewayConfig.Capacity(d.headerTimeout(), 1, 0, 1, 1, 1, 8, Duration.ofMinutes(2))).validate())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("--queue-timeout must be between 0 (refuse at once) and 1m");
+    }
 }

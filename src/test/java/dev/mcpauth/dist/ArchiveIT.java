@@ -80,6 +80,37 @@ class ArchiveIT {
         }
     }
 
+    /**
+     * The runtime is jlinked without java.desktop (java.beans), java.compiler, java.security.jgss and sasl: the YAML
+     * configuration, PEM keys (no BouncyCastle) and Ed25519 (the JDK's, no Tink) must all still work on it.
+     */
+    @Test
+    void yamlConfigPemKeysAndEd25519WorkOnTheTrimmedRuntime(@TempDir Path keys) throws Exception {
+        JWK ed25519 = Keys.generate(JWSAlgorithm.EdDSA);
+        Path edFile = keys.resolve("ed25519.jwk");
+        Keys.writePrivateJwk(ed25519, edFile);
+        Path pemFile = keys.resolve("rsa.pem");
+        Files.writeString(pemFile, "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+                ((com.nimbusds.jose.jwk.RSAKey) Keys.generate(JWSAlgorithm.RS256)).toPrivateKey().getEncoded()) + "\n-----END PRIVATE KEY-----\n");
+        Path yaml = archive.workDir().resolve("mcp-auth.yaml");
+        Files.writeString(yaml, "# read by Jackson's YAML module on the trimmed runtime\nmax-queued: 512\nqueue-timeout: \"2s\"\n");
+        try {
+            for (Path key : List.of(edFile, pemFile)) {
+                Unpacked.Result mint = archive.run(List.of(archive.launcher().toString(), "token", "mint", "--key", key.toString()));
+                assertThat(mint.exitCode()).as(mint.stderr()).isZero();
+                com.nimbusds.jwt.SignedJWT jwt = com.nimbusds.jwt.SignedJWT.parse(mint.stdout().strip());
+                if (key == edFile) {
+                    assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.EdDSA);
+                    assertThat(jwt.verify(dev.mcpauth.token.Ed25519Jdk.verifier(((com.nimbusds.jose.jwk.OctetKeyPair) ed25519).toPublicJWK()))).isTrue();
+                } else {
+                    assertThat(jwt.getHeader().getAlgorithm()).isEqualTo(JWSAlgorithm.RS256);
+                }
+            }
+        } finally {
+            Files.deleteIfExists(yaml);
+        }
+    }
+
     @Test
     void serveValidatesEs256TokensAgainstAJwksOnLoopbackHttp(@TempDir Path keys) throws Exception {
         JWK key = Keys.generate(JWSAlgorithm.ES256);

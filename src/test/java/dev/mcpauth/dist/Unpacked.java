@@ -63,6 +63,11 @@ final class Unpacked {
         return home;
     }
 
+    /** The directory commands run in (their HOME too): where they look for .env and mcp-auth.yaml. */
+    Path workDir() {
+        return userHome;
+    }
+
     Path launcher() {
         return home.resolve("bin/mcp-auth");
     }

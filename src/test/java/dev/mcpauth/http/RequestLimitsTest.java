@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -64,10 +65,10 @@ class RequestLimitsTest {
     }
 
     @Test
-    void requestsOverTheConcurrencyLimitAre503WithRetryAfterUntilOneCompletes() throws Exception {
+    void withoutAQueueRequestsOverTheConcurrencyLimitAre503WithRetryAfterUntilOneCompletes() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        try (TestHttp http = new TestHttp(new RequestLimits(1, LIMIT, new VirtualThreadDispatch(exchange -> {
+        try (TestHttp http = new TestHttp(new RequestLimits(1, 0, Duration.ZERO, LIMIT, new OpenStreams(), new VirtualThreadDispatch(exchange -> {
             entered.countDown();
             release.await(10, TimeUnit.SECONDS);
             JsonErrors.sendJson(exchange, 200, java.util.Map.of("done", true));

@@ -51,7 +51,7 @@ class TokenFailureThrottlingTest {
     private final CountingVerifier verifications = new CountingVerifier(tokens.verifier());
 
     private void serve(TokenVerifier verifier, int budget) {
-        CachingVerifier cache = new CachingVerifier(verifier, Duration.ofHours(1), Duration.ofSeconds(5), 100, 100, clock);
+        CachingVerifier cache = new CachingVerifier(verifier, Duration.ofHours(1), Duration.ofSeconds(5), 1 << 20, 100, clock);
         TokenFailureLimiter failures = new TokenFailureLimiter(budget, Duration.ofSeconds(60), 100, clock);
         http = new TestHttp(new VirtualThreadDispatch(new BearerAuthHandler(cache, challenge, new AuditLog(), failures, TestHttp.echo())));
     }

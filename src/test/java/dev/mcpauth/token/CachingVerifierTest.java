@@ -85,7 +85,7 @@ class CachingVerifierTest {
     void maxTtlBoundsHowLongARevokedTokenStaysAccepted() throws TokenRejected {
         active(3600);
         ManualClock clock = new ManualClock();
-        CachingVerifier cache = new CachingVerifier(introspection, Duration.ofSeconds(30), Duration.ZERO, 100, 100, clock);
+        CachingVerifier cache = new CachingVerifier(introspection, Duration.ofSeconds(30), Duration.ZERO, 1 << 20, 100, clock);
         cache.verify("token-a");
 
         reply.set(LocalHttpServer.Reply.json("{\"active\":false}"));
@@ -140,16 +140,65 @@ class CachingVerifierTest {
     }
 
     @Test
-    void cacheStaysWithinItsBound() throws TokenRejected {
-        TokenVerifier anyone = token -> new AccessToken(token, null, Set.of(), java.util.List.of(RESOURCE), ISSUER,
-                Instant.now().plusSeconds(600), Map.of());
-        CachingVerifier cache = new CachingVerifier(anyone, Duration.ofMinutes(1), Duration.ZERO, 50, 10, Clock.systemUTC());
+    void manyDistinctTokensStayWithinTheMemoryBoundWhileTheTokenInUseStaysCached() throws Exception {
+        Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        Instant soon = Instant.now().plusSeconds(600);
+        TokenVerifier anyone = token -> {
+            calls.computeIfAbsent(token, t -> new AtomicInteger()).incrementAndGet();
+            // The token in steady use expires first: a cache that evicts by nearest expiry drops it first.
+            Instant exp = token.equals("hot") ? soon : soon.plusSeconds(600);
+            return new AccessToken(token, "client", Set.of("math:calculate"), List.of(RESOURCE), ISSUER, exp,
+                    Map.of("sub", token, "aud", RESOURCE, "jti", "jti-" + token));
+        };
+        long entryBytes = TokenCacheWeight.of(anyone.verify("token-0"));
+        calls.clear();
+        long bound = 200 * entryBytes;
+        CachingVerifier cache = new CachingVerifier(anyone, Duration.ofMinutes(20), Duration.ZERO, bound, 10, Clock.systemUTC());
 
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(cache.verify("hot").subject()).isEqualTo("hot");
             cache.verify("token-" + i);
-            assertThat(cache.size()).isLessThanOrEqualTo(50);
+            if (i % 1000 == 999) {
+                assertThat(cache.weight()).isLessThanOrEqualTo(bound);
+                assertThat(cache.size()).isLessThanOrEqualTo(200);
+            }
         }
-        assertThat(cache.verify("token-499").subject()).isEqualTo("token-499");
+        assertThat(calls.get("hot")).as("the token in use is verified once, not once per eviction").hasValue(1);
+
+        // Sixteen callers go through the same 150 new tokens at once: each token is verified once, whoever misses.
+        TokenVerifier slow = token -> {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return anyone.verify(token);
+        };
+        CachingVerifier shared = new CachingVerifier(slow, Duration.ofMinutes(20), Duration.ZERO, bound, 10, Clock.systemUTC());
+        calls.clear();
+        CountDownLatch start = new CountDownLatch(1);
+        List<Thread> callers = new ArrayList<>();
+        AtomicInteger accepted = new AtomicInteger();
+        for (int c = 0; c < 16; c++) {
+            callers.add(Thread.ofPlatform().start(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < 150; i++) {
+                        if (shared.verify("burst-" + i).subject().equals("burst-" + i)) {
+                            accepted.incrementAndGet();
+                        }
+                    }
+                } catch (InterruptedException | TokenRejected e) {
+                    throw new AssertionError(e);
+                }
+            }));
+        }
+        start.countDown();
+        for (Thread caller : callers) {
+            caller.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        assertThat(accepted).hasValue(16 * 150);
+        assertThat(calls).hasSize(150).allSatisfy((token, n) -> assertThat(n).as(token).hasValue(1));
     }
 
     @Test

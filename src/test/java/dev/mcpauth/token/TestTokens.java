@@ -5,7 +5,6 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.factories.DefaultJWSSignerFactory;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -50,7 +49,7 @@ final class TestTokens {
 
     static String withKey(JWTClaimsSet claims, JWK key, JWSAlgorithm alg) {
         try {
-            return sign(claims, alg, new DefaultJWSSignerFactory().createJWSSigner(key, alg), key.getKeyID(), JOSEObjectType.JWT);
+            return sign(claims, alg, Ed25519Jdk.signerFor(key, alg), key.getKeyID(), JOSEObjectType.JWT);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -120,7 +120,7 @@ class TokenTimeRulesTest {
         AccessToken verified = new SharedSecretVerifier(SECRET, rules).verify(token);
         MutableClock clock = new MutableClock(Instant.now());
         CachingVerifier cache = new CachingVerifier(new SharedSecretVerifier(SECRET, rules), Duration.ofHours(1), Duration.ZERO,
-                100, 100, clock);
+                1 << 20, 100, clock);
 
         cache.verify(token);
         assertThat(cache.isKnownValid(token)).as("cached although 2 s past exp: the verifier accepts it for 58 s more").isTrue();
