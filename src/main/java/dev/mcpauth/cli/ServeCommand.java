@@ -142,6 +142,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--state-dir", paramLabel = "DIR", description = "Embedded AS: keep clients, grants and the signing key in DIR across restarts. Env: MCP_AUTH_STATE_DIR.")
     Path stateDir;
 
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "On SIGTERM: how long calls in flight may take to finish after the server stops accepting connections (readiness fails at once). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_SHUTDOWN_TIMEOUT.")
+    String shutdownTimeout;
+
     @Spec
     CommandSpec spec;
 
@@ -151,9 +154,11 @@ public final class ServeCommand implements Callable<Integer> {
         if (stdio) {
             return StdioRunner.run(config, tokenFile);
         }
+        java.time.Duration drain = Durations.parse("--shutdown-timeout", shutdownTimeout);
         GatewayServer server = GatewayServer.start(config);
         RUNNING.set(true);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "mcp-auth-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(drain), "mcp-auth-shutdown"));
+        ServeReload.onHangup(server, spec.root().commandLine().getParseResult().originalArgs());
         System.err.println(server.banner());
         return 0;
     }
