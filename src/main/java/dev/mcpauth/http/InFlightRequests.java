@@ -14,7 +14,15 @@ import java.util.function.IntSupplier;
  */
 final class InFlightRequests implements HttpHandler {
 
+    /**
+     * How long no request may have begun before a drain counts as done. A proxy that has not yet seen the server go
+     * may still pick one of its idle kept-alive connections to it; closing those while it does would cut a request
+     * the proxy may not send again. Each request met during the drain closes its connection, so the quiet comes.
+     */
+    static final Duration QUIET = Duration.ofSeconds(1);
+
     private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile long lastStart = System.nanoTime();
     private final Readiness readiness;
     private final HttpHandler next;
 
@@ -26,6 +34,7 @@ final class InFlightRequests implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         inFlight.incrementAndGet();
+        lastStart = System.nanoTime();
         exchange.addExchangeCompleteListener((done, nextListener) -> {
             inFlight.decrementAndGet();
             nextListener.proceed();
@@ -41,14 +50,16 @@ final class InFlightRequests implements HttpHandler {
     }
 
     /**
-     * Waits until no exchange but the long-lived streams is in flight, or the timeout passes; true when none is left.
-     * Streams are not waited for: they have no end of their own and are ended by the shutdown.
+     * Waits until no exchange but the long-lived streams is in flight and none began for {@link #QUIET} (at most
+     * the timeout); true when none is left. Streams are not waited for: they have no end of their own and are
+     * ended by the shutdown.
      */
     boolean awaitCalls(Duration timeout, IntSupplier openStreams) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (inFlight.get() - openStreams.getAsInt() > 0) {
+        long quiet = Math.min(QUIET.toNanos(), timeout.toNanos());
+        while (inFlight.get() - openStreams.getAsInt() > 0 || System.nanoTime() - lastStart < quiet) {
             if (System.nanoTime() >= deadline) {
-                return false;
+                return inFlight.get() - openStreams.getAsInt() <= 0;
             }
             Thread.sleep(20);
         }
