@@ -230,7 +230,7 @@ function _picocli_mcp-auth_serve() {
 
   local commands=""
   local flag_opts="'--stateless' '--stdio' '--client-id-as-audience' '--no-builtin-tools' '--embedded-as' '--auto-approve' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--tool-scope' '--default-scope' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--header-timeout' '--max-connections' '--max-connections-per-address' '--max-streams' '--max-streams-per-subject' '--max-sessions-per-subject' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--registration-rate-limit' '--state-dir' '--shutdown-timeout'"
+  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--tool-scope' '--default-scope' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--header-timeout' '--max-connections' '--max-connections-per-address' '--max-streams' '--max-streams-per-subject' '--max-sessions-per-subject' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--registration-rate-limit' '--state-dir' '--shutdown-timeout' '--otlp-endpoint'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -377,6 +377,9 @@ function _picocli_mcp-auth_serve() {
       return $?
       ;;
     '--shutdown-timeout')
+      return
+      ;;
+    '--otlp-endpoint')
       return
       ;;
   esac

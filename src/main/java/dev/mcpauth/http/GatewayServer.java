@@ -13,6 +13,7 @@ import dev.mcpauth.resource.BearerAuthHandler;
 import dev.mcpauth.resource.Challenge;
 import dev.mcpauth.resource.TokenFailureLimiter;
 import dev.mcpauth.token.TokenVerifier;
+import dev.mcpauth.trace.Tracing;
 import io.undertow.server.HttpHandler;
 import io.undertow.predicate.Predicates;
 import io.undertow.server.handlers.PathHandler;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  *   /health, /health/live, /health/ready, RFC 9728 metadata   public
  *   /.well-known/oauth-authorization-server, /oauth/*   embedded AS (when on)
  *   /mcp  → OriginCheck → VirtualThreadDispatch → BearerAuth → ModernMethodGate → JsonRpcBodyReader → EraRouter
+ *          (RequestTrace marks the stages for the spans when --otlp-endpoint is set)
  *           legacy (initialize, sessions):  → ToolPolicy → MCP transport (SDK)
  *           modern (2026-07-28, stateless): → ModernHeaderValidator → ToolPolicy → ModernMcpHandler
  * </pre>
@@ -65,6 +67,7 @@ public final class GatewayServer {
     private final TokenVerifier verifier;
     private final String upgradeEndpoint;
     private final AuditLog audit = new AuditLog();
+    private final Tracing tracing;
     private final Readiness readiness;
     private volatile McpRoutes routes;
     private InFlightRequests inFlight;
@@ -78,8 +81,9 @@ public final class GatewayServer {
 
     private final AuthenticationStage authentication;
 
-    private GatewayServer(GatewayConfig config, BoundServer server, AuthenticationStage authentication) throws IOException {
+    private GatewayServer(GatewayConfig config, BoundServer server, AuthenticationStage authentication, Tracing tracing) throws IOException {
         this.authentication = authentication;
+        this.tracing = tracing;
         this.config = config;
         this.server = server;
         this.port = server.port();
@@ -99,8 +103,13 @@ public final class GatewayServer {
 
     /** Binds, then builds the chain with the bound port (so that port 0 yields correct URLs), then serves. */
     public static GatewayServer start(GatewayConfig config) throws IOException {
+        return start(config, Tracing.OFF);
+    }
+
+    /** As {@link #start(GatewayConfig)}, with the spans of each /mcp request sent to {@code tracing}. */
+    public static GatewayServer start(GatewayConfig config, Tracing tracing) throws IOException {
         TokenFailureLimiter failures = failureLimiter(config.edge());
-        return start(config, (verifier, challenge, audit, next) -> new BearerAuthHandler(verifier, challenge, audit, failures, next));
+        return start(config, (verifier, challenge, audit, next) -> new BearerAuthHandler(verifier, challenge, audit, failures, next), tracing);
     }
 
     /** Failed-authentication throttling per client address (0 failures: off); tracks at most 10 000 addresses. */
@@ -111,11 +120,15 @@ public final class GatewayServer {
 
     /** Package-private on purpose: serve has no way to run without authentication, only the benchmark's measurement does. */
     static GatewayServer start(GatewayConfig config, AuthenticationStage authentication) throws IOException {
+        return start(config, authentication, Tracing.OFF);
+    }
+
+    private static GatewayServer start(GatewayConfig config, AuthenticationStage authentication, Tracing tracing) throws IOException {
         GatewayConfig.Capacity capacity = config.edge().capacity();
         BoundServer bound = BoundServer.listen(config.listener().host(), config.listener().port(),
                 new ConnectionLimits(capacity.headerTimeout(), capacity.maxConnections(), capacity.maxConnectionsPerAddress()));
         try {
-            return new GatewayServer(config, bound, authentication);
+            return new GatewayServer(config, bound, authentication, tracing);
         } catch (IOException | RuntimeException e) {
             bound.stop();
             throw e;
@@ -127,11 +140,11 @@ public final class GatewayServer {
                 .plus(config.edge().allowedOrigins());
         // Authentication (401) comes before anything that depends on the policy or the upstreams, which is swapped
         // whole on reload: nothing about tools is told to an unauthenticated caller.
-        HttpHandler mcp = new OriginCheck(origins, new VirtualThreadDispatch(
-                authentication.wrap(verifier, routes.challenge, audit,
+        HttpHandler mcp = new OriginCheck(origins, RequestTrace.begin(tracing, new VirtualThreadDispatch(
+                authentication.wrap(verifier, routes.challenge, audit, RequestTrace.authenticated(
                         new ModernMethodGate(
                                 new JsonRpcBodyReader(config.edge().maxBodyBytes(),
-                                        exchange -> routes.router.handleRequest(exchange))))));
+                                        RequestTrace.bodyRead(exchange -> routes.router.handleRequest(exchange)))))))));
         PathHandler paths = new PathHandler(BoundServer.notFound());
         paths.addExactPath("/health", new HealthHandler(readiness::status, this::health));
         paths.addExactPath("/health/live", HealthHandler.live());
@@ -292,6 +305,7 @@ public final class GatewayServer {
         } finally {
             server.stop();
             current.tools.close();
+            tracing.close();
         }
     }
 }

@@ -72,9 +72,9 @@ final class McpRoutes implements AutoCloseable {
                 GatewayServer.LIST_TTL);
         // Both eras share the per-tool policy (403, the same challenge); the modern header rules (400) come first.
         UnaryOperator<String> resourcePolicyName = catalog.resourceCatalog()::policyName;
-        HttpHandler legacy = new ToolPolicyHandler(policy, challenge, audit, resourcePolicyName, transport);
-        HttpHandler modern = new ModernHeaderValidator(catalog,
-                new ToolPolicyHandler(policy, challenge, audit, resourcePolicyName, new ModernMcpHandler(modernServer)));
+        HttpHandler legacy = new ToolPolicyHandler(policy, challenge, audit, resourcePolicyName, RequestTrace.authorized(transport));
+        HttpHandler modern = new ModernHeaderValidator(catalog, new ToolPolicyHandler(policy, challenge, audit, resourcePolicyName,
+                RequestTrace.authorized(new ModernMcpHandler(modernServer))));
         this.router = new EraRouter(legacy, modern);
         this.metadataHandler = new ProtectedResourceMetadataHandler(metadata);
     }
