@@ -9,6 +9,7 @@ import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.config.IssuerSections;
 import dev.mcpauth.config.TrustedIssuer;
 import dev.mcpauth.http.GatewayServer;
+import dev.mcpauth.trace.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,6 +157,12 @@ public final class ServeCommand implements Callable<Integer> {
     @Mixin
     StateDatabaseOptions stateDb;
 
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "On SIGTERM: how long calls in flight may take to finish after the server stops accepting connections (readiness fails at once). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_SHUTDOWN_TIMEOUT.")
+    String shutdownTimeout;
+
+    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Export spans (mcp request, authenticate, authorize) by OTLP/HTTP to URL, e.g. http://localhost:4318/v1/traces; the caller's W3C traceparent (header or _meta) is their parent. Off by default. Env: MCP_AUTH_OTLP_ENDPOINT.")
+    String otlpEndpoint;
+
     @Spec
     CommandSpec spec;
 
@@ -165,11 +172,25 @@ public final class ServeCommand implements Callable<Integer> {
         if (stdio) {
             return StdioRunner.run(config, tokenFile);
         }
-        GatewayServer server = GatewayServer.start(config);
+        java.time.Duration drain = Durations.parse("--shutdown-timeout", shutdownTimeout);
+        GatewayServer server = GatewayServer.start(config, otlpEndpoint == null ? Tracing.OFF : Tracing.otlp(otlpUrl()));
         RUNNING.set(true);
-        Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "mcp-auth-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(drain), "mcp-auth-shutdown"));
+        ServeReload.onHangup(server, spec.root().commandLine().getParseResult().originalArgs());
         System.err.println(server.banner());
         return 0;
+    }
+
+    private java.net.URI otlpUrl() {
+        try {
+            java.net.URI uri = new java.net.URI(otlpEndpoint);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // refused below
+        }
+        throw new ConfigException("--otlp-endpoint must be an http(s) URL such as http://localhost:4318/v1/traces, not '" + otlpEndpoint + "'");
     }
 
     private GatewayConfig.Auth withRegistrationLimit(GatewayConfig.Auth auth) {

@@ -30,6 +30,7 @@ public final class BoundServer {
     private final AcceptingChannel<StreamConnection> channel;
     private final Root root;
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean listening = new java.util.concurrent.atomic.AtomicBoolean(true);
     private final int port;
 
     private BoundServer(XnioWorker worker, AcceptingChannel<StreamConnection> channel, Root root, int port) {
@@ -93,6 +94,13 @@ public final class BoundServer {
         root.next = chain;
     }
 
+    /** Closes the listening socket: new connections are refused, the open ones are served on. Once only. */
+    public void stopAccepting() {
+        if (listening.compareAndSet(true, false)) {
+            IoUtils.safeClose(channel);
+        }
+    }
+
     /**
      * As {@code Undertow.stop()}: no new connections, then the worker ends once its connections are done. Once only:
      * closing the channel again would wait forever for the worker's ended IO thread.
@@ -101,7 +109,7 @@ public final class BoundServer {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        IoUtils.safeClose(channel);
+        stopAccepting();
         worker.shutdown();
         try {
             if (!worker.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -4,26 +4,16 @@ import dev.mcpauth.authserver.AuthServerConfig;
 import dev.mcpauth.authserver.AuthorizationServer;
 import dev.mcpauth.cli.VersionProvider;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.mcp.GatewayMcpServer;
-import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.ToolCatalog;
-import dev.mcpauth.mcp.UndertowStatelessTransport;
-import dev.mcpauth.mcp.UndertowStreamableTransport;
-import dev.mcpauth.modern.EraRouter;
-import dev.mcpauth.modern.ModernHeaderValidator;
-import dev.mcpauth.modern.ModernMcpHandler;
 import dev.mcpauth.modern.ModernMethodGate;
 import dev.mcpauth.modern.ModernProtocol;
 import dev.mcpauth.modern.ModernServer;
-import dev.mcpauth.policy.Policy;
 import dev.mcpauth.resource.AuditLog;
 import dev.mcpauth.resource.BearerAuthHandler;
 import dev.mcpauth.resource.Challenge;
-import dev.mcpauth.resource.ProtectedResourceMetadata;
-import dev.mcpauth.resource.ProtectedResourceMetadataHandler;
 import dev.mcpauth.resource.TokenFailureLimiter;
-import dev.mcpauth.resource.ToolPolicyHandler;
 import dev.mcpauth.token.TokenVerifier;
+import dev.mcpauth.trace.Tracing;
 import io.undertow.server.HttpHandler;
 import io.undertow.predicate.Predicates;
 import io.undertow.server.handlers.PathHandler;
@@ -39,21 +29,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway: one Undertow server and the one place where its handler chain is composed (STYLE.md §1).
  * <pre>
- * AccessLog → RequestLimits (but /health) → HostCheck (421 for a name not ours) → Cors (browser clients on allowed origins) → routes
- *   /health, RFC 9728 metadata                          public
+ * AccessLog → InFlightRequests → RequestLimits (but /health) → HostCheck (421 for a name not ours) → Cors (browser clients on allowed origins) → routes
+ *   /health, /health/live, /health/ready, RFC 9728 metadata   public
  *   /.well-known/oauth-authorization-server, /oauth/*   embedded AS (when on)
  *   /mcp  → OriginCheck → VirtualThreadDispatch → BearerAuth → ModernMethodGate → JsonRpcBodyReader → EraRouter
+ *          (RequestTrace marks the stages for the spans when --otlp-endpoint is set)
  *           legacy (initialize, sessions):  → ToolPolicy → MCP transport (SDK)
  *           modern (2026-07-28, stateless): → ModernHeaderValidator → ToolPolicy → ModernMcpHandler
  * </pre>
+ * What depends on the policy and the upstreams ({@link McpRoutes}: from EraRouter on, and the metadata) is swapped
+ * whole by {@link #reload}; the edge, the verifier and the embedded authorization server live as long as the server.
  */
 public final class GatewayServer {
 
+    private static final Logger log = LoggerFactory.getLogger(GatewayServer.class);
     public static final String SERVER_NAME = "mcp-auth";
     /** Every MCP version both fronts (HTTP and stdio) speak, newest first: what get_server_info names. */
     public static final List<String> PROTOCOL_VERSIONS = ModernProtocol.SUPPORTED_VERSIONS;
@@ -61,6 +56,8 @@ public final class GatewayServer {
     public static final Duration LIST_TTL = Duration.ofSeconds(60);
     /** Client addresses the failed-token limiter remembers at once: ~100 bytes each, so about 1 MB at most. */
     static final int MAX_TRACKED_PEERS = 10_000;
+    /** After a reload, calls already running on the old configuration get this long before its upstreams stop. */
+    static final Duration RELOAD_GRACE = Duration.ofSeconds(30);
 
     private final BoundServer server;
     private final GatewayConfig config;
@@ -68,11 +65,14 @@ public final class GatewayServer {
     private final String baseUrl;
     private final String resourceUrl;
     private final AuthorizationServer authServer;
-    private final GatewayMcpServer mcpServer;
-    private final ToolSources tools;
-    private final ModernServer modernServer;
     private final TokenVerifier verifier;
-    private final ProtectedResourceMetadata metadata;
+    private final String upgradeEndpoint;
+    private final AuditLog audit = new AuditLog();
+    private final Tracing tracing;
+    private final Readiness readiness;
+    private volatile McpRoutes routes;
+    private InFlightRequests inFlight;
+    private OpenStreams streams;
 
     /** The authentication stage of the /mcp chain; always {@link BearerAuthHandler} but in the benchmark's auth-off variant. */
     @FunctionalInterface
@@ -82,8 +82,9 @@ public final class GatewayServer {
 
     private final AuthenticationStage authentication;
 
-    private GatewayServer(GatewayConfig config, BoundServer server, AuthenticationStage authentication) throws IOException {
+    private GatewayServer(GatewayConfig config, BoundServer server, AuthenticationStage authentication, Tracing tracing) throws IOException {
         this.authentication = authentication;
+        this.tracing = tracing;
         this.config = config;
         this.server = server;
         this.port = server.port();
@@ -94,39 +95,22 @@ public final class GatewayServer {
         TokenVerifier configured = Verifiers.forConfig(config.auth(), config.jwt(), resourceUrl,
                 authServer == null ? null : authServer.publicKeys(), authServer == null ? null : authServer.issuer());
         this.verifier = authServer == null ? configured : Verifiers.seeingRevocations(configured, authServer.revocations());
-        String upgradeEndpoint = config.scopeUpgradeEndpoint() != null ? config.scopeUpgradeEndpoint()
+        this.upgradeEndpoint = config.scopeUpgradeEndpoint() != null ? config.scopeUpgradeEndpoint()
                 : authServer != null ? authServer.scopeUpgradeEndpoint() : null;
-        Policy policy = ToolSources.policy(config);
-        this.metadata = new ProtectedResourceMetadata(URI.create(resourceUrl), authorizationServers(),
-                scopesSupported(policy), "mcp-auth gateway", null);
-        try {
-            this.tools = ToolSources.start(config, policy, resourceUrl, metadata);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting upstream servers");
-        }
-        ToolCatalog catalog = tools.catalog();
-        McpServerFactory factory = new McpServerFactory(catalog, policy, SERVER_NAME, VersionProvider.version(), upgradeEndpoint);
-        HttpHandler transport;
-        if (listener.stateless()) {
-            UndertowStatelessTransport stateless = new UndertowStatelessTransport();
-            this.mcpServer = factory.stateless(stateless);
-            transport = stateless;
-        } else {
-            UndertowStreamableTransport streamable = UndertowStreamableTransport.builder()
-                    .maxSessionsPerSubject(config.edge().capacity().maxSessionsPerSubject()).build();
-            this.mcpServer = factory.streamable(streamable);
-            transport = streamable;
-        }
-        this.modernServer = new ModernServer(catalog, policy, SERVER_NAME, VersionProvider.version(), upgradeEndpoint, LIST_TTL);
-        Challenge challenge = new Challenge("mcp", metadata.metadataUrl(), Set.of(), upgradeEndpoint == null ? null : URI.create(upgradeEndpoint));
-        server.serve(chain(transport, policy, challenge));
+        this.routes = McpRoutes.start(config, resourceUrl, authorizationServers(), authServer, upgradeEndpoint, audit);
+        this.readiness = new Readiness(AuthorityReachability.probe(config.auth()), () -> routes.tools.upstreamState());
+        server.serve(chain());
     }
 
     /** Binds, then builds the chain with the bound port (so that port 0 yields correct URLs), then serves. */
     public static GatewayServer start(GatewayConfig config) throws IOException {
+        return start(config, Tracing.OFF);
+    }
+
+    /** As {@link #start(GatewayConfig)}, with the spans of each /mcp request sent to {@code tracing}. */
+    public static GatewayServer start(GatewayConfig config, Tracing tracing) throws IOException {
         TokenFailureLimiter failures = failureLimiter(config.edge());
-        return start(config, (verifier, challenge, audit, next) -> new BearerAuthHandler(verifier, challenge, audit, failures, next));
+        return start(config, (verifier, challenge, audit, next) -> new BearerAuthHandler(verifier, challenge, audit, failures, next), tracing);
     }
 
     /** Failed-authentication throttling per client address (0 failures: off); tracks at most 10 000 addresses. */
@@ -137,48 +121,50 @@ public final class GatewayServer {
 
     /** Package-private on purpose: serve has no way to run without authentication, only the benchmark's measurement does. */
     static GatewayServer start(GatewayConfig config, AuthenticationStage authentication) throws IOException {
+        return start(config, authentication, Tracing.OFF);
+    }
+
+    private static GatewayServer start(GatewayConfig config, AuthenticationStage authentication, Tracing tracing) throws IOException {
         GatewayConfig.Capacity capacity = config.edge().capacity();
         BoundServer bound = BoundServer.listen(config.listener().host(), config.listener().port(),
                 new ConnectionLimits(capacity.headerTimeout(), capacity.maxConnections(), capacity.maxConnectionsPerAddress(), capacity.bodyTimeout()));
         try {
-            return new GatewayServer(config, bound, authentication);
+            return new GatewayServer(config, bound, authentication, tracing);
         } catch (IOException | RuntimeException e) {
             bound.stop();
             throw e;
         }
     }
 
-    private HttpHandler chain(HttpHandler transport, Policy policy, Challenge challenge) {
-        AuditLog audit = new AuditLog();
+    private HttpHandler chain() {
         AllowedOrigins origins = AllowedOrigins.defaults(URI.create(baseUrl), BoundServer.isLoopback(config.listener().host()))
                 .plus(config.edge().allowedOrigins());
-        // Both eras share authentication (401 first) and the per-tool policy (403, the same challenge); the modern
-        // header rules (400) sit between them, so nothing about tools is told to an unauthenticated caller.
-        UnaryOperator<String> resourcePolicyName = tools.catalog().resourceCatalog()::policyName;
-        HttpHandler legacy = new ToolPolicyHandler(policy, challenge, audit, resourcePolicyName, transport);
-        HttpHandler modern = new ModernHeaderValidator(tools.catalog(),
-                new ToolPolicyHandler(policy, challenge, audit, resourcePolicyName, new ModernMcpHandler(modernServer)));
-        HttpHandler mcp = new OriginCheck(origins, new VirtualThreadDispatch(
-                authentication.wrap(verifier, challenge, audit,
+        // Authentication (401) comes before anything that depends on the policy or the upstreams, which is swapped
+        // whole on reload: nothing about tools is told to an unauthenticated caller.
+        HttpHandler mcp = new OriginCheck(origins, RequestTrace.begin(tracing, new VirtualThreadDispatch(
+                authentication.wrap(verifier, routes.challenge, audit, RequestTrace.authenticated(
                         new ModernMethodGate(
                                 new JsonRpcBodyReader(config.edge().maxBodyBytes(),
-                                        new EraRouter(legacy, modern))))));
-        PathHandler routes = new PathHandler(BoundServer.notFound());
-        routes.addExactPath("/health", new HealthHandler(this::health));
-        ProtectedResourceMetadataHandler prm = new ProtectedResourceMetadataHandler(metadata);
-        metadata.paths().forEach(p -> routes.addExactPath(p, prm));
-        routes.addExactPath(config.listener().mcpPath(), mcp);
-        HttpHandler routed = authServer == null ? routes : authServer.routes(routes);
+                                        RequestTrace.bodyRead(exchange -> routes.router.handleRequest(exchange)))))))));
+        PathHandler paths = new PathHandler(BoundServer.notFound());
+        paths.addExactPath("/health", new HealthHandler(readiness::status, this::health));
+        paths.addExactPath("/health/live", HealthHandler.live());
+        paths.addExactPath("/health/ready", HealthHandler.ready(readiness));
+        HttpHandler prm = exchange -> routes.metadataHandler.handleRequest(exchange);
+        routes.metadata.paths().forEach(p -> paths.addExactPath(p, prm));
+        paths.addExactPath(config.listener().mcpPath(), mcp);
+        HttpHandler routed = authServer == null ? paths : authServer.routes(paths);
         // The Host check comes before CORS: a rebound name gets no answer at all, not even to a preflight.
         AllowedHosts hosts = AllowedHosts.forServer(config.listener().host(), BoundServer.isLoopback(config.listener().host()),
                 URI.create(baseUrl), config.edge().allowedHosts());
         HttpHandler edge = new HostCheck(hosts, new CorsHandler(origins, routed));
         GatewayConfig.Capacity capacity = config.edge().capacity();
-        OpenStreams streams = new OpenStreams(capacity.maxStreams(), capacity.maxStreamsPerSubject());
+        this.streams = new OpenStreams(capacity.maxStreams(), capacity.maxStreamsPerSubject());
         // /health goes around the request budget: a load balancer must see a live server even when it is saturated.
-        return new AccessLog(new PredicateHandler(Predicates.path("/health"), edge,
+        this.inFlight = new InFlightRequests(readiness, new PredicateHandler(Predicates.paths("/health", "/health/live", "/health/ready"), edge,
                 new RequestLimits(config.edge().maxConcurrentRequests(), capacity.maxQueued(), capacity.queueTimeout(),
                         config.edge().maxBodyBytes(), streams, edge)));
+        return new AccessLog(inFlight);
     }
 
     private AuthorizationServer embeddedAuthServer(GatewayConfig.EmbeddedAuthServer embedded) {
@@ -226,46 +212,80 @@ public final class GatewayServer {
         return uris;
     }
 
-    private Set<String> scopesSupported(Policy policy) {
-        Set<String> scopes = new TreeSet<>();
-        policy.scopes().rules().values().forEach(scopes::addAll);
-        scopes.addAll(policy.scopes().defaultScopes());
-        policy.hierarchy().implies().forEach((broader, narrower) -> {
-            scopes.add(broader);
-            scopes.addAll(narrower);
-        });
-        if (authServer != null) {
-            scopes.addAll(authServer.config().scopesSupported().keySet());
-        }
-        return scopes;
-    }
-
     private Map<String, Object> health() {
         Map<String, Object> health = new LinkedHashMap<>();
         health.put("version", VersionProvider.version());
-        health.put("tools", tools.catalog().tools().size());
-        Map<String, String> upstreams = tools.upstreamState();
+        McpRoutes current = routes;
+        health.put("tools", current.tools.catalog().tools().size());
+        Map<String, String> upstreams = current.tools.upstreamState();
         if (!upstreams.isEmpty()) {
             health.put("upstreams", upstreams);
         }
         return health;
     }
 
+    /**
+     * Takes the policy and the upstreams of {@code next} (SIGHUP): builds them beside the running ones (upstreams
+     * started, waiting for their first connection), swaps them in, and stops the old ones once the calls they took
+     * are done (at most {@link #RELOAD_GRACE}). Anything else in {@code next} needs a restart. When building fails
+     * the running configuration stays and the exception says why. Sessions of the old configuration end (legacy
+     * clients get 404 and initialize again, as the transport specifies).
+     */
+    public synchronized void reload(GatewayConfig next) throws IOException {
+        GatewayConfig merged = new GatewayConfig(config.listener(), config.auth(), config.jwt(), next.policy(), config.tools(),
+                config.edge(), config.scopeUpgradeEndpoint(), config.authorizationServers(), next.upstreams());
+        McpRoutes fresh = McpRoutes.start(merged, resourceUrl, authorizationServers(), authServer, upgradeEndpoint, audit);
+        McpRoutes old = routes;
+        routes = fresh;
+        log.info("configuration reloaded: {} tools, upstreams {}", fresh.tools.catalog().tools().size(), fresh.tools.upstreamStatus());
+        Thread.ofVirtual().name("mcp-auth-reload-retire").start(() -> {
+            try {
+                inFlight.awaitCalls(RELOAD_GRACE, streams::openStreams);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                old.close();
+            }
+        });
+    }
+
+    /**
+     * A graceful stop (SIGTERM): not ready at once, no new connections, the calls in flight finish (at most
+     * {@code timeout}), SSE streams end with their closing message, then sessions, the listener and the upstream
+     * children go. Responses sent meanwhile close their connections, so a proxy sends its next request elsewhere.
+     */
+    public void shutdown(Duration timeout) {
+        readiness.beginDrain();
+        server.stopAccepting();
+        McpRoutes current = routes;
+        try {
+            current.endStreams();
+            if (!inFlight.awaitCalls(timeout, streams::openStreams)) {
+                log.warn("shutdown: {} request(s) still running after {}; stopping anyway", inFlight.inFlight(), timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            stop();
+        }
+    }
+
     public String banner() {
+        McpRoutes current = routes;
         StringBuilder b = new StringBuilder();
         b.append("mcp-auth ").append(VersionProvider.version()).append(" serving MCP at ").append(resourceUrl)
                 .append(config.listener().stateless() ? " (stateless)" : "").append('\n');
         b.append("  tokens: ").append(verifier).append('\n');
         b.append("  failed-token limit: ").append(failureLimiter(config.edge())).append('\n');
-        b.append("  protected resource metadata: ").append(metadata.metadataUrl()).append('\n');
+        b.append("  protected resource metadata: ").append(current.metadata.metadataUrl()).append('\n');
         if (authServer != null) {
             b.append("  embedded authorization server: ").append(authServer.issuer())
                     .append(" (metadata ").append(authServer.metadataUrl()).append(")")
                     .append(config.auth() instanceof GatewayConfig.EmbeddedAuthServer e && e.autoApprove() ? ", auto-approve" : ", consent page with demo login demo/demo")
                     .append('\n');
         }
-        tools.upstreamStatus().forEach((name, status) -> b.append("  upstream ").append(name).append(": ").append(status).append('\n'));
-        b.append("  tools: ").append(tools.catalog().tools().size()).append(", health: ").append(baseUrl).append("/health");
+        current.tools.upstreamStatus().forEach((name, status) -> b.append("  upstream ").append(name).append(": ").append(status).append('\n'));
+        b.append("  tools: ").append(current.tools.catalog().tools().size()).append(", health: ").append(baseUrl).append("/health");
         return b.toString();
     }
 
@@ -286,21 +306,23 @@ public final class GatewayServer {
     }
 
     public ToolCatalog catalog() {
-        return tools.catalog();
+        return routes.tools.catalog();
     }
 
     /** The MCP 2026-07-28 (stateless) side of the endpoint. */
     public ModernServer modernServer() {
-        return modernServer;
+        return routes.modernServer;
     }
 
     public void stop() {
+        McpRoutes current = routes;
         try {
-            modernServer.close();
-            mcpServer.close();
+            current.modernServer.close();
+            current.mcpServer.close();
         } finally {
             server.stop();
-            tools.close();
+            current.tools.close();
+            tracing.close();
             if (authServer != null) {
                 authServer.close();
             }

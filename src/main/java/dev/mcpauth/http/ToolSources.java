@@ -10,6 +10,7 @@ import dev.mcpauth.tools.BuiltinToolsConfig;
 import dev.mcpauth.tools.ServerInfo;
 import dev.mcpauth.upstream.UpstreamCredentials;
 import dev.mcpauth.upstream.UpstreamSpec;
+import dev.mcpauth.upstream.UpstreamStatus;
 import dev.mcpauth.upstream.Upstreams;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,11 +107,14 @@ public final class ToolSources implements AutoCloseable {
         return state;
     }
 
-    /** For the operator's banner: each upstream's state and its last problem. */
+    /**
+     * For the operator's banner: each upstream's state and, while it is not up, its last problem (once it is up
+     * again, the old exit is history, not its state).
+     */
     public Map<String, String> upstreamStatus() {
         Map<String, String> status = new LinkedHashMap<>();
-        upstreams.connections().forEach(c -> status.put(c.spec().name(),
-                c.status().name().toLowerCase(java.util.Locale.ROOT) + c.lastProblem().map(p -> ": " + p).orElse("")));
+        upstreams.connections().forEach(c -> status.put(c.spec().name(), c.status() == UpstreamStatus.UP ? "up"
+                : c.status().name().toLowerCase(java.util.Locale.ROOT) + c.lastProblem().map(p -> ": " + p).orElse("")));
         return status;
     }
 

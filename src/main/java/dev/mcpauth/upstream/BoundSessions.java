@@ -73,6 +73,10 @@ final class BoundSessions implements SessionRelay {
                 if (peer == null || peer.isClosed()) {
                     var transport = UpstreamSession.transport(spec, http, clock, McpJsonDefaults.getMapper());
                     RelayPeer opened = new RelayPeer(spec.name(), transport, this);
+                    if (transport instanceof ChildProcessTransport child) {
+                        // A call in flight when the session's child dies fails at once; the next call starts a new child.
+                        child.exited().thenAccept(code -> opened.lost("upstream " + spec.name() + " exited (code " + code + ")"));
+                    }
                     try {
                         opened.open(session.capabilities(), version(session), OPEN_TIMEOUT);
                     } catch (Exception e) {
@@ -191,7 +195,14 @@ final class BoundSessions implements SessionRelay {
         if (!meta.isEmpty()) {
             params.set("_meta", dev.mcpauth.http.Json.mapper().valueToTree(meta));
         }
-        JsonNode response = call(caller, McpSchema.METHOD_TOOLS_CALL, params);
+        JsonNode response;
+        try {
+            response = call(caller, McpSchema.METHOD_TOOLS_CALL, params);
+        } catch (IllegalStateException | TimeoutException lost) {
+            // The session's child died or the upstream did not answer in time: an error the model can read, as on the
+            // shared connection.
+            return UpstreamCalls.error(lost.getMessage());
+        }
         if (response == null) {
             return null;
         }

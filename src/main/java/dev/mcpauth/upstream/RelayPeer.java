@@ -133,6 +133,12 @@ final class RelayPeer implements AutoCloseable {
         return params == null ? JsonNodeFactory.instance.objectNode() : Json.mapper().valueToTree(params);
     }
 
+    /** The upstream went away (its child exited): what waits fails at once, and the peer counts as closed. */
+    void lost(String reason) {
+        closed = true;
+        pending.values().forEach(f -> f.completeExceptionally(new IllegalStateException(reason)));
+    }
+
     boolean isClosed() {
         return closed;
     }

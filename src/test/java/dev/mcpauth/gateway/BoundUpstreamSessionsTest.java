@@ -54,6 +54,15 @@ class BoundUpstreamSessionsTest {
             }
             assertThat(ProcessHandle.of(alicePid).map(ProcessHandle::isAlive).orElse(false)).as("the ended session's child is gone").isFalse();
             assertThat(ProcessHandle.of(bobPid).map(ProcessHandle::isAlive)).as("the other session's child runs on").contains(true);
+
+            // When a session's child dies during a call, the call fails at once (not at its timeout) and the next call
+            // of that session gets a new child.
+            long before = System.nanoTime();
+            HttpResponse<String> crashed = gw.send(gw.post(token, TestGateway.toolCall(8, "tiny__crash", "{\"code\":3}")).header("Mcp-Session-Id", bob));
+            assertThat(crashed.statusCode()).isEqualTo(200);
+            assertThat(crashed.body()).contains("exited");
+            assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+            assertThat(pid(gw, token, bob)).as("a new child for the session").isNotEqualTo(bobPid);
         }
     }
 
