@@ -72,7 +72,7 @@ final class BoundSessions implements SessionRelay {
             try {
                 if (peer == null || peer.isClosed()) {
                     var transport = UpstreamSession.transport(spec, http, clock, McpJsonDefaults.getMapper());
-                    RelayPeer opened = new RelayPeer(spec.name(), transport, this);
+                    RelayPeer opened = new RelayPeer(spec.name(), transport, this, spec.callTimeout().plusSeconds(5));
                     if (transport instanceof ChildProcessTransport child) {
                         // A call in flight when the session's child dies fails at once; the next call starts a new child.
                         child.exited().thenAccept(code -> opened.lost("upstream " + spec.name() + " exited (code " + code + ")"));
@@ -127,7 +127,9 @@ final class BoundSessions implements SessionRelay {
             // elicitation are asked while serving a request), else on the session's own stream (roots are asked at any
             // time); this session's either way, so never to another client.
             Call call = calls.values().stream().filter(c -> !c.caller().cancelled()).findFirst().orElse(null);
-            return call != null ? call.caller().request(method, params) : session.request(method, params);
+            CompletableFuture<JsonNode> answer = call != null ? call.caller().request(method, params) : session.request(method, params);
+            // A client that never answers must not hold the request (nor the upstream's) forever.
+            return answer.orTimeout(spec.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
         }
 
         void close() {

@@ -40,14 +40,17 @@ final class RelayPeer implements AutoCloseable {
     private final String name;
     private final McpClientTransport transport;
     private final Inbound inbound;
+    private final Duration requestTimeout;
     private final AtomicLong ids = new AtomicLong();
     private final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    RelayPeer(String name, McpClientTransport transport, Inbound inbound) {
+    /** @param requestTimeout how long a request waits for its answer before it fails (and is forgotten) */
+    RelayPeer(String name, McpClientTransport transport, Inbound inbound, Duration requestTimeout) {
         this.name = name;
         this.transport = transport;
         this.inbound = inbound;
+        this.requestTimeout = requestTimeout;
     }
 
     /** Starts the transport and runs the initialize handshake with the given client capabilities and revision. */
@@ -74,7 +77,8 @@ final class RelayPeer implements AutoCloseable {
             return response;
         }
         pending.put(id, response);
-        response.whenComplete((r, e) -> pending.remove(id));
+        // An upstream that never answers must not hold the entry forever.
+        response.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((r, e) -> pending.remove(id));
         send(new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, id, params), response);
         return response;
     }
