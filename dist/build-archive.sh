@@ -36,6 +36,10 @@ rm -rf "$stage" "$out/$name.tar.gz"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/share/man/man1" "$stage/share/bash-completion/completions" "$stage/share/zsh/site-functions"
 
 major="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | cut -d. -f1)"
+if [ "${major:-0}" -lt 21 ]; then
+  say "JAVA_HOME ($jdk) is Java $major; the archive's runtime needs a JDK 21 or newer (its jlink): set JAVA_HOME to one"
+  exit 1
+fi
 modules="$("$jdk/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release "$major" "$jar")"
 modules="$(printf '%s,%s' "$modules" "$extra_modules" | tr ',' '\n' | sort -u | grep -vxF -f <(tr ',' '\n' <<<"$unused_modules") | paste -sd, -)"
 say "jlink $modules"

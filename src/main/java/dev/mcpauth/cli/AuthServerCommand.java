@@ -38,9 +38,10 @@ import picocli.CommandLine.Spec;
 /** {@code mcp-auth authserver}: the embedded OAuth 2.1 authorization server on its own port (the two-process layout). */
 @Command(name = "authserver", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {
-            "Run the OAuth 2.1 authorization server alone: RFC 8414 metadata, JWKS, dynamic client registration (RFC 7591),",
-            "authorization code + PKCE with a consent page, refresh, token exchange, revocation; client_credentials and",
-            "introspection for the clients given with --client only.",
+            // One element per paragraph: picocli ends a line after each, and the first is the man page's NAME.
+            "Run the OAuth 2.1 authorization server alone.",
+            "It serves RFC 8414 metadata, JWKS, dynamic client registration (RFC 7591), authorization code + PKCE with a consent page, "
+                    + "refresh, token exchange and revocation; client_credentials and introspection for the clients given with --client only.",
             "Point resource servers at it with: mcp-auth serve --issuer <this issuer>."
         })
 public final class AuthServerCommand implements Callable<Integer> {

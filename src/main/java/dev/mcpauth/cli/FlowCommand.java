@@ -25,8 +25,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "flow", mixinStandardHelpOptions = true, addMethodSubcommands = false,
         description = {
             "Log in to an MCP server (or an authorization server) as an MCP client does, and print the access token.",
-            "Each step goes to stderr: discovery (RFC 9728 from the 401, then RFC 8414 / OIDC), dynamic client registration (RFC 7591), PKCE S256,",
-            "authorization in the browser (or unattended when the server approves at once), and the code exchange.",
+            "Each step goes to stderr: discovery (RFC 9728 from the 401, then RFC 8414 / OIDC), dynamic client registration (RFC 7591), PKCE S256, "
+                    + "authorization in the browser (or unattended when the server approves at once), and the code exchange.",
             "With --json, prints the whole token response instead."
         })
 public final class FlowCommand implements Callable<Integer> {

@@ -68,10 +68,12 @@ public final class Docs {
             for (CommandLine cli : commands()) {
                 CommandSpec spec = cli.getCommandSpec();
                 StringWriter adoc = new StringWriter();
+                // The synopsis as one long line: man wraps it at spaces; picocli's 80 columns cut through markup.
+                spec.usageMessage().width(1000);
                 try (PrintWriter out = new PrintWriter(adoc)) {
                     ManPageGenerator.writeSingleManPage(out, spec);
                 }
-                String roff = asciidoctor.convert(adoc.toString(), Options.builder()
+                String roff = asciidoctor.convert(manual(adoc.toString()), Options.builder()
                         .backend("manpage").standalone(true).safe(SafeMode.SAFE).build());
                 pages.put(spec.qualifiedName("-") + ".1", stable(roff));
             }
@@ -79,9 +81,17 @@ public final class Docs {
         return pages;
     }
 
+    /** The manual's name as the project spells it ("mcp-auth Manual", not picocli's "Mcp-auth Manual"), and labels kept literal. */
+    static String manual(String adoc) {
+        return adoc.replaceAll("(?m)^:man(-)?manual:.*$", ":manmanual: mcp-auth Manual")
+                // A bracket inside an italic parameter label ("ID:SECRET[:SCOPES]") reads as AsciiDoc markup: escape it.
+                .replaceAll("_([A-Z:]+)\\[(:[A-Z]+)]_", "_$1&#91;$2&#93;_");
+    }
+
     /** Asciidoctor stamps the generation date and its own version; neither says anything about the commands. */
     static String stable(String roff) {
-        return roff.replaceAll("(?m)^\\.\\\\\"\\s+Generator: .*$", ".\\\\\" Generator: picocli-codegen ManPageGenerator + Asciidoctor")
+        return roff.replace("&#91;", "[").replace("&#93;", "]")
+                .replaceAll("(?m)^\\.\\\\\"\\s+Generator: .*$", ".\\\\\" Generator: picocli-codegen ManPageGenerator + Asciidoctor")
                 .replaceAll("(?m)^\\.\\\\\"\\s+Date: .*$", ".\\\\\"    Date: -")
                 .replaceAll("(?m)^(\\.TH \"[^\"]*\" \"[^\"]*\") \"[^\"]*\"", "$1 \"\"")
                 .stripTrailing() + "\n";
