@@ -443,17 +443,11 @@ function _picocli_mcp-auth_scopes() {
 
   local commands=""
   local flag_opts="'--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--tool-scope' '--default-scope' '--scope-implies' '--token'"
+  local arg_opts="'--tool-scope' '--default-scope' '--scope-implies' '--token' '--config' '--upstream'"
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
-    '--config')
-      local IFS=$'\n'
-      type compopt &>/dev/null && compopt -o filenames
-      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
-      return $?
-      ;;
     '--tool-scope')
       return
       ;;
@@ -464,6 +458,15 @@ function _picocli_mcp-auth_scopes() {
       return
       ;;
     '--token')
+      return
+      ;;
+    '--config')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--upstream')
       return
       ;;
   esac
@@ -677,7 +680,7 @@ function _picocli_mcp-auth_doctor() {
 
   local commands=""
   local flag_opts="'--client-id-as-audience' '--json' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--host' '--port' '--mcp-path' '--public-url' '--token' '--timeout'"
+  local arg_opts="'--config' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--host' '--port' '--mcp-path' '--public-url' '--token' '--timeout' '--skip'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -749,6 +752,9 @@ function _picocli_mcp-auth_doctor() {
       return
       ;;
     '--timeout')
+      return
+      ;;
+    '--skip')
       return
       ;;
   esac

@@ -14,6 +14,20 @@ public final class CliFailure extends RuntimeException {
         this(message, Main.EXIT_FAILURE);
     }
 
+    /**
+     * What went wrong talking to {@code target}: the exception's own message when it has one of ours, else the
+     * failure in plain words with what to check (a refused connection has no message at all: "flow failed: null").
+     */
+    static String reachability(java.io.IOException e, java.net.URI target) {
+        String message = e.getMessage();
+        boolean bare = message == null || message.isBlank() || e instanceof java.net.ConnectException
+                || e instanceof java.net.http.HttpConnectTimeoutException || e instanceof java.nio.channels.ClosedChannelException;
+        if (!bare) {
+            return message;
+        }
+        return "could not reach " + target + " (" + dev.mcpauth.http.Failures.describe(e) + "); check the URL and that the server is running and reachable from here";
+    }
+
     public int exitCode() {
         return exitCode;
     }

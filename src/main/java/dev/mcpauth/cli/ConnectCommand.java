@@ -83,7 +83,7 @@ public final class ConnectCommand implements Callable<Integer> {
                     new TokenStore(tokenStore != null ? tokenStore : TokenStore.defaultFile()), progress);
             credentials.accessToken();
         } catch (IOException e) {
-            throw new CliFailure("connect failed: " + e.getMessage());
+            throw new CliFailure("connect failed: " + CliFailure.reachability(e, remote));
         }
         return serve(remote, credentials);
     }

@@ -53,6 +53,9 @@ public final class DoctorCommand implements Callable<Integer> {
 
     enum Status { PASS, FAIL, SKIP }
 
+    /** The checks --skip accepts. */
+    static final List<String> SKIPPABLE = List.of("port");
+
     /** One line of the report. */
     record Check(String name, Status status, String detail, String hint) {
         static Check pass(String name, String detail) {
@@ -101,12 +104,20 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the checks as JSON.")
     boolean json;
 
+    @Option(names = "--skip", paramLabel = "CHECK", split = ",", description = "Checks not to run, comma-separated or repeated: port (e.g. against a serve that is running).")
+    List<String> skip = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         Duration limit = Durations.parse("--timeout", timeout);
+        for (String name : skip) {
+            if (!SKIPPABLE.contains(name)) {
+                throw new ConfigException("--skip " + name + ": unknown check; checks that can be skipped: " + String.join(", ", SKIPPABLE));
+            }
+        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(limit).followRedirects(HttpClient.Redirect.NEVER).build();
         String resource = new GatewayConfig.Listener(host, port, mcpPath, publicUrl, false).resourceUrl(port);
         List<Check> checks = new ArrayList<>();
@@ -134,7 +145,7 @@ public final class DoctorCommand implements Callable<Integer> {
             checks.add(sampleToken(auth, resource));
         }
         checks.add(policy());
-        checks.add(port());
+        checks.add(skip.contains("port") ? Check.skip("port", "skipped (--skip port)") : port(http, limit));
         print(checks);
         return checks.stream().anyMatch(c -> c.status() == Status.FAIL) ? Main.EXIT_FAILURE : 0;
     }
@@ -289,8 +300,8 @@ public final class DoctorCommand implements Callable<Integer> {
         return "inspect it with: mcp-auth token inspect TOKEN";
     }
 
-    /** The port serve would listen on is free (binding and releasing it at once). */
-    private Check port() {
+    /** The port serve would listen on is free (binding and releasing it at once), or held by an mcp-auth serve. */
+    private Check port(HttpClient http, Duration limit) {
         if (port == 0) {
             return Check.pass("port", "0: serve picks a free port");
         }
@@ -298,8 +309,28 @@ public final class DoctorCommand implements Callable<Integer> {
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
             return Check.pass("port", host + ":" + port + " is free");
         } catch (IOException e) {
+            String ours = runningServe(http, limit);
+            if (ours != null) {
+                return Check.skip("port", host + ":" + port + " is held by a running mcp-auth serve (" + ours + "); not checked");
+            }
             return Check.fail("port", host + ":" + port + " cannot be bound: " + e.getMessage(),
                     "another process (perhaps a running mcp-auth serve) holds it: stop it or choose --port");
+        }
+    }
+
+    /** The version of the mcp-auth serve answering /health on the port, or null when something else holds it. */
+    private String runningServe(HttpClient http, Duration limit) {
+        try {
+            String shown = host.contains(":") ? "[" + host + "]" : host.equals("0.0.0.0") ? "127.0.0.1" : host;
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://" + shown + ":" + port + "/health"))
+                    .timeout(limit).GET().build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode body = new ObjectMapper().readTree(health.body());
+            return body.has("status") && body.has("version") && body.has("tools") ? "version " + body.get("version").asText() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 

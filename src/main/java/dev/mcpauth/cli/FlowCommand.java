@@ -69,7 +69,7 @@ public final class FlowCommand implements Callable<Integer> {
             out.flush();
             return 0;
         } catch (java.io.IOException e) {
-            throw new CliFailure("flow failed: " + e.getMessage());
+            throw new CliFailure("flow failed: " + CliFailure.reachability(e, target));
         }
     }
 }

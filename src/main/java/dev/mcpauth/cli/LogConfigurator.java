@@ -20,6 +20,12 @@ import ch.qos.logback.core.spi.ContextAwareBase;
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
     private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
+    /**
+     * At the default levels an exception is one line, its chain without frames ("(IOException: ... Caused by: ...)"):
+     * a library that logs a trace on every retry must not bury the log. {@code MCP_AUTH_LOG_LEVEL=DEBUG} shows traces.
+     */
+    private static final String ONE_LINE_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg"
+            + "%replace(%replace(%ex{0}){'\\s*[\\r\\n\\t]+\\s*', ' '}){'^(.+?)\\s*$', ' ($1)'}%n%nopex";
     private static final String[] QUIET_LIBRARIES = {"io.undertow", "org.xnio", "org.jboss", "io.modelcontextprotocol", "reactor"};
 
     @Override

@@ -55,6 +55,11 @@ public final class Main {
 
     /** Runs the CLI and returns its exit code, without exiting (tests call this). */
     public static int run(String... args) {
+        if (args.length == 0) {
+            // A bare `mcp-auth` is someone finding their way: the usage, not "Missing required subcommand".
+            summaryTree().usage(System.out);
+            return 0;
+        }
         CommandLine cli;
         try {
             EnvDefaultProvider defaults = EnvDefaultProvider.forArgs(java.util.Arrays.asList(args));
@@ -70,7 +75,26 @@ public final class Main {
             System.err.println("mcp-auth: " + e.getMessage());
             return EXIT_USAGE;
         }
+        if (args.length > 2 && args[0].equals("help")) {
+            CommandLine nested = nestedCommand(cli, java.util.Arrays.copyOfRange(args, 1, args.length));
+            if (nested != null) {
+                nested.usage(System.out);
+                return 0;
+            }
+        }
         return cli.execute(args);
+    }
+
+    /** {@code help token mint}: the command the words name below the root (picocli's help command goes one level). */
+    private static CommandLine nestedCommand(CommandLine root, String[] names) {
+        CommandLine at = root;
+        for (String name : names) {
+            at = at.getSubcommands().get(name);
+            if (at == null) {
+                return null;
+            }
+        }
+        return at;
     }
 
     /** The whole command tree, without environment defaults or exit-code handlers (the generated docs use it). */
@@ -137,10 +161,32 @@ public final class Main {
         });
         cli.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("mcp-auth: " + ex.getMessage());
+            c.getErr().println("mcp-auth: " + fromWhere(ex, args, defaults) + ex.getMessage());
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return EXIT_USAGE;
         });
         return cli;
+    }
+
+    /**
+     * "environment variable MCP_AUTH_PORT: " when the bad value came from a default source rather than the command
+     * line, so that the message names what the user has to change.
+     */
+    private static String fromWhere(CommandLine.ParameterException ex, String[] args, EnvDefaultProvider defaults) {
+        if (!(ex.getArgSpec() instanceof CommandLine.Model.OptionSpec option)) {
+            return "";
+        }
+        for (String arg : args) {
+            for (String name : option.names()) {
+                if (arg.equals(name) || arg.startsWith(name + "=")) {
+                    return "";
+                }
+            }
+        }
+        try {
+            return defaults.sources().sourceOf(option.longestName().replaceFirst("^--", "")).map(s -> s + ": ").orElse("");
+        } catch (ConfigException e) {
+            return "";
+        }
     }
 }

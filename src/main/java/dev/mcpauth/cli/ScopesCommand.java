@@ -3,12 +3,15 @@ package dev.mcpauth.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.nimbusds.jwt.JWTParser;
+import dev.mcpauth.config.ConfigSources;
+import dev.mcpauth.config.FileSections;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.policy.Condition;
 import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.PolicyRequest;
 import dev.mcpauth.policy.RateLimit;
 import dev.mcpauth.token.AccessToken;
+import dev.mcpauth.http.ToolSources;
 import dev.mcpauth.token.AccessTokenClaims;
 import dev.mcpauth.tools.BuiltinTools;
 import java.io.PrintWriter;
@@ -27,14 +30,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code mcp-auth scopes}: which scopes each tool needs, and what a token may call. */
 @Command(name = "scopes", mixinStandardHelpOptions = true, addMethodSubcommands = false,
-        description = {"Show every built-in tool and tool rule with the scopes it needs (built-in defaults, the config file's policy, and --tool-scope), "
+        description = {"Show every built-in tool, upstream tool and tool rule with the scopes it needs (built-in defaults, upstream rules, the config file's policy, and --tool-scope), "
                 + "the scope implications, the conditions on claims and arguments, and the rate limits.",
                 "With --token, also whether that token's scopes (with the implications) and claims allow each (the token is decoded, not verified)."})
 public final class ScopesCommand implements Callable<Integer> {
-
-    /** Read before parsing by {@link EnvDefaultProvider}, which takes the policy section from it. */
-    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML) whose policy to show. Default: ./mcp-auth.yaml when present. Env: MCP_AUTH_CONFIG.")
-    java.nio.file.Path config;
 
     @Mixin
     PolicyOptions policyOptions;
@@ -45,17 +44,30 @@ public final class ScopesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    // Read before parsing, by the default-value provider (EnvDefaultProvider.forArgs); declared so picocli accepts it.
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML), as for serve: its policy and upstreams. Default: ./mcp-auth.yaml when present. Env: MCP_AUTH_CONFIG.")
+    java.nio.file.Path config;
+
+    @Option(names = "--upstream", paramLabel = "[NAME=]COMMAND|URL",
+            description = "An upstream MCP server, as for serve (repeatable): it is started (or connected to) once to list its tools and their scopes.")
+    List<String> upstreams = new ArrayList<>();
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        GatewayConfig.Policy configured = policyOptions.toPolicy(((EnvDefaultProvider) spec.root().commandLine().getDefaultValueProvider()).sources());
-        Policy policy = Policy.of(BuiltinTools.defaultPolicy().with(configured.toolScopes()).withDefaultScopes(configured.defaultScopes()),
+        ConfigSources sources = ((EnvDefaultProvider) spec.root().commandLine().getDefaultValueProvider()).sources();
+        GatewayConfig.Policy configured = policyOptions.toPolicy(sources);
+        Map<String, Set<String>> upstreamTools = upstreamTools(sources);
+        Map<String, Set<String>> upstreamRules = new LinkedHashMap<>(upstreamTools);
+        upstreamRules.values().removeIf(Set::isEmpty);
+        Policy policy = Policy.of(BuiltinTools.defaultPolicy().with(upstreamRules).with(configured.toolScopes()).withDefaultScopes(configured.defaultScopes()),
                 configured.implies(), configured.conditions(), configured.rateLimits());
         AccessToken caller = token == null ? null : decodedToken();
         Set<String> granted = caller == null ? null : caller.scopes();
         Set<String> names = new TreeSet<>(BuiltinTools.DEFAULT_SCOPES.keySet());
+        names.addAll(upstreamTools.keySet());
         names.addAll(configured.toolScopes().keySet());
         names.addAll(configured.conditions().keySet());
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -96,6 +108,15 @@ public final class ScopesCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The tools of the config file's and --upstream's servers, each with its upstream rules; none when there are none. */
+    private Map<String, Set<String>> upstreamTools(ConfigSources sources) throws InterruptedException {
+        List<GatewayConfig.UpstreamConfig> all = new ArrayList<>(FileSections.upstreams(sources));
+        for (int i = 0; i < upstreams.size(); i++) {
+            all.add(UpstreamArgument.parse(upstreams.get(i), "u" + (i + 1)));
+        }
+        return all.isEmpty() ? Map.of() : ToolSources.upstreamTools(all);
     }
 
     private static Map<String, Object> limitRow(RateLimit limit) {

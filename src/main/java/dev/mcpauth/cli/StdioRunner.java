@@ -16,7 +16,6 @@ import dev.mcpauth.token.TokenVerifier;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,7 +67,7 @@ final class StdioRunner {
 
     private static String readToken(Path tokenFile) throws IOException {
         String token = tokenFile != null
-                ? Files.readString(tokenFile, StandardCharsets.UTF_8)
+                ? OptionFile.read("--token-file", tokenFile)
                 : System.getenv("MCP_AUTH_TOKEN");
         if (token == null || token.isBlank()) {
             throw new ConfigException("--stdio needs the caller's access token in MCP_AUTH_TOKEN or --token-file");

@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code mcp-auth token inspect}: shows what a JWT says, without verifying it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true, addMethodSubcommands = false,
-        description = {"Decode a JWT WITHOUT verifying it: header and claims as JSON, times made readable, expiry marked.",
+        description = {"Decode a JWT WITHOUT verifying it: a summary (issuer, subject, client, audience, scope, times, the other claims),"
+                + " or with --json the header and claims as JSON, times made readable, expiry marked.",
                 "Use 'token verify' to check a token."})
 public final class TokenInspectCommand implements Callable<Integer> {
 
@@ -57,12 +58,42 @@ public final class TokenInspectCommand implements Callable<Integer> {
         doc.put("times", times);
         doc.put("expired", expired);
         doc.put("verified", false);
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        spec.commandLine().getOut().println(mapper.writeValueAsString(doc));
-        if (!json) {
-            spec.commandLine().getErr().println(expired ? "EXPIRED (signature not checked)" : "not expired (signature not checked)");
+        if (json) {
+            ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+            spec.commandLine().getOut().println(mapper.writeValueAsString(doc));
+        } else {
+            spec.commandLine().getOut().print(summary(jwt, claims, times, expired));
         }
+        spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The human view: who, for whom, what, until when, one line each; every other claim after. */
+    private static String summary(JWT jwt, Map<String, Object> claims, Map<String, Object> times, boolean expired) {
+        StringBuilder out = new StringBuilder();
+        out.append(expired ? "EXPIRED" : "not expired").append(" - signature NOT checked (use 'mcp-auth token verify')\n");
+        line(out, "algorithm", jwt.getHeader().getAlgorithm() + (jwt.getHeader().toJSONObject().get("kid") instanceof String kid ? " (kid " + kid + ")" : ""));
+        line(out, "issuer", claims.get("iss"));
+        line(out, "subject", claims.get("sub"));
+        line(out, "client", claims.containsKey("client_id") ? claims.get("client_id") : claims.get("azp"));
+        line(out, "audience", claims.get("aud"));
+        line(out, "scope", claims.containsKey("scope") ? claims.get("scope") : claims.get("scp"));
+        times.forEach((claim, when) -> line(out, switch (claim) {
+            case "iat" -> "issued";
+            case "nbf" -> "not before";
+            default -> "expires";
+        }, when));
+        Map<String, Object> rest = new java.util.TreeMap<>(claims);
+        java.util.List.of("iss", "sub", "client_id", "azp", "aud", "scope", "scp", "iat", "nbf", "exp").forEach(rest::remove);
+        rest.forEach((name, value) -> line(out, name, value));
+        return out.toString();
+    }
+
+    private static void line(StringBuilder out, String label, Object value) {
+        if (value != null) {
+            String shown = value instanceof java.util.Collection<?> c ? String.join(" ", c.stream().map(String::valueOf).toList()) : String.valueOf(value);
+            out.append(String.format("  %-11s %s%n", label + ":", shown));
+        }
     }
 
     static String relative(Instant now, Instant at) {

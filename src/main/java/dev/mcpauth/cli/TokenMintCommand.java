@@ -6,7 +6,6 @@ import dev.mcpauth.config.Durations;
 import dev.mcpauth.token.Keys;
 import dev.mcpauth.token.TokenMinter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,7 +97,7 @@ public final class TokenMintCommand implements Callable<Integer> {
             return algorithm == null ? TokenMinter.withKey(jwk) : TokenMinter.withKey(jwk, algorithm);
         }
         byte[] bytes = secret != null ? secret.getBytes(StandardCharsets.UTF_8)
-                : Files.readString(secretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+                : OptionFile.read("--secret-file", secretFile).strip().getBytes(StandardCharsets.UTF_8);
         return algorithm == null ? TokenMinter.withSecret(bytes) : TokenMinter.withSecret(bytes, algorithm);
     }
 

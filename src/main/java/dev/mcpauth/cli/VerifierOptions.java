@@ -5,7 +5,6 @@ import dev.mcpauth.config.Durations;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.token.JwksOptions;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -125,11 +124,7 @@ public final class VerifierOptions {
             throw new ConfigException("give --secret or --secret-file, not both");
         }
         if (secretFile != null) {
-            try {
-                return Files.readString(secretFile, StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
-            } catch (java.io.IOException e) {
-                throw new ConfigException("--secret-file " + secretFile + " cannot be read: " + e.getMessage());
-            }
+            return OptionFile.read("--secret-file", secretFile).strip().getBytes(StandardCharsets.UTF_8);
         }
         return secret == null ? null : secret.getBytes(StandardCharsets.UTF_8);
     }

@@ -78,6 +78,21 @@ public final class ConfigSources {
         return ENV_PREFIX + setting.replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
+    /** Where {@link #lookup} finds {@code setting}, in the user's words ("environment variable MCP_AUTH_PORT"), if anywhere. */
+    public Optional<String> sourceOf(String setting) {
+        String env = envName(setting);
+        if (environment.containsKey(env)) {
+            return Optional.of("environment variable " + env);
+        }
+        if (dotEnv.containsKey(env)) {
+            return Optional.of(env + " in .env");
+        }
+        if (configFile != null && configFile.get(setting) != null && !configFile.get(setting).isNull()) {
+            return Optional.of("key '" + setting + "' in " + (configPath == null ? "mcp-auth.yaml" : configPath.toString()));
+        }
+        return Optional.empty();
+    }
+
     /** The value of a scalar setting from the first source that has it. */
     public Optional<String> lookup(String setting) {
         String env = envName(setting);

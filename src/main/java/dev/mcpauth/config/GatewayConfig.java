@@ -314,6 +314,7 @@ public record GatewayConfig(
 
     /** Refuses a configuration that cannot work, naming the setting. */
     public GatewayConfig validate() {
+        UpstreamPrograms.check(upstreams);
         if (listener.port() < 0 || listener.port() > 65535) {
             throw new ConfigException("--port must be between 0 and 65535, got " + listener.port());
         }

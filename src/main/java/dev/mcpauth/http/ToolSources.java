@@ -66,6 +66,30 @@ public final class ToolSources implements AutoCloseable {
         return new ToolSources(catalog, upstreams);
     }
 
+    /**
+     * For {@code scopes}: connects to each upstream once, and returns its tools as the gateway would expose them
+     * (beside the built-in tools), with the upstream's own scope rules (an empty set where it has none).
+     */
+    public static Map<String, Set<String>> upstreamTools(List<GatewayConfig.UpstreamConfig> configs) throws InterruptedException {
+        boolean prefix = UpstreamSpec.prefixNeeded(configs.size(), true);
+        ToolCatalog catalog = new ToolCatalog();
+        List<UpstreamSpec> specs = new ArrayList<>();
+        for (GatewayConfig.UpstreamConfig u : configs) {
+            UpstreamSpec spec = u.url() != null ? UpstreamSpec.http(u.name(), u.url(), credentials(u.auth())) : UpstreamSpec.stdio(u.name(), u.command());
+            specs.add(spec.withPrefix(prefix));
+        }
+        Map<String, Set<String>> tools = new java.util.TreeMap<>();
+        try (Upstreams upstreams = new Upstreams(specs)) {
+            upstreams.startAll(catalog);
+            catalog.tools().forEach(t -> tools.put(t.name(), Set.of()));
+            for (int i = 0; i < specs.size(); i++) {
+                UpstreamSpec spec = specs.get(i);
+                configs.get(i).toolScopes().forEach((tool, scopes) -> tools.put(spec.exposedName(tool), scopes));
+            }
+        }
+        return tools;
+    }
+
     static List<UpstreamSpec> specs(GatewayConfig config) {
         boolean prefix = UpstreamSpec.prefixNeeded(config.upstreams().size(), config.tools().enabled());
         List<UpstreamSpec> specs = new ArrayList<>();

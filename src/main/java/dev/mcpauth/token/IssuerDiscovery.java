@@ -72,7 +72,8 @@ public final class IssuerDiscovery {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching " + url, e);
         } catch (IOException e) {
-            throw new IOException("could not fetch issuer metadata from " + url + ": " + e, e);
+            throw new IOException("could not fetch issuer metadata from " + url + " (" + dev.mcpauth.http.Failures.describe(e)
+                    + "); check that the issuer URL is right and that this machine can reach it", e);
         }
     }
 

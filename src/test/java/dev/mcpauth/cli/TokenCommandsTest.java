@@ -87,17 +87,33 @@ class TokenCommandsTest {
                 .token().subject("alice").audience(RESOURCE).ttl(Duration.ofHours(1)).mint();
         String fresh = Cli.run("token", "mint", "--secret", SECRET, "--ttl", "10m").outLine();
 
-        Cli.Result old = Cli.run("token", "inspect", expired);
+        Cli.Result old = Cli.run("token", "inspect", expired, "--json");
         Cli.Result current = Cli.run("token", "inspect", fresh, "--json");
 
         assertThat(old.exitCode()).isZero();
         assertThat(JSON.readTree(old.out()).path("expired").asBoolean()).isTrue();
         assertThat(JSON.readTree(old.out()).path("verified").asBoolean()).isFalse();
         assertThat(JSON.readTree(old.out()).at("/times/exp").asText()).endsWith("ago)");
-        assertThat(old.err()).contains("EXPIRED");
         assertThat(JSON.readTree(current.out()).path("expired").asBoolean()).isFalse();
         assertThat(JSON.readTree(current.out()).at("/header/typ").asText()).isEqualTo("at+jwt");
         assertThat(current.err()).isEmpty();
+    }
+
+    @Test
+    void inspectWithoutJsonPrintsAHumanSummaryNotTheJsonDocument() {
+        String token = TokenMinter.withSecret(SECRET.getBytes(StandardCharsets.UTF_8))
+                .withClock(Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC))
+                .token().issuer("https://issuer.example").subject("alice").clientId("cli").audience(RESOURCE).scope("tools:read", "math:calculate")
+                .claim("tenant", "acme").ttl(Duration.ofHours(1)).mint();
+
+        Cli.Result summary = Cli.run("token", "inspect", token);
+
+        assertThat(summary.exitCode()).isZero();
+        assertThat(summary.out()).doesNotContain("{").startsWith("EXPIRED - signature NOT checked");
+        assertThat(summary.out()).contains("  issuer:     https://issuer.example", "  subject:    alice", "  client:     cli",
+                "  audience:   " + RESOURCE, "  algorithm:  HS256", "  tenant:     acme");
+        assertThat(summary.out()).containsPattern("scope: +(tools:read math:calculate|math:calculate tools:read)");
+        assertThat(summary.out()).containsPattern("expires: +\\S+ \\(2h 0m ago|expires: +\\S+ \\(1h 59m ago|expires: +\\S+ \\(1h 0m ago|expires: +\\S+ \\(59m");
     }
 
     @Test
