@@ -20,8 +20,12 @@ final class SettingNames {
 
     /** The commands whose options are the config file's top-level settings. */
     private static final Class<?>[] FILE_COMMANDS = {ServeCommand.class, AuthServerCommand.class};
-    /** Variables read directly, not through an option. */
-    static final Set<String> EXTRA_VARIABLES = Set.of("MCP_AUTH_TOKEN", "MCP_AUTH_LOG_LEVEL", "MCP_AUTH_ACCESS_LOG_LEVEL");
+    /**
+     * Variables read directly, not through an option: by the program, and by the launcher ({@code dist/mcp-auth}: which
+     * jar, the AOT cache, extra JVM flags), which passes its environment on, so naming them is no typo.
+     */
+    static final Set<String> EXTRA_VARIABLES = Set.of("MCP_AUTH_TOKEN", "MCP_AUTH_LOG_LEVEL", "MCP_AUTH_ACCESS_LOG_LEVEL",
+            "MCP_AUTH_JAR", "MCP_AUTH_AOT", "MCP_AUTH_AOT_CACHE", "MCP_AUTH_JAVA_OPTS");
     /** Options no source may set. */
     private static final Set<String> NOT_SETTINGS = Set.of("help", "version");
 

@@ -101,6 +101,15 @@ class ConfigKeysCliTest {
                 .containsExactly("environment variable MCP_AUTH_ISUER is not a setting of mcp-auth and is ignored; did you mean MCP_AUTH_ISSUER?");
     }
 
+    @Test
+    void theLaunchersOwnVariablesAreNoTypos() {
+        // dist/mcp-auth reads these and passes its environment on; a warning about them on every start was noise.
+        var schema = SettingNames.schema(Main.SUBCOMMANDS.values());
+        assertThat(ConfigSources.unknownVariables(Map.of("MCP_AUTH_JAR", "x.jar", "MCP_AUTH_AOT", "off", "MCP_AUTH_AOT_CACHE", "c.aot",
+                "MCP_AUTH_JAVA_OPTS", "-Xmx1g", "MCP_AUTH_JARR", "y"), schema))
+                .containsExactly("environment variable MCP_AUTH_JARR is not a setting of mcp-auth and is ignored; did you mean MCP_AUTH_JAR?");
+    }
+
     private static void assertKnown(dev.mcpauth.config.ConfigSchema schema, OptionSpec option) {
         String name = option.longestName();
         if (name.startsWith("--") && !name.equals("--help") && !name.equals("--version")) {
