@@ -16,22 +16,11 @@ final class SseCallerChannel extends RelayedChannel implements McpStreamableServ
 
     private final McpStreamableServerTransport stream;
     private final HttpClientSession session;
-    private final Object requestId;
 
     SseCallerChannel(McpStreamableServerTransport stream, HttpClientSession session, Object requestId) {
+        super(session, requestId);
         this.stream = stream;
         this.session = session;
-        this.requestId = requestId;
-    }
-
-    @Override
-    public ClientSession session() {
-        return session;
-    }
-
-    @Override
-    public Object requestId() {
-        return requestId;
     }
 
     @Override

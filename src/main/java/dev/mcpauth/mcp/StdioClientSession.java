@@ -36,17 +36,7 @@ final class StdioClientSession extends RelayedSession {
     /** One request of this client, on the same stdout. */
     CallerChannel channel(Object requestId) {
         StdioClientSession session = this;
-        return new RelayedChannel() {
-            @Override
-            public ClientSession session() {
-                return session;
-            }
-
-            @Override
-            public Object requestId() {
-                return requestId;
-            }
-
+        return new RelayedChannel(this, requestId) {
             @Override
             public void notify(String method, JsonNode params) {
                 if (!cancelled()) {
