@@ -43,6 +43,14 @@ public final class RelayMessages {
         return copy;
     }
 
+    /**
+     * A JSON-RPC id as a map key: ids compare by value, so 7 (however a parser typed it: Integer, Long) and 7L are
+     * the same request; "7" is another.
+     */
+    public static Object idKey(Object id) {
+        return id instanceof Number n ? (Object) n.longValue() : id;
+    }
+
     /** The SDK's response record as a tree (for a client's answer to a relayed request). */
     public static ObjectNode of(McpSchema.JSONRPCResponse response) {
         if (response.error() != null) {

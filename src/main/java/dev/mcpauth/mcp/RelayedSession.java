@@ -53,16 +53,16 @@ abstract class RelayedSession implements ClientSession {
     }
 
     void started(RelayedChannel channel) {
-        inFlight.put(key(channel.requestId()), channel);
+        inFlight.put(RelayMessages.idKey(channel.requestId()), channel);
     }
 
     void finished(RelayedChannel channel) {
-        inFlight.remove(key(channel.requestId()), channel);
+        inFlight.remove(RelayMessages.idKey(channel.requestId()), channel);
     }
 
     /** Marks a request in flight cancelled; false if none has that id. */
     boolean cancel(Object requestId) {
-        RelayedChannel channel = requestId == null ? null : inFlight.get(key(requestId));
+        RelayedChannel channel = requestId == null ? null : inFlight.get(RelayMessages.idKey(requestId));
         if (channel == null) {
             return false;
         }
@@ -72,7 +72,7 @@ abstract class RelayedSession implements ClientSession {
 
     /** Whether the request with this id was cancelled (its answer must not be sent). */
     boolean cancelled(Object requestId) {
-        RelayedChannel channel = requestId == null ? null : inFlight.get(key(requestId));
+        RelayedChannel channel = requestId == null ? null : inFlight.get(RelayMessages.idKey(requestId));
         return channel != null && channel.cancelled();
     }
 
@@ -80,10 +80,5 @@ abstract class RelayedSession implements ClientSession {
     void close() {
         awaited.values().forEach(f -> f.cancel(false));
         inFlight.values().forEach(RelayedChannel::cancel);
-    }
-
-    /** JSON-RPC ids compare by value: 7 and 7L are the same request, "7" is another. */
-    private static Object key(Object id) {
-        return id instanceof Number n ? (Object) n.longValue() : id;
     }
 }

@@ -161,14 +161,14 @@ final class BoundSessions implements SessionRelay {
         Call call;
         // Registered before the connection opens: an upstream may ask for roots while initializing.
         call = new Call(caller, null, response);
-        bound.calls.put(caller.requestId(), call);
+        bound.calls.put(RelayMessages.idKey(caller.requestId()), call);
         if (token != null) {
             bound.progress.put(token, caller);
         }
         try {
             peer = bound.open();
             id = peer.nextId();
-            bound.calls.put(caller.requestId(), new Call(caller, id, response));
+            bound.calls.put(RelayMessages.idKey(caller.requestId()), new Call(caller, id, response));
             peer.request(method, params, id).whenComplete((r, e) -> {
                 if (e != null) {
                     response.completeExceptionally(e);
@@ -182,7 +182,7 @@ final class BoundSessions implements SessionRelay {
         } catch (TimeoutException e) {
             throw new TimeoutException("upstream " + spec.name() + " did not answer " + method + " within " + spec.callTimeout().toSeconds() + " s");
         } finally {
-            bound.calls.remove(caller.requestId());
+            bound.calls.remove(RelayMessages.idKey(caller.requestId()));
             if (token != null) {
                 bound.progress.remove(token);
             }
@@ -223,10 +223,7 @@ final class BoundSessions implements SessionRelay {
     @Override
     public void cancelled(ClientSession session, Object requestId, String reason) {
         Bound bound = bySession.get(session.id());
-        Call call = bound == null ? null : bound.calls.get(requestId);
-        if (call == null && bound != null && requestId instanceof Number n) {
-            call = bound.calls.get(n.intValue());
-        }
+        Call call = bound == null ? null : bound.calls.get(RelayMessages.idKey(requestId));
         if (call == null) {
             return;
         }
