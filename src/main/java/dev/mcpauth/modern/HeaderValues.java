@@ -7,7 +7,7 @@ import java.util.Base64;
  * Header values as MCP 2026-07-28 writes them (streamable-http, "Value Encoding"): plain visible ASCII, or
  * {@code =?base64?...?=} around the Base64 of UTF-8 text that a plain header cannot carry.
  */
-final class HeaderValues {
+public final class HeaderValues {
 
     private static final String PREFIX = "=?base64?";
     private static final String SUFFIX = "?=";
@@ -29,6 +29,20 @@ final class HeaderValues {
             }
         }
         return header;
+    }
+
+    /**
+     * The header that carries {@code value}: as it is when it is plain visible ASCII without surrounding whitespace,
+     * else the Base64 sentinel form (a value that itself looks like the sentinel is encoded too, so it reads back as
+     * itself).
+     */
+    public static String encode(String value) {
+        boolean plain = !value.isEmpty() && value.strip().equals(value) && !value.startsWith(PREFIX);
+        for (int i = 0; plain && i < value.length(); i++) {
+            char c = value.charAt(i);
+            plain = c >= 0x20 && c <= 0x7e;
+        }
+        return plain ? value : PREFIX + Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8)) + SUFFIX;
     }
 
     /** RFC 9110 section 5.5 field value, as the spec narrows it: visible ASCII, space and tab. */

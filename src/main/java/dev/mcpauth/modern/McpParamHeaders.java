@@ -15,12 +15,12 @@ import java.util.Optional;
  * that reads the body MUST check each one against the arguments, after Base64-sentinel decoding; a value in the body
  * without its header, a header without its value, or a different value is a HeaderMismatch.
  */
-final class McpParamHeaders {
+public final class McpParamHeaders {
 
     private static final ObjectMapper JSON = Json.mapper();
 
     /** One annotated parameter: its header name and the chain of {@code properties} keys that reaches it. */
-    record Param(String header, List<String> path) {
+    public record Param(String header, List<String> path) {
     }
 
     private McpParamHeaders() {
@@ -28,10 +28,13 @@ final class McpParamHeaders {
 
     /** Every annotated parameter reachable from the schema root through {@code properties} alone. */
     static List<Param> declared(McpSchema.Tool tool) {
+        return tool.inputSchema() == null ? List.of() : declared(JSON.<JsonNode>valueToTree(tool.inputSchema()));
+    }
+
+    /** The same, from a tool's {@code inputSchema} as a tree (a client mirroring arguments into headers). */
+    public static List<Param> declared(JsonNode inputSchema) {
         List<Param> params = new ArrayList<>();
-        if (tool.inputSchema() != null) {
-            collect(JSON.valueToTree(tool.inputSchema()).path("properties"), new ArrayList<>(), params);
-        }
+        collect(inputSchema.path("properties"), new ArrayList<>(), params);
         return params;
     }
 

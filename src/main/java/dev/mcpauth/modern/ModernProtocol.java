@@ -20,6 +20,8 @@ public final class ModernProtocol {
     public static final String CLIENT_INFO_META = "io.modelcontextprotocol/clientInfo";
     public static final String SERVER_INFO_META = "io.modelcontextprotocol/serverInfo";
     public static final String SUBSCRIPTION_ID_META = "io.modelcontextprotocol/subscriptionId";
+    /** The log level a client asks for on one request: 2026-07-28 has no logging/setLevel session state. */
+    public static final String LOG_LEVEL_META = "io.modelcontextprotocol/logLevel";
 
     public static final String PROTOCOL_VERSION_HEADER = "MCP-Protocol-Version";
     public static final String METHOD_HEADER = "Mcp-Method";

@@ -298,15 +298,35 @@ final class UpstreamSession implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(10));
         UpstreamCredentials credentials = spec.credentials() instanceof UpstreamCredentials.OnBehalfOf onBehalf
                 ? onBehalf.own() : spec.credentials();
-        switch (credentials) {
-            case UpstreamCredentials.None none -> { }
-            case UpstreamCredentials.StaticBearer bearer -> builder.asyncHttpRequestCustomizer(
-                    (request, method, uri, body, context) -> Mono.just(request.setHeader("Authorization", "Bearer " + bearer.token())));
-            case UpstreamCredentials.ClientCredentials cc -> withTokens(builder, new ClientCredentialsTokens(cc, url, http, clock), refusal);
-            case UpstreamCredentials.Provided provided -> withTokens(builder, provided.source(), refusal);
+        TokenSource tokens = switch (credentials) {
+            case UpstreamCredentials.None none -> null;
+            case UpstreamCredentials.StaticBearer bearer -> new TokenSource() {
+                @Override
+                public String current() {
+                    return bearer.token();
+                }
+
+                @Override
+                public void invalidate() {
+                }
+
+                @Override
+                public boolean rejected(int status, String challenge) {
+                    return false;
+                }
+            };
+            case UpstreamCredentials.ClientCredentials cc -> new ClientCredentialsTokens(cc, url, http, clock);
+            case UpstreamCredentials.Provided provided -> provided.source();
             case UpstreamCredentials.OnBehalfOf nested -> throw new IllegalArgumentException("nested on-behalf-of credentials");
+        };
+        if (credentials instanceof UpstreamCredentials.StaticBearer bearer) {
+            builder.asyncHttpRequestCustomizer(
+                    (request, method, uri, body, context) -> Mono.just(request.setHeader("Authorization", "Bearer " + bearer.token())));
+        } else if (tokens != null) {
+            withTokens(builder, tokens, refusal);
         }
-        return builder.build();
+        // One token source serves whichever era the upstream turns out to speak.
+        return new EraNegotiatingTransport(builder.build(), new ModernUpstreamTransport(spec.name(), url, http, tokens, refusal, json));
     }
 
     private static void withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens,

@@ -1,0 +1,80 @@
+package dev.mcpauth.upstream;
+
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.spec.McpClientTransport;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Picks the era of an HTTP upstream when the connection opens: an upstream that answers {@code server/discover}
+ * with 2026-07-28 is spoken to in that revision ({@link ModernUpstreamTransport}); any other is a 2025-era server
+ * and gets the SDK's Streamable HTTP transport, exactly as before. The choice is made once per connection, at
+ * {@code initialize}, and the other transport is never opened.
+ */
+final class EraNegotiatingTransport implements McpClientTransport {
+
+    private final McpClientTransport legacy;
+    private final ModernUpstreamTransport modern;
+    private volatile Function<Mono<JSONRPCMessage>, Mono<JSONRPCMessage>> handler;
+    private volatile McpClientTransport chosen;
+
+    EraNegotiatingTransport(McpClientTransport legacy, ModernUpstreamTransport modern) {
+        this.legacy = legacy;
+        this.modern = modern;
+    }
+
+    @Override
+    public Mono<Void> connect(Function<Mono<JSONRPCMessage>, Mono<JSONRPCMessage>> handler) {
+        this.handler = handler;
+        return Mono.empty();
+    }
+
+    @Override
+    public Mono<Void> sendMessage(JSONRPCMessage message) {
+        McpClientTransport active = chosen;
+        if (active != null) {
+            return active.sendMessage(message);
+        }
+        if (!(message instanceof McpSchema.JSONRPCRequest request) || !McpSchema.METHOD_INITIALIZE.equals(request.method())) {
+            return Mono.error(new IOException("the connection to the upstream is not initialized"));
+        }
+        return Mono.fromCallable(() -> modern.discover().isPresent()).subscribeOn(Schedulers.boundedElastic())
+                .flatMap(isModern -> {
+                    McpClientTransport pick = isModern ? modern : legacy;
+                    chosen = pick;
+                    return pick.connect(handler).then(pick.sendMessage(message));
+                });
+    }
+
+    /** Whether the upstream turned out to speak 2026-07-28 (false until the connection is initialized). */
+    boolean isModern() {
+        return chosen == modern;
+    }
+
+    @Override
+    public void setExceptionHandler(Consumer<Throwable> handler) {
+        legacy.setExceptionHandler(handler);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        McpClientTransport active = chosen;
+        return active != null ? active.closeGracefully() : Mono.fromRunnable(modern::close);
+    }
+
+    @Override
+    public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+        return legacy.unmarshalFrom(data, typeRef);
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+        return legacy.protocolVersions();
+    }
+}

@@ -1,0 +1,73 @@
+// A 2025-era client (TypeScript SDK 1.x, declaring sampling, elicitation and roots) against mcp-auth in front of a
+// 2026-07-28-only upstream (modern-only-upstream.mjs): the gateway must translate the era both ways — initialize
+// from server/discover, input_required results relayed as elicitation/sampling requests, streamed progress.
+// Prints one JSON object: {tools, checks: {<name>: {ok, detail}}}.
+// usage: node legacy-relay-checks.mjs <mcp-url> <token> <name-prefix>
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { CreateMessageRequestSchema, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+
+const [url, token, prefix = ""] = process.argv.slice(2);
+const out = { checks: {} };
+const text = (r) => (r?.content ?? []).filter((c) => c.type === "text").map((c) => c.text).join("\n");
+const asked = [];
+const client = new Client({ name: "legacy-relay-checks", version: "1.0.0" },
+  { capabilities: { sampling: {}, elicitation: { form: {} }, roots: {} } });
+client.setRequestHandler(ElicitRequestSchema, async (r) => {
+  asked.push(r.params.message);
+  return { action: "accept", content: { ok: true } };
+});
+client.setRequestHandler(CreateMessageRequestSchema, async () => ({
+  role: "assistant", model: "relay-model", stopReason: "endTurn", content: { type: "text", text: "forty-two" },
+}));
+async function check(name, fn) {
+  try {
+    out.checks[name] = { ok: true, detail: (await fn()) ?? null };
+  } catch (e) {
+    out.checks[name] = { ok: false, detail: String(e?.message ?? e) };
+  }
+}
+const expect = (cond, message) => { if (!cond) throw new Error(message); };
+try {
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
+  out.protocolVersion = client.transport?.protocolVersion ?? null;
+  out.tools = (await client.listTools()).tools.map((t) => t.name);
+  await check("echo", async () => {
+    const r = await client.callTool({ name: prefix + "echo", arguments: { text: "hello modern" } });
+    expect(text(r) === "echo: hello modern", text(r));
+  });
+  await check("elicitation", async () => {
+    const r = await client.callTool({ name: prefix + "confirm", arguments: { action: "deploy" } });
+    expect(text(r) === 'confirmed deploy: {"ok":true}', text(r));
+    expect(asked.includes("Really deploy?"), `elicitations seen: ${JSON.stringify(asked)}`);
+    return text(r);
+  });
+  await check("sampling", async () => {
+    const r = await client.callTool({ name: prefix + "sample", arguments: { prompt: "the answer?" } });
+    expect(text(r) === "model said: forty-two", text(r));
+  });
+  await check("progress", async () => {
+    const seen = [];
+    const r = await client.callTool({ name: prefix + "count", arguments: { n: 3 } }, undefined,
+      { onprogress: (p) => seen.push(p.progress) });
+    expect(text(r) === "counted to 3", text(r));
+    expect(JSON.stringify(seen) === "[1,2,3]", `progress: ${JSON.stringify(seen)}`);
+    return seen;
+  });
+  await check("cancellation", async () => {
+    const abort = new AbortController();
+    const call = client.callTool({ name: prefix + "wait", arguments: {} }, undefined, { signal: abort.signal });
+    setTimeout(() => abort.abort("the user gave up"), 500);
+    let rejected = false;
+    try { await call; } catch { rejected = true; }
+    expect(rejected, "the cancelled call still resolved");
+    await new Promise((r) => setTimeout(r, 500));
+    const r = await client.callTool({ name: prefix + "aborted", arguments: {} });
+    expect(text(r) === "1", `the upstream saw ${text(r)} cancelled waits`);
+  });
+  await client.close();
+} catch (e) {
+  out.error = String(e?.message ?? e);
+}
+console.log(JSON.stringify(out));
+process.exit(0);
