@@ -533,7 +533,7 @@ function _picocli_mcp-auth_connect() {
 
   local commands=""
   local flag_opts="'--no-browser' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--scope' '--client-id' '--client-secret' '--client-metadata-url' '--redirect-port' '--token-store' '--login-timeout' '--call-timeout'"
+  local arg_opts="'--scope' '--client-id' '--client-secret' '--client-metadata-url' '--redirect-port' '--token-store' '--login-timeout' '--call-timeout' '--protocol'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -563,6 +563,9 @@ function _picocli_mcp-auth_connect() {
       return
       ;;
     '--call-timeout')
+      return
+      ;;
+    '--protocol')
       return
       ;;
   esac

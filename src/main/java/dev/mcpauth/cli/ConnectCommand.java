@@ -62,6 +62,10 @@ public final class ConnectCommand implements Callable<Integer> {
     @Option(names = "--call-timeout", paramLabel = "DURATION", defaultValue = "60s", description = "Time limit of one forwarded call. Default: ${DEFAULT-VALUE}.")
     String callTimeout;
 
+    @Option(names = "--protocol", paramLabel = "ERA", defaultValue = "auto",
+            description = "Which MCP era to speak to the remote: auto (2026-07-28 when its server/discover offers it, else 2025-11-25), 2026-07-28, or legacy. Default: ${DEFAULT-VALUE}.")
+    String protocol;
+
     @Spec
     CommandSpec spec;
 
@@ -69,6 +73,12 @@ public final class ConnectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         URI remote = GatewayConfig.uri("URL", url);
+        UpstreamSpec.Era era = switch (protocol) {
+            case "auto" -> UpstreamSpec.Era.AUTO;
+            case "2026-07-28", "modern" -> UpstreamSpec.Era.MODERN;
+            case "legacy", "2025-11-25", "2025-06-18" -> UpstreamSpec.Era.LEGACY;
+            default -> throw new CliFailure("--protocol must be auto, 2026-07-28 or legacy, not '" + protocol + "'", 2);
+        };
         java.util.function.Consumer<String> progress = line -> {
             err.println("connect: " + line);
             err.flush();
@@ -85,10 +95,10 @@ public final class ConnectCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliFailure("connect failed: " + CliFailure.reachability(e, remote));
         }
-        return serve(remote, credentials);
+        return serve(remote, credentials, era);
     }
 
-    private int serve(URI remote, SessionCredentials credentials) throws InterruptedException {
+    private int serve(URI remote, SessionCredentials credentials, UpstreamSpec.Era era) throws InterruptedException {
         TokenSource tokens = new TokenSource() {
             @Override
             public String current() throws IOException, InterruptedException {
@@ -107,7 +117,7 @@ public final class ConnectCommand implements Callable<Integer> {
         };
         ToolCatalog catalog = new ToolCatalog();
         UpstreamSpec spec = UpstreamSpec.http("remote", remote, new UpstreamCredentials.Provided(tokens))
-                .withPrefix(false).withCallTimeout(Durations.parse("--call-timeout", callTimeout));
+                .withPrefix(false).withCallTimeout(Durations.parse("--call-timeout", callTimeout)).withEra(era);
         // The local side is the user's own client on their machine: every remote tool is offered; the remote enforces scopes.
         Policy everything = Policy.of(ScopePolicy.of(Map.of(), Set.of()));
         AccessToken localUser = new AccessToken("local-user", "mcp-auth-connect", Set.of(), List.of(), "local",

@@ -105,7 +105,7 @@ final class CallerSessions implements AutoCloseable {
     private Caller open(AccessToken caller) {
         Caller entry = new Caller(tokens, caller);
         UpstreamSpec own = new UpstreamSpec(spec.name(), null, spec.env(), null, spec.url(), new UpstreamCredentials.Provided(entry),
-                spec.callTimeout(), spec.maxConcurrentCalls(), spec.prefix());
+                spec.callTimeout(), spec.maxConcurrentCalls(), spec.prefix(), spec.era());
         UpstreamSession session = UpstreamSession.create(own, http, clock, (from, tools) -> { });
         try {
             session.connect();

@@ -19,6 +19,8 @@ import reactor.core.scheduler.Schedulers;
  */
 final class EraNegotiatingTransport implements McpClientTransport {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EraNegotiatingTransport.class);
+
     private final McpClientTransport legacy;
     private final ModernUpstreamTransport modern;
     private volatile Function<Mono<JSONRPCMessage>, Mono<JSONRPCMessage>> handler;
@@ -47,6 +49,8 @@ final class EraNegotiatingTransport implements McpClientTransport {
         return Mono.fromCallable(() -> modern.discover().isPresent()).subscribeOn(Schedulers.boundedElastic())
                 .flatMap(isModern -> {
                     McpClientTransport pick = isModern ? modern : legacy;
+                    log.info("upstream {}: {}", modern.name(), isModern ? "speaks MCP 2026-07-28 (server/discover): no session"
+                            : "does not offer MCP 2026-07-28: 2025-era session");
                     chosen = pick;
                     return pick.connect(handler).then(pick.sendMessage(message));
                 });

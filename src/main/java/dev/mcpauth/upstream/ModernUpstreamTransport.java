@@ -68,6 +68,10 @@ final class ModernUpstreamTransport implements McpClientTransport {
         this.inputs = new InputRounds(this::deliver);
     }
 
+    String name() {
+        return name;
+    }
+
     /**
      * Asks the upstream for {@code server/discover} as a client with no capabilities; the result when the upstream
      * speaks 2026-07-28, else empty (a 2025-era server answers with an HTTP or JSON-RPC error). Blocks.

@@ -326,7 +326,11 @@ final class UpstreamSession implements AutoCloseable {
             withTokens(builder, tokens, refusal);
         }
         // One token source serves whichever era the upstream turns out to speak.
-        return new EraNegotiatingTransport(builder.build(), new ModernUpstreamTransport(spec.name(), url, http, tokens, refusal, json));
+        return switch (spec.era()) {
+            case LEGACY -> builder.build();
+            case MODERN -> new ModernUpstreamTransport(spec.name(), url, http, tokens, refusal, json);
+            case AUTO -> new EraNegotiatingTransport(builder.build(), new ModernUpstreamTransport(spec.name(), url, http, tokens, refusal, json));
+        };
     }
 
     private static void withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens,

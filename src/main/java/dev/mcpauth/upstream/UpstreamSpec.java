@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
  * @param callTimeout        how long one {@code tools/call} may take, waiting for a free slot included
  * @param maxConcurrentCalls calls in flight at once; more wait for a slot until their timeout
  * @param prefix             expose tools as {@code <name>__<tool>} (so that several sources cannot clash)
+ * @param era                HTTP: which protocol era to speak ({@link Era#AUTO}: 2026-07-28 when the upstream offers it)
  */
 public record UpstreamSpec(
         String name,
@@ -33,7 +34,24 @@ public record UpstreamSpec(
         UpstreamCredentials credentials,
         Duration callTimeout,
         int maxConcurrentCalls,
-        boolean prefix) {
+        boolean prefix,
+        Era era) {
+
+    /** The protocol era spoken to an HTTP upstream. */
+    public enum Era {
+        /** 2026-07-28 when {@code server/discover} says the upstream speaks it, else the 2025 era. */
+        AUTO,
+        /** 2026-07-28 only: an upstream that does not answer {@code server/discover} fails to connect. */
+        MODERN,
+        /** The 2025 era (initialize and a session), without asking {@code server/discover}. */
+        LEGACY
+    }
+
+    /** An upstream whose era is negotiated ({@link Era#AUTO}). */
+    public UpstreamSpec(String name, List<String> command, Map<String, String> env, Path workingDirectory, URI url,
+                        UpstreamCredentials credentials, Duration callTimeout, int maxConcurrentCalls, boolean prefix) {
+        this(name, command, env, workingDirectory, url, credentials, callTimeout, maxConcurrentCalls, prefix, Era.AUTO);
+    }
 
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 16;
@@ -68,6 +86,7 @@ public record UpstreamSpec(
         if (maxConcurrentCalls < 1) {
             throw new IllegalArgumentException("upstream '" + name + "' max concurrent calls must be at least 1");
         }
+        era = era == null ? Era.AUTO : era;
     }
 
     /** A stdio upstream with the default timeout and concurrency, tools prefixed. */
@@ -81,23 +100,27 @@ public record UpstreamSpec(
     }
 
     public UpstreamSpec withEnv(Map<String, String> newEnv) {
-        return new UpstreamSpec(name, command, newEnv, workingDirectory, url, credentials, callTimeout, maxConcurrentCalls, prefix);
+        return new UpstreamSpec(name, command, newEnv, workingDirectory, url, credentials, callTimeout, maxConcurrentCalls, prefix, era);
     }
 
     public UpstreamSpec withWorkingDirectory(Path dir) {
-        return new UpstreamSpec(name, command, env, dir, url, credentials, callTimeout, maxConcurrentCalls, prefix);
+        return new UpstreamSpec(name, command, env, dir, url, credentials, callTimeout, maxConcurrentCalls, prefix, era);
     }
 
     public UpstreamSpec withCallTimeout(Duration timeout) {
-        return new UpstreamSpec(name, command, env, workingDirectory, url, credentials, timeout, maxConcurrentCalls, prefix);
+        return new UpstreamSpec(name, command, env, workingDirectory, url, credentials, timeout, maxConcurrentCalls, prefix, era);
     }
 
     public UpstreamSpec withMaxConcurrentCalls(int max) {
-        return new UpstreamSpec(name, command, env, workingDirectory, url, credentials, callTimeout, max, prefix);
+        return new UpstreamSpec(name, command, env, workingDirectory, url, credentials, callTimeout, max, prefix, era);
     }
 
     public UpstreamSpec withPrefix(boolean prefixed) {
-        return new UpstreamSpec(name, command, env, workingDirectory, url, credentials, callTimeout, maxConcurrentCalls, prefixed);
+        return new UpstreamSpec(name, command, env, workingDirectory, url, credentials, callTimeout, maxConcurrentCalls, prefixed, era);
+    }
+
+    public UpstreamSpec withEra(Era spoken) {
+        return new UpstreamSpec(name, command, env, workingDirectory, url, credentials, callTimeout, maxConcurrentCalls, prefix, spoken);
     }
 
     public boolean isStdio() {
@@ -126,7 +149,7 @@ public record UpstreamSpec(
     public String toString() {
         // The environment may hold secrets: show the variable names only.
         return "UpstreamSpec[name=" + name + ", " + (isStdio() ? "command=" + command + ", env=" + env.keySet() + ", dir=" + workingDirectory : "url=" + url + ", credentials=" + credentials)
-                + ", callTimeout=" + callTimeout + ", maxConcurrentCalls=" + maxConcurrentCalls + ", prefix=" + prefix + "]";
+                + ", callTimeout=" + callTimeout + ", maxConcurrentCalls=" + maxConcurrentCalls + ", prefix=" + prefix + ", era=" + era + "]";
     }
 
     private static void checkUrl(String name, URI url, UpstreamCredentials credentials) {

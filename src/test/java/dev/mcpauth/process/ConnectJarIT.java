@@ -89,6 +89,24 @@ class ConnectJarIT {
     }
 
     @Test
+    void connectSpeaks2026ToAServerThatOffersItAndTheLegacyEraWhenAskedTo() throws Exception {
+        GatewayConfig config = TestGateway.config(new GatewayConfig.EmbeddedAuthServer(true, null, null, Map.of()), dir, false);
+        try (TestGateway gw = TestGateway.start(config)) {
+            Run modern = connect(gw.mcpUrl());
+            Run legacy = run(start(gw.mcpUrl(), "--scope", "math:calculate", "--protocol", "legacy"), "add_numbers", "{\"a\":40,\"b\":2}");
+            Run misspelt = run(start(gw.mcpUrl(), "--protocol", "2027"), "add_numbers", "{}");
+
+            assertThat(modern.stderr()).contains("speaks MCP 2026-07-28");
+            assertThat(modern.replies().get(1).at("/result/protocolVersion").asText()).as("the local client keeps its own era").isEqualTo("2025-11-25");
+            assertThat(modern.replies().get(3).at("/result/structuredContent/result").asInt()).as(modern.stderr()).isEqualTo(42);
+            assertThat(legacy.stderr()).doesNotContain("2026-07-28");
+            assertThat(legacy.replies().get(3).at("/result/structuredContent/result").asInt()).as(legacy.stderr()).isEqualTo(42);
+            assertThat(misspelt.exit()).isEqualTo(2);
+            assertThat(misspelt.stderr()).contains("--protocol must be auto, 2026-07-28 or legacy, not '2027'");
+        }
+    }
+
+    @Test
     void connectWithAPreRegisteredClientIdLogsIn() throws Exception {
         GatewayConfig config = TestGateway.config(new GatewayConfig.EmbeddedAuthServer(true, null, null, Map.of()), dir, false);
         try (TestGateway gw = TestGateway.start(config)) {
