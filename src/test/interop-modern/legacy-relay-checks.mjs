@@ -5,7 +5,7 @@
 // usage: node legacy-relay-checks.mjs <mcp-url> <token> <name-prefix>
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { CreateMessageRequestSchema, ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CreateMessageRequestSchema, ElicitRequestSchema, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const [url, token, prefix = ""] = process.argv.slice(2);
 const out = { checks: {} };
@@ -64,6 +64,17 @@ try {
     await new Promise((r) => setTimeout(r, 500));
     const r = await client.callTool({ name: prefix + "aborted", arguments: {} });
     expect(text(r) === "1", `the upstream saw ${text(r)} cancelled waits`);
+  });
+  await check("list_changed", async () => {
+    let changed = 0;
+    client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed++; });
+    await client.callTool({ name: prefix + "grow", arguments: {} });
+    for (let i = 0; i < 50 && changed === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(changed > 0, "no notifications/tools/list_changed within 5 s");
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    expect(tools.includes(prefix + "late"), `tools after the change: ${tools.join(",")}`);
+    const r = await client.callTool({ name: prefix + "late", arguments: {} });
+    expect(text(r) === "late but here", text(r));
   });
   await client.close();
 } catch (e) {

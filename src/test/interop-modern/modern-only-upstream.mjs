@@ -6,6 +6,7 @@ import { McpServer, createMcpHandler, fromJsonSchema, inputRequired, acceptedCon
 const object = (properties, required = Object.keys(properties)) => fromJsonSchema({ type: 'object', properties, required });
 
 let aborted = 0;
+let grown = false;
 
 function factory() {
   const server = new McpServer({ name: 'modern-only-upstream', version: '1.0.0' });
@@ -53,6 +54,16 @@ function factory() {
     });
   server.registerTool('aborted', { description: 'How many waits were cancelled', inputSchema: object({}) },
     async () => ({ content: [{ type: 'text', text: String(aborted) }] }));
+  server.registerTool('grow', { description: 'Adds the tool "late" and says so on subscriptions/listen', inputSchema: object({}) },
+    async () => {
+      grown = true;
+      setTimeout(() => handler.notify.toolsChanged(), 50);
+      return { content: [{ type: 'text', text: 'grown' }] };
+    });
+  if (grown) {
+    server.registerTool('late', { description: 'Exists once "grow" ran', inputSchema: object({}) },
+      async () => ({ content: [{ type: 'text', text: 'late but here' }] }));
+  }
   return server;
 }
 

@@ -14,6 +14,7 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -36,6 +37,8 @@ import reactor.core.publisher.Mono;
  * <li>an {@code input_required} result (basic/patterns/mrtr) becomes server-to-client requests
  *     ({@code sampling/createMessage}, {@code elicitation/create}, {@code roots/list}) to the client, and the request
  *     is sent again with their answers, so the client sees one request and one response;</li>
+ * <li>changes of the tool, prompt and resource lists arrive on one {@code subscriptions/listen} stream and go to the
+ *     client as {@code list_changed} notifications;</li>
  * <li>{@code notifications/cancelled} closes the request's HTTP exchange (how a 2026-07-28 client cancels) and no
  *     response follows it.</li>
  * </ul>
@@ -59,6 +62,8 @@ final class ModernUpstreamTransport implements McpClientTransport {
     private volatile String logLevel;
     private volatile ObjectNode discovered;
     private volatile boolean closed;
+    private volatile Thread listen;
+    private volatile ModernPost.Handle listening;
 
     ModernUpstreamTransport(String name, URI endpoint, HttpClient http, TokenSource tokens, AtomicReference<String> refusal,
                             McpJsonMapper json) {
@@ -144,13 +149,24 @@ final class ModernUpstreamTransport implements McpClientTransport {
         // The client's own revision: the era it speaks is this transport's to translate.
         result.put("protocolVersion", params.path("protocolVersion").asText("2025-06-18"));
         ObjectNode capabilities = found.path("capabilities").isObject() ? found.get("capabilities").deepCopy() : JsonNodeFactory.instance.objectNode();
-        // Change notifications need subscriptions/listen, which this transport does not open: promise none.
+        // List changes arrive on one subscriptions/listen stream, opened here for the kinds the upstream announces and
+        // relayed as the 2025 era's list_changed notifications. Resource subscriptions are not translated: none is promised.
+        ObjectNode filter = JsonNodeFactory.instance.objectNode();
+        for (String[] kind : new String[][] {{"tools", "toolsListChanged"}, {"prompts", "promptsListChanged"}, {"resources", "resourcesListChanged"}}) {
+            if (capabilities.path(kind[0]).path("listChanged").asBoolean(false)) {
+                filter.put(kind[1], true);
+            }
+        }
         capabilities.properties().forEach(e -> {
             if (e.getValue() instanceof ObjectNode feature) {
-                feature.remove("listChanged");
                 feature.remove("subscribe");
             }
         });
+        if (!filter.isEmpty() && listen == null) {
+            ObjectNode listenParams = JsonNodeFactory.instance.objectNode();
+            listenParams.set("notifications", filter);
+            listen = Thread.ofVirtual().name("modern-upstream-listen-" + name).start(() -> listen(listenParams));
+        }
         result.set("capabilities", capabilities);
         JsonNode serverInfo = found.path("_meta").path(ModernProtocol.SERVER_INFO_META);
         result.set("serverInfo", serverInfo.isObject() ? serverInfo : JsonNodeFactory.instance.objectNode().put("name", name).put("version", "unknown"));
@@ -158,6 +174,41 @@ final class ModernUpstreamTransport implements McpClientTransport {
             result.set("instructions", found.get("instructions"));
         }
         return RelayMessages.result(id, result);
+    }
+
+    /**
+     * Keeps one {@code subscriptions/listen} request open, and opens it again after it ends or fails (with backoff),
+     * until the transport closes; its {@code list_changed} notifications go to the client as they come.
+     */
+    private void listen(ObjectNode params) {
+        Duration delay = Backoff.DEFAULT.initial();
+        while (!closed) {
+            long started = System.nanoTime();
+            ModernPost.Handle handle = new ModernPost.Handle();
+            listening = handle;
+            try {
+                post.send(request("listen", ModernProtocol.SUBSCRIPTIONS_LISTEN, params), null, handle, message -> {
+                    String method = message.path("method").asText();
+                    if (method.endsWith("/list_changed")) {
+                        deliver(message);
+                    }
+                });
+            } catch (IOException e) {
+                log.debug("upstream {}: subscriptions/listen ended: {}", name, e.toString());
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            delay = Duration.ofNanos(System.nanoTime() - started).compareTo(Backoff.DEFAULT.stableAfter()) > 0
+                    ? Backoff.DEFAULT.initial() : Backoff.DEFAULT.next(delay);
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     /** 2026-07-28 sets the log level per request ({@code _meta}), so the level is kept and sent with each request. */
@@ -261,6 +312,14 @@ final class ModernUpstreamTransport implements McpClientTransport {
     public void close() {
         closed = true;
         inFlight.values().forEach(ModernPost.Handle::cancel);
+        ModernPost.Handle open = listening;
+        if (open != null) {
+            open.cancel();
+        }
+        Thread listener = listen;
+        if (listener != null) {
+            listener.interrupt();
+        }
         inputs.close();
     }
 

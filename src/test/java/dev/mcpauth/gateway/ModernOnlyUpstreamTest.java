@@ -73,7 +73,7 @@ class ModernOnlyUpstreamTest {
 
         assertThat(out.path("error").isMissingNode()).as(out.toString()).isTrue();
         assertThat(out.path("tools").toString()).contains("\"echo\"", "\"confirm\"", "\"sample\"", "\"count\"");
-        for (String check : new String[] {"echo", "elicitation", "sampling", "progress", "cancellation"}) {
+        for (String check : new String[] {"echo", "elicitation", "sampling", "progress", "cancellation", "list_changed"}) {
             assertThat(out.path("checks").path(check).path("ok").asBoolean()).as(check + ": " + out.path("checks").path(check)).isTrue();
         }
     }
