@@ -127,6 +127,16 @@ public final class GatewayHelp extends Help {
         return WholeWords.restore(super.parameterList());
     }
 
+    @Override
+    public String endOfOptionsList() {
+        return WholeWords.restore(super.endOfOptionsList());
+    }
+
+    @Override
+    public String atFileParameterList() {
+        return WholeWords.restore(super.atFileParameterList());
+    }
+
     /** The man page generator prints renderer output directly: its text, restored. */
     public static String restore(String rendered) {
         return WholeWords.restore(rendered);
