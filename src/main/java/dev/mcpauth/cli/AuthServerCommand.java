@@ -48,49 +48,49 @@ public final class AuthServerCommand implements Callable<Integer> {
 
     static final String DEFAULT_RESOURCE = "http://127.0.0.1:8001/mcp";
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_HOST.")
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--port", defaultValue = "9000", description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_PORT.")
+    @Option(names = "--port", defaultValue = "9000", description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--issuer", paramLabel = "URL", description = "Issuer URL (RFC 8414 §2; https, or http on loopback), as clients reach this server. Default: http://HOST:PORT. Env: MCP_AUTH_ISSUER.")
+    @Option(names = "--issuer", paramLabel = "URL", description = "Issuer URL (RFC 8414 §2; https, or http on loopback), as clients reach this server. Default: http://HOST:PORT.")
     String issuer;
 
-    @Option(names = "--resource", paramLabel = "URL", split = ",", description = "Resource (MCP server URL, RFC 8707) tokens may be issued for; repeatable, the first is the default. Default: " + DEFAULT_RESOURCE + ". Env: MCP_AUTH_RESOURCE.")
+    @Option(names = "--resource", paramLabel = "URL", split = ",", description = "Resource (MCP server URL, RFC 8707) tokens may be issued for; repeatable, the first is the default. Default: " + DEFAULT_RESOURCE + ".")
     List<String> resources;
 
-    @Option(names = "--auto-approve", description = "Issue codes without the consent page, as the first --user (tests and demos only). Env: MCP_AUTH_AUTO_APPROVE.")
+    @Option(names = "--auto-approve", description = "Issue codes without the consent page, as the first --user (tests and demos only).")
     boolean autoApprove;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep clients, grants and the generated signing key in DIR across restarts (an embedded database; JSON state of earlier versions is imported on first start). Env: MCP_AUTH_STATE_DIR.")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Keep clients, grants and the generated signing key in DIR across restarts (an embedded database; JSON state of earlier versions is imported on first start).")
     Path stateDir;
 
     @picocli.CommandLine.Mixin
     StateDatabaseOptions stateDb;
 
-    @Option(names = "--key", paramLabel = "FILE", description = "Private signing key: JWK, JWKS or PEM file (see 'mcp-auth keys generate'). Default: an ES256 key generated at start (kept in --state-dir). Env: MCP_AUTH_KEY.")
+    @Option(names = "--key", paramLabel = "FILE", description = "Private signing key: JWK, JWKS or PEM file (see 'mcp-auth keys generate'). Default: an ES256 key generated at start (kept in --state-dir).")
     Path key;
 
-    @Option(names = "--secret", paramLabel = "SECRET", description = "Sign HS256 with this shared secret (at least 32 bytes) instead of a published key; give serve the same --secret. Env: MCP_AUTH_SECRET.")
+    @Option(names = "--secret", paramLabel = "SECRET", description = "Sign HS256 with this shared secret (at least 32 bytes) instead of a published key; give serve the same --secret.")
     String secret;
 
-    @Option(names = "--client", paramLabel = "ID:SECRET[:SCOPES]", split = ",", description = "A confidential client configured by the operator; repeatable. It may introspect tokens, and with SCOPES (space-separated, e.g. 'batch:s3cret:math:calculate read:files'; the secret holds no colon) use client_credentials for those scopes only. Without SCOPES: introspection only. Registered clients get neither. Env: MCP_AUTH_CLIENT.")
+    @Option(names = "--client", paramLabel = "ID:SECRET[:SCOPES]", split = ",", description = "A confidential client configured by the operator; repeatable. It may introspect tokens, and with SCOPES (space-separated, e.g. 'batch:s3cret:math:calculate read:files'; the secret holds no colon) use client_credentials for those scopes only. Without SCOPES: introspection only. Registered clients get neither.")
     List<String> clients = new ArrayList<>();
 
-    @Option(names = "--user", paramLabel = "NAME:PASSWORD", split = ",", description = "A user who may sign in on the consent page; repeatable. Default: demo:demo. Env: MCP_AUTH_USER.")
+    @Option(names = "--user", paramLabel = "NAME:PASSWORD", split = ",", description = "A user who may sign in on the consent page; repeatable. Default: demo:demo.")
     List<String> users = new ArrayList<>();
 
-    @Option(names = "--allowed-host", paramLabel = "HOST", split = ",", description = "Host names clients may reach this server by (Host header, DNS-rebinding defence); repeatable. Bound to loopback, only localhost, *.localhost, 127.0.0.1, [::1], the --issuer host and these are answered (421 otherwise); bound elsewhere with none given, any host is. Env: MCP_AUTH_ALLOWED_HOST.")
+    @Option(names = "--allowed-host", paramLabel = "HOST", split = ",", description = "Host names clients may reach this server by (Host header, DNS-rebinding defence); repeatable. Bound to loopback, only localhost, *.localhost, 127.0.0.1, [::1], the --issuer host and these are answered (421 otherwise); bound elsewhere with none given, any host is.")
     List<String> allowedHosts = new ArrayList<>();
 
-    @Option(names = "--registration-rate-limit", paramLabel = "N", defaultValue = "20", description = "Dynamic client registrations accepted per minute from one address (429 naming this option above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_REGISTRATION_RATE_LIMIT.")
+    @Option(names = "--registration-rate-limit", paramLabel = "N", defaultValue = "20", description = "Dynamic client registrations accepted per minute from one address (429 naming this option above). Default: ${DEFAULT-VALUE}.")
     int registrationRateLimit;
 
-    @Option(names = "--client-metadata-private-hosts", description = "Development only: fetch client ID metadata documents (https URLs used as client_id) from loopback and private addresses too, and over http on loopback. Without it only public https hosts are fetched. Env: MCP_AUTH_CLIENT_METADATA_PRIVATE_HOSTS.")
+    @Option(names = "--client-metadata-private-hosts", description = "Development only: fetch client ID metadata documents (https URLs used as client_id) from loopback and private addresses too, and over http on loopback. Without it only public https hosts are fetched.")
     boolean clientMetadataPrivateHosts;
 
-    @Option(names = "--access-token-ttl", paramLabel = "DURATION", defaultValue = "15m", description = "Lifetime of access tokens. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_ACCESS_TOKEN_TTL.")
+    @Option(names = "--access-token-ttl", paramLabel = "DURATION", defaultValue = "15m", description = "Lifetime of access tokens. Default: ${DEFAULT-VALUE}.")
     String accessTokenTtl;
 
     @Spec

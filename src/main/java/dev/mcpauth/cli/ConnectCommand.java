@@ -53,7 +53,7 @@ public final class ConnectCommand implements Callable<Integer> {
     @Mixin
     LoginOptions login;
 
-    @Option(names = "--token-store", paramLabel = "FILE", description = "Where tokens are kept (mode 600). Default: $XDG_CONFIG_HOME/mcp-auth/tokens.json or ~/.config/mcp-auth/tokens.json. Env: MCP_AUTH_TOKEN_STORE.")
+    @Option(names = "--token-store", paramLabel = "FILE", description = "Where tokens are kept (mode 600). Default: $XDG_CONFIG_HOME/mcp-auth/tokens.json or ~/.config/mcp-auth/tokens.json.")
     Path tokenStore;
 
     @Option(names = "--login-timeout", paramLabel = "DURATION", defaultValue = "5m", description = "How long to wait for a login. Default: ${DEFAULT-VALUE}.")

@@ -77,25 +77,25 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     /** Read before parsing by {@link EnvDefaultProvider}, which feeds its settings to every option below. */
-    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML) to check. Default: ./mcp-auth.yaml when present. Env: MCP_AUTH_CONFIG.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML) to check. Default: ./mcp-auth.yaml when present.")
     java.nio.file.Path config;
 
     @Mixin
     VerifierOptions verifier;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address serve would bind. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_HOST.")
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address serve would bind. Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--port", defaultValue = "8001", description = "Port serve would listen on. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_PORT.")
+    @Option(names = "--port", defaultValue = "8001", description = "Port serve would listen on. Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--mcp-path", defaultValue = "/mcp", description = "Path of the MCP endpoint. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MCP_PATH.")
+    @Option(names = "--mcp-path", defaultValue = "/mcp", description = "Path of the MCP endpoint. Default: ${DEFAULT-VALUE}.")
     String mcpPath;
 
-    @Option(names = "--public-url", paramLabel = "URL", description = "Origin clients reach serve at (behind a proxy). Env: MCP_AUTH_PUBLIC_URL.")
+    @Option(names = "--public-url", paramLabel = "URL", description = "Origin clients reach serve at (behind a proxy).")
     String publicUrl;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "A sample access token to validate exactly as serve would: the token, @FILE, or - for stdin. Env: MCP_AUTH_TOKEN.")
+    @Option(names = "--token", paramLabel = "TOKEN", description = "A sample access token to validate exactly as serve would: the token, @FILE, or - for stdin.")
     String token;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Time limit of each network check. Default: ${DEFAULT-VALUE}.")

@@ -5,6 +5,8 @@ import dev.mcpauth.config.ConfigSchema;
 import dev.mcpauth.config.ConfigSources;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -16,13 +18,15 @@ import picocli.CommandLine.Model.OptionSpec;
 public final class EnvDefaultProvider implements IDefaultValueProvider {
 
     private final Path explicitConfig;
+    private final Map<String, String> environment;
     private volatile ConfigSources sources;
     private volatile ConfigSchema schema;
     private boolean tolerant;
     private volatile ConfigException loadFailure;
 
-    private EnvDefaultProvider(Path explicitConfig) {
+    private EnvDefaultProvider(Path explicitConfig, Map<String, String> environment) {
         this.explicitConfig = explicitConfig;
+        this.environment = environment;
     }
 
     /** The provider for a command line: {@code --config FILE} is found before parsing, as it feeds the defaults. */
@@ -36,7 +40,21 @@ public final class EnvDefaultProvider implements IDefaultValueProvider {
                 config = Path.of(a.substring("--config=".length()));
             }
         }
-        return new EnvDefaultProvider(config);
+        return new EnvDefaultProvider(config, System.getenv());
+    }
+
+    /** The provider for a process whose environment is {@code environment} (tests: one variable at a time). */
+    static EnvDefaultProvider forEnvironment(Map<String, String> environment) {
+        return new EnvDefaultProvider(null, Map.copyOf(environment));
+    }
+
+    /**
+     * The variable that feeds {@code option}, if any: {@code MCP_AUTH_} + its setting name. The one rule both this
+     * provider and the help's "Env:" note ({@link GatewayHelp}) follow, so the help cannot name a variable that does
+     * nothing or leave out one that works.
+     */
+    public static Optional<String> variableOf(OptionSpec option) {
+        return SettingNames.setting(option.longestName()).map(ConfigSources::envName);
     }
 
     /**
@@ -69,7 +87,7 @@ public final class EnvDefaultProvider implements IDefaultValueProvider {
         ConfigSources s = sources;
         if (s == null) {
             try {
-                s = ConfigSources.load(Path.of("").toAbsolutePath(), System.getenv(), explicitConfig, schema());
+                s = ConfigSources.load(Path.of("").toAbsolutePath(), environment, explicitConfig, schema());
             } catch (ConfigException e) {
                 if (!tolerant) {
                     throw e;
@@ -84,13 +102,11 @@ public final class EnvDefaultProvider implements IDefaultValueProvider {
 
     @Override
     public String defaultValue(ArgSpec argSpec) {
-        if (!(argSpec instanceof OptionSpec option) || option.longestName().length() < 3) {
+        if (!(argSpec instanceof OptionSpec option)) {
             return null;
         }
-        String setting = option.longestName().replaceFirst("^--", "");
-        if ("help".equals(setting) || "version".equals(setting)) {
-            return null;
-        }
-        return sources().lookup(setting).orElse(argSpec.defaultValue());
+        return SettingNames.setting(option.longestName())
+                .map(setting -> sources().lookup(setting).orElse(argSpec.defaultValue()))
+                .orElse(null);
     }
 }

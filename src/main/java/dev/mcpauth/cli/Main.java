@@ -101,7 +101,7 @@ public final class Main {
     public static CommandLine commandTree() {
         CommandLine cli = new CommandLine(new Main());
         SUBCOMMANDS.forEach(cli::addSubcommand);
-        return cli;
+        return GatewayHelp.install(cli);
     }
 
     /** The root's own options: they print the root's usage or version and run no subcommand. */
@@ -120,7 +120,7 @@ public final class Main {
             spec.usageMessage().header(command.header()).description(command.description()).hidden(command.hidden());
             cli.addSubcommand(name, new CommandLine(spec));
         });
-        return cli;
+        return GatewayHelp.install(cli);
     }
 
     /** The whole command tree. */
@@ -139,6 +139,7 @@ public final class Main {
         if (only != null) {
             cli = new CommandLine(new Main());
             cli.addSubcommand(first, only);
+            GatewayHelp.install(cli);
         } else if (first != null && ROOT_OPTIONS.contains(first)) {
             cli = summaryTree();
         } else {

@@ -18,7 +18,7 @@ public final class PolicyOptions {
     @Option(names = "--tool-scope", paramLabel = "TOOL=SCOPES", description = "Scopes a tool (or a pattern such as 'fs__*') needs, space or comma separated; repeatable. Overrides the built-in defaults and the config file.")
     List<String> toolScopes = new ArrayList<>();
 
-    @Option(names = "--default-scope", paramLabel = "SCOPE", split = ",", description = "Scopes needed by tools no rule names. Default: none (any valid token). Env: MCP_AUTH_DEFAULT_SCOPE.")
+    @Option(names = "--default-scope", paramLabel = "SCOPE", split = ",", description = "Scopes needed by tools no rule names. Default: none (any valid token).")
     List<String> defaultScopes = new ArrayList<>();
 
     @Option(names = "--scope-implies", paramLabel = "SCOPE=SCOPES", description = "A broader scope and the narrower scopes it implies, space or comma separated (admin=files:write,commands:execute); repeatable. Adds to (and per scope overrides) the config file's policy.implies.")

@@ -45,7 +45,7 @@ public final class ScopesCommand implements Callable<Integer> {
     boolean json;
 
     // Read before parsing, by the default-value provider (EnvDefaultProvider.forArgs); declared so picocli accepts it.
-    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML), as for serve: its policy and upstreams. Default: ./mcp-auth.yaml when present. Env: MCP_AUTH_CONFIG.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML), as for serve: its policy and upstreams. Default: ./mcp-auth.yaml when present.")
     java.nio.file.Path config;
 
     @Option(names = "--upstream", paramLabel = "[NAME=]COMMAND|URL",

@@ -38,28 +38,28 @@ public final class ServeCommand implements Callable<Integer> {
     /** Set while a server runs, so that {@code main} leaves the JVM alive for it. */
     static final AtomicBoolean RUNNING = new AtomicBoolean();
 
-    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML). Default: ./mcp-auth.yaml when present. Env: MCP_AUTH_CONFIG.")
+    @Option(names = "--config", paramLabel = "FILE", description = "Config file (YAML). Default: ./mcp-auth.yaml when present.")
     Path config;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_HOST.")
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind. Default: ${DEFAULT-VALUE}.")
     String host;
 
-    @Option(names = "--port", defaultValue = "8001", description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_PORT.")
+    @Option(names = "--port", defaultValue = "8001", description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}.")
     int port;
 
-    @Option(names = "--mcp-path", defaultValue = "/mcp", description = "Path of the MCP endpoint. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MCP_PATH.")
+    @Option(names = "--mcp-path", defaultValue = "/mcp", description = "Path of the MCP endpoint. Default: ${DEFAULT-VALUE}.")
     String mcpPath;
 
-    @Option(names = "--public-url", paramLabel = "URL", description = "Origin clients reach this server at (behind a proxy); the resource identifier is URL + --mcp-path. Env: MCP_AUTH_PUBLIC_URL.")
+    @Option(names = "--public-url", paramLabel = "URL", description = "Origin clients reach this server at (behind a proxy); the resource identifier is URL + --mcp-path.")
     String publicUrl;
 
-    @Option(names = "--stateless", description = "No MCP sessions: every POST is answered on its own. Env: MCP_AUTH_STATELESS.")
+    @Option(names = "--stateless", description = "No MCP sessions: every POST is answered on its own.")
     boolean stateless;
 
     @Option(names = "--stdio", description = "Serve over stdin/stdout for a local client that spawns this process; the token comes from MCP_AUTH_TOKEN or --token-file.")
     boolean stdio;
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "With --stdio: read the caller's access token from FILE. Env: MCP_AUTH_TOKEN_FILE.")
+    @Option(names = "--token-file", paramLabel = "FILE", description = "With --stdio: read the caller's access token from FILE.")
     Path tokenFile;
 
     @Mixin
@@ -73,10 +73,10 @@ public final class ServeCommand implements Callable<Integer> {
                     "Its tools are exposed as NAME__tool (unprefixed when it is the only source of tools). Default NAME: u1, u2, ..."})
     List<String> upstreams = new ArrayList<>();
 
-    @Option(names = "--no-builtin-tools", description = "Expose no built-in tools (only upstream servers). Env: MCP_AUTH_NO_BUILTIN_TOOLS.")
+    @Option(names = "--no-builtin-tools", description = "Expose no built-in tools (only upstream servers).")
     boolean noBuiltinTools;
 
-    @Option(names = "--files-root", paramLabel = "DIR", defaultValue = ".", description = "Directory list_files and execute_command are confined to. Default: the working directory. Env: MCP_AUTH_FILES_ROOT.")
+    @Option(names = "--files-root", paramLabel = "DIR", defaultValue = ".", description = "Directory list_files and execute_command are confined to. Default: the working directory.")
     Path filesRoot;
 
     // Commas are split by AllowCommandArgument, which knows that a pattern may hold them; picocli only shows them.
@@ -85,82 +85,82 @@ public final class ServeCommand implements Callable<Integer> {
                     + "except echo, date, uname, whoami and pwd, which keep their fixed safe arguments. PROGRAM:REGEX allows arguments that each "
                     + "full-match REGEX; the pattern runs to the end of the value, so give each such program its own flag. "
                     + "More: the commands: section of the config file. An empty value allows none. "
-                    + "Default: echo,date,uname,whoami,pwd. Env: MCP_AUTH_ALLOW_COMMAND."})
+                    + "Default: echo,date,uname,whoami,pwd."})
     List<String> allowCommands;
 
-    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Time limit of execute_command. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_COMMAND_TIMEOUT.")
+    @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Time limit of execute_command. Default: ${DEFAULT-VALUE}.")
     String commandTimeout;
 
-    @Option(names = "--allowed-origin", paramLabel = "ORIGIN", split = ",", description = "Browser origins allowed to call (DNS-rebinding defence); loopback origins are allowed when bound to loopback. Env: MCP_AUTH_ALLOWED_ORIGIN.")
+    @Option(names = "--allowed-origin", paramLabel = "ORIGIN", split = ",", description = "Browser origins allowed to call (DNS-rebinding defence); loopback origins are allowed when bound to loopback.")
     List<String> allowedOrigins = new ArrayList<>();
 
-    @Option(names = "--allowed-host", paramLabel = "HOST", split = ",", description = "Host names clients may reach this server by (Host header, DNS-rebinding defence); repeatable. Bound to loopback, only localhost, *.localhost, 127.0.0.1, [::1], the --public-url host and these are answered (421 otherwise); bound elsewhere with none given, any host is. Env: MCP_AUTH_ALLOWED_HOST.")
+    @Option(names = "--allowed-host", paramLabel = "HOST", split = ",", description = "Host names clients may reach this server by (Host header, DNS-rebinding defence); repeatable. Bound to loopback, only localhost, *.localhost, 127.0.0.1, [::1], the --public-url host and these are answered (421 otherwise); bound elsewhere with none given, any host is.")
     List<String> allowedHosts = new ArrayList<>();
 
-    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576", description = "Largest request body accepted (413 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_BODY.")
+    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "1048576", description = "Largest request body accepted (413 above). Default: ${DEFAULT-VALUE}.")
     long maxBody;
 
-    @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "256", description = "Requests handled at once; more wait in line (--max-queued, --queue-timeout). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONCURRENT.")
+    @Option(names = "--max-concurrent", paramLabel = "N", defaultValue = "256", description = "Requests handled at once; more wait in line (--max-queued, --queue-timeout). Default: ${DEFAULT-VALUE}.")
     int maxConcurrent;
 
-    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "1024", description = "Requests that may wait for a turn beyond --max-concurrent (503 with Retry-After when the line is full). 0: refuse at once. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_QUEUED.")
+    @Option(names = "--max-queued", paramLabel = "N", defaultValue = "1024", description = "Requests that may wait for a turn beyond --max-concurrent (503 with Retry-After when the line is full). 0: refuse at once. Default: ${DEFAULT-VALUE}.")
     int maxQueued;
 
-    @Option(names = "--queue-timeout", paramLabel = "DURATION", defaultValue = "3s", description = "Longest wait of a request for a turn (503 with Retry-After after it). 0: refuse at once. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_QUEUE_TIMEOUT.")
+    @Option(names = "--queue-timeout", paramLabel = "DURATION", defaultValue = "3s", description = "Longest wait of a request for a turn (503 with Retry-After after it). 0: refuse at once. Default: ${DEFAULT-VALUE}.")
     String queueTimeout;
 
-    @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Time a connection has to send a complete request head (request line and headers); a slower one is closed. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_HEADER_TIMEOUT.")
+    @Option(names = "--header-timeout", paramLabel = "DURATION", defaultValue = "10s", description = "Time a connection has to send a complete request head (request line and headers); a slower one is closed. Default: ${DEFAULT-VALUE}.")
     String headerTimeout;
 
-    @Option(names = "--body-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Time a request has to send its whole body after its head; a slower one (a body dripped byte by byte) is cut off. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_BODY_TIMEOUT.")
+    @Option(names = "--body-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "Time a request has to send its whole body after its head; a slower one (a body dripped byte by byte) is cut off. Default: ${DEFAULT-VALUE}.")
     String bodyTimeout;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096", description = "Connections open at once; a new one beyond is closed at once. Keep it below the process's file-descriptor limit. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONNECTIONS.")
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "4096", description = "Connections open at once; a new one beyond is closed at once. Keep it below the process's file-descriptor limit. Default: ${DEFAULT-VALUE}.")
     int maxConnections;
 
-    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "256", description = "Connections open at once from one client address; a new one beyond is closed at once. 0: no limit (behind a reverse proxy, where every client has its address). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_CONNECTIONS_PER_ADDRESS.")
+    @Option(names = "--max-connections-per-address", paramLabel = "N", defaultValue = "256", description = "Connections open at once from one client address; a new one beyond is closed at once. 0: no limit (behind a reverse proxy, where every client has its address). Default: ${DEFAULT-VALUE}.")
     int maxConnectionsPerAddress;
 
-    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "1024", description = "Long-lived SSE streams (session GET streams, subscriptions/listen) open at once; they do not count against --max-concurrent (503 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_STREAMS.")
+    @Option(names = "--max-streams", paramLabel = "N", defaultValue = "1024", description = "Long-lived SSE streams (session GET streams, subscriptions/listen) open at once; they do not count against --max-concurrent (503 above). Default: ${DEFAULT-VALUE}.")
     int maxStreams;
 
-    @Option(names = "--max-streams-per-subject", paramLabel = "N", defaultValue = "32", description = "SSE streams one subject (token issuer and subject) may have open (429 above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_STREAMS_PER_SUBJECT.")
+    @Option(names = "--max-streams-per-subject", paramLabel = "N", defaultValue = "32", description = "SSE streams one subject (token issuer and subject) may have open (429 above). Default: ${DEFAULT-VALUE}.")
     int maxStreamsPerSubject;
 
-    @Option(names = "--max-sessions-per-subject", paramLabel = "N", defaultValue = "100", description = "MCP sessions one subject may have open (429 on initialize above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_SESSIONS_PER_SUBJECT.")
+    @Option(names = "--max-sessions-per-subject", paramLabel = "N", defaultValue = "100", description = "MCP sessions one subject may have open (429 on initialize above). Default: ${DEFAULT-VALUE}.")
     int maxSessionsPerSubject;
 
-    @Option(names = "--max-token-failures", paramLabel = "N", defaultValue = "30", description = "Tokens from one client address that may fail verification per --token-failure-window; past that, its new tokens get 429 without being checked (tokens already accepted keep working). 0: no limit. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_MAX_TOKEN_FAILURES.")
+    @Option(names = "--max-token-failures", paramLabel = "N", defaultValue = "30", description = "Tokens from one client address that may fail verification per --token-failure-window; past that, its new tokens get 429 without being checked (tokens already accepted keep working). 0: no limit. Default: ${DEFAULT-VALUE}.")
     int maxTokenFailures;
 
-    @Option(names = "--token-failure-window", paramLabel = "DURATION", defaultValue = "60s", description = "How long an address's failed tokens are counted, from the first one. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_TOKEN_FAILURE_WINDOW.")
+    @Option(names = "--token-failure-window", paramLabel = "DURATION", defaultValue = "60s", description = "How long an address's failed tokens are counted, from the first one. Default: ${DEFAULT-VALUE}.")
     String tokenFailureWindow;
 
-    @Option(names = "--scope-upgrade-endpoint", paramLabel = "URL", description = "Where 403 bodies tell clients to upgrade their scopes (RFC 8693 token exchange). Default: the embedded AS's token endpoint when it runs. Env: MCP_AUTH_SCOPE_UPGRADE_ENDPOINT.")
+    @Option(names = "--scope-upgrade-endpoint", paramLabel = "URL", description = "Where 403 bodies tell clients to upgrade their scopes (RFC 8693 token exchange). Default: the embedded AS's token endpoint when it runs.")
     String scopeUpgradeEndpoint;
 
-    @Option(names = "--authorization-server", paramLabel = "URL", split = ",", description = "Authorization servers named in the protected resource metadata (RFC 9728). Default: --issuer, or the embedded AS. Env: MCP_AUTH_AUTHORIZATION_SERVER.")
+    @Option(names = "--authorization-server", paramLabel = "URL", split = ",", description = "Authorization servers named in the protected resource metadata (RFC 9728). Default: --issuer, or the embedded AS.")
     List<String> authorizationServers = new ArrayList<>();
 
-    @Option(names = "--embedded-as", description = "Run the embedded authorization server (the default when no token-validation option is given); with --secret it signs HS256 with that secret. Env: MCP_AUTH_EMBEDDED_AS.")
+    @Option(names = "--embedded-as", description = "Run the embedded authorization server (the default when no token-validation option is given); with --secret it signs HS256 with that secret.")
     boolean embeddedAs;
 
-    @Option(names = "--auto-approve", description = "Embedded AS: issue codes without the consent page (tests and demos only). Env: MCP_AUTH_AUTO_APPROVE.")
+    @Option(names = "--auto-approve", description = "Embedded AS: issue codes without the consent page (tests and demos only).")
     boolean autoApprove;
 
-    @Option(names = "--registration-rate-limit", paramLabel = "N", defaultValue = "20", description = "Embedded AS: dynamic client registrations accepted per minute from one address (429 naming this option above). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_REGISTRATION_RATE_LIMIT.")
+    @Option(names = "--registration-rate-limit", paramLabel = "N", defaultValue = "20", description = "Embedded AS: dynamic client registrations accepted per minute from one address (429 naming this option above). Default: ${DEFAULT-VALUE}.")
     int registrationRateLimit;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "Embedded AS: keep clients, grants and the signing key in DIR across restarts (an embedded database; JSON state of earlier versions is imported on first start). Env: MCP_AUTH_STATE_DIR.")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Embedded AS: keep clients, grants and the signing key in DIR across restarts (an embedded database; JSON state of earlier versions is imported on first start).")
     Path stateDir;
 
     @Mixin
     StateDatabaseOptions stateDb;
 
-    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "On SIGTERM: how long calls in flight may take to finish after the server stops accepting connections (readiness fails at once). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_SHUTDOWN_TIMEOUT.")
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "On SIGTERM: how long calls in flight may take to finish after the server stops accepting connections (readiness fails at once). Default: ${DEFAULT-VALUE}.")
     String shutdownTimeout;
 
-    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Export spans (mcp request, authenticate, authorize) by OTLP/HTTP to URL, e.g. http://localhost:4318/v1/traces; the caller's W3C traceparent (header or _meta) is their parent. Off by default. Env: MCP_AUTH_OTLP_ENDPOINT.")
+    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Export spans (mcp request, authenticate, authorize) by OTLP/HTTP to URL, e.g. http://localhost:4318/v1/traces; the caller's W3C traceparent (header or _meta) is their parent. Off by default.")
     String otlpEndpoint;
 
     @Spec

@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine.Command;
@@ -32,6 +33,15 @@ final class SettingNames {
     private SettingNames() {
     }
 
+    /**
+     * The setting an option's longest name stands for ({@code --jwks-uri}: {@code jwks-uri}, variable
+     * {@code MCP_AUTH_JWKS_URI}), if any: long options only, and not {@code --help} or {@code --version}.
+     */
+    static Optional<String> setting(String longestName) {
+        String setting = longestName.replaceFirst("^--", "");
+        return longestName.startsWith("--") && !NOT_SETTINGS.contains(setting) ? Optional.of(setting) : Optional.empty();
+    }
+
     /** The schema: serve's and authserver's options in the file, every command's options in the environment. */
     static ConfigSchema schema(Collection<Class<?>> allCommands) {
         Map<String, Boolean> file = new LinkedHashMap<>();
@@ -53,11 +63,8 @@ final class SettingNames {
                     for (String name : option.names()) {
                         longest = name.length() > longest.length() ? name : longest;
                     }
-                    String setting = longest.replaceFirst("^--?", "");
-                    if (longest.startsWith("--") && !NOT_SETTINGS.contains(setting)) {
-                        boolean multi = Collection.class.isAssignableFrom(field.getType()) || field.getType().isArray();
-                        settings.merge(setting, multi, Boolean::logicalOr);
-                    }
+                    boolean multi = Collection.class.isAssignableFrom(field.getType()) || field.getType().isArray();
+                    setting(longest).ifPresent(setting -> settings.merge(setting, multi, Boolean::logicalOr));
                 }
                 if (field.getAnnotation(Mixin.class) != null) {
                     collect(field.getType(), settings);

@@ -9,13 +9,13 @@ import picocli.CommandLine.Option;
 
 /** Where the embedded authorization server keeps its state when replicas share it: a PostgreSQL database. */
 public final class StateDatabaseOptions {
-    @Option(names = "--state-db", paramLabel = "JDBC_URL", description = "Embedded AS: keep clients, grants, the signing key and revocations in this PostgreSQL database (jdbc:postgresql://HOST[:PORT]/DATABASE), which several replicas may share; instead of --state-dir. Never put the password in the URL. Env: MCP_AUTH_STATE_DB.")
+    @Option(names = "--state-db", paramLabel = "JDBC_URL", description = "Embedded AS: keep clients, grants, the signing key and revocations in this PostgreSQL database (jdbc:postgresql://HOST[:PORT]/DATABASE), which several replicas may share; instead of --state-dir. Never put the password in the URL.")
     String url;
 
-    @Option(names = "--state-db-user", paramLabel = "NAME", description = "The PostgreSQL user for --state-db. Env: MCP_AUTH_STATE_DB_USER.")
+    @Option(names = "--state-db-user", paramLabel = "NAME", description = "The PostgreSQL user for --state-db.")
     String user;
 
-    @Option(names = "--state-db-password-file", paramLabel = "FILE", description = "A file whose first line is the PostgreSQL password for --state-db (kept out of the command line and the logs). Env: MCP_AUTH_STATE_DB_PASSWORD_FILE.")
+    @Option(names = "--state-db-password-file", paramLabel = "FILE", description = "A file whose first line is the PostgreSQL password for --state-db (kept out of the command line and the logs).")
     Path passwordFile;
 
     /** The database, or null when --state-db is not given. */

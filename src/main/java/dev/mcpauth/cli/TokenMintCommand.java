@@ -21,13 +21,13 @@ import picocli.CommandLine.Spec;
                 "HS256/384/512 from a shared secret, or RS256/PS256/ES256/EdDSA from a private key (JWK, JWKS or PEM file)."})
 public final class TokenMintCommand implements Callable<Integer> {
 
-    @Option(names = "--secret", paramLabel = "SECRET", description = "Shared secret (HS256 by default). Env: MCP_AUTH_SECRET.")
+    @Option(names = "--secret", paramLabel = "SECRET", description = "Shared secret (HS256 by default).")
     String secret;
 
-    @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the shared secret from FILE. Env: MCP_AUTH_SECRET_FILE.")
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the shared secret from FILE.")
     Path secretFile;
 
-    @Option(names = "--key", paramLabel = "FILE", description = "Private key to sign with: JWK, JWKS or PEM file. Env: MCP_AUTH_KEY.")
+    @Option(names = "--key", paramLabel = "FILE", description = "Private key to sign with: JWK, JWKS or PEM file.")
     Path key;
 
     @Option(names = "--kid", paramLabel = "KID", description = "With a JWKS --key file: which key.")
@@ -39,10 +39,10 @@ public final class TokenMintCommand implements Callable<Integer> {
     @Option(names = "--sub", paramLabel = "SUBJECT", defaultValue = "demo-user", description = "Subject. Default: ${DEFAULT-VALUE}.")
     String subject;
 
-    @Option(names = "--aud", paramLabel = "AUDIENCE", split = ",", description = "Audience(s): the MCP server's resource URL. Default: http://127.0.0.1:8001/mcp. Env: MCP_AUTH_AUD.")
+    @Option(names = "--aud", paramLabel = "AUDIENCE", split = ",", description = "Audience(s): the MCP server's resource URL. Default: http://127.0.0.1:8001/mcp.")
     List<String> audiences;
 
-    @Option(names = "--iss", paramLabel = "ISSUER", description = "Issuer. Env: MCP_AUTH_ISS.")
+    @Option(names = "--iss", paramLabel = "ISSUER", description = "Issuer.")
     String issuer;
 
     @Option(names = "--scope", paramLabel = "SCOPES", split = "[ ,]", description = "Scopes to grant, space or comma separated.")

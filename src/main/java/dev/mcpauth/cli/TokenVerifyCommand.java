@@ -31,7 +31,7 @@ public final class TokenVerifyCommand implements Callable<Integer> {
     VerifierOptions verifier;
 
     @Option(names = "--resource", paramLabel = "URL", defaultValue = "http://127.0.0.1:8001/mcp",
-            description = "The resource URL the token's audience must contain. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_RESOURCE.")
+            description = "The resource URL the token's audience must contain. Default: ${DEFAULT-VALUE}.")
     String resource;
 
     @Spec

@@ -14,54 +14,54 @@ import picocli.CommandLine.Option;
 /** How tokens are validated: shared by {@code serve} and {@code token verify}. */
 public final class VerifierOptions {
 
-    @Option(names = "--secret", paramLabel = "SECRET", description = "Shared secret for HS256/384/512 JWTs (at least 32 bytes). Env: MCP_AUTH_SECRET.")
+    @Option(names = "--secret", paramLabel = "SECRET", description = "Shared secret for HS256/384/512 JWTs (at least 32 bytes).")
     public String secret;
 
-    @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the shared secret from FILE (trailing newline ignored). Env: MCP_AUTH_SECRET_FILE.")
+    @Option(names = "--secret-file", paramLabel = "FILE", description = "Read the shared secret from FILE (trailing newline ignored).")
     public Path secretFile;
 
-    @Option(names = "--jwks-uri", paramLabel = "URL", description = "Validate asymmetric JWTs (RS/PS/ES/EdDSA) against this JWKS. Env: MCP_AUTH_JWKS_URI.")
+    @Option(names = "--jwks-uri", paramLabel = "URL", description = "Validate asymmetric JWTs (RS/PS/ES/EdDSA) against this JWKS.")
     public String jwksUri;
 
-    @Option(names = "--issuer", paramLabel = "URL", description = "Required token issuer (exact `iss`); without --jwks-uri its JWKS is discovered from RFC 8414 / OIDC metadata. Env: MCP_AUTH_ISSUER.")
+    @Option(names = "--issuer", paramLabel = "URL", description = "Required token issuer (exact `iss`); without --jwks-uri its JWKS is discovered from RFC 8414 / OIDC metadata.")
     public String issuer;
 
-    @Option(names = "--audience", paramLabel = "AUD", split = ",", description = "Accept these audiences besides this server's resource URL (RFC 8707). Env: MCP_AUTH_AUDIENCE.")
+    @Option(names = "--audience", paramLabel = "AUD", split = ",", description = "Accept these audiences besides this server's resource URL (RFC 8707).")
     public List<String> audiences;
 
-    @Option(names = "--client-id-as-audience", description = "Accept `client_id` in place of `aud` (AWS Cognito access tokens); the client id must be one of --audience. Env: MCP_AUTH_CLIENT_ID_AS_AUDIENCE.")
+    @Option(names = "--client-id-as-audience", description = "Accept `client_id` in place of `aud` (AWS Cognito access tokens); the client id must be one of --audience.")
     public boolean clientIdAsAudience;
 
-    @Option(names = "--introspection-uri", paramLabel = "URL", description = "Validate tokens by RFC 7662 introspection at URL. Env: MCP_AUTH_INTROSPECTION_URI.")
+    @Option(names = "--introspection-uri", paramLabel = "URL", description = "Validate tokens by RFC 7662 introspection at URL.")
     public String introspectionUri;
 
-    @Option(names = "--introspection-client-id", paramLabel = "ID", description = "Client id for the introspection endpoint. Env: MCP_AUTH_INTROSPECTION_CLIENT_ID.")
+    @Option(names = "--introspection-client-id", paramLabel = "ID", description = "Client id for the introspection endpoint.")
     public String introspectionClientId;
 
-    @Option(names = "--introspection-client-secret", paramLabel = "SECRET", description = "Client secret for the introspection endpoint. Env: MCP_AUTH_INTROSPECTION_CLIENT_SECRET.")
+    @Option(names = "--introspection-client-secret", paramLabel = "SECRET", description = "Client secret for the introspection endpoint.")
     public String introspectionClientSecret;
 
     @Option(names = "--introspection-cache-ttl", paramLabel = "DURATION", defaultValue = "60s",
-            description = "Longest time an introspected token is trusted without asking again (bounds revocation delay). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_INTROSPECTION_CACHE_TTL.")
+            description = "Longest time an introspected token is trusted without asking again (bounds revocation delay). Default: ${DEFAULT-VALUE}.")
     public String introspectionCacheTtl;
 
     @Option(names = "--introspection-timeout", paramLabel = "DURATION", defaultValue = "5s",
-            description = "Longest wait for the introspection endpoint's answer; past it the request gets 503 with Retry-After. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_INTROSPECTION_TIMEOUT.")
+            description = "Longest wait for the introspection endpoint's answer; past it the request gets 503 with Retry-After. Default: ${DEFAULT-VALUE}.")
     public String introspectionTimeout;
 
     @Option(names = "--jwks-outage-tolerance", paramLabel = "DURATION", defaultValue = "15m",
-            description = "While the JWKS cannot be fetched, keep trusting the keys last fetched this long after that fetch (plus at most the 5m cache); tokens with other keys get 503. 0: no tolerance; otherwise at least 5m. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_JWKS_OUTAGE_TOLERANCE.")
+            description = "While the JWKS cannot be fetched, keep trusting the keys last fetched this long after that fetch (plus at most the 5m cache); tokens with other keys get 503. 0: no tolerance; otherwise at least 5m. Default: ${DEFAULT-VALUE}.")
     public String jwksOutageTolerance;
 
     @Option(names = "--jwks-connect-timeout", paramLabel = "DURATION", defaultValue = "1s",
-            description = "Connect timeout of a JWKS fetch. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_JWKS_CONNECT_TIMEOUT.")
+            description = "Connect timeout of a JWKS fetch. Default: ${DEFAULT-VALUE}.")
     public String jwksConnectTimeout;
 
     @Option(names = "--jwks-read-timeout", paramLabel = "DURATION", defaultValue = "2s",
-            description = "Read timeout of a JWKS fetch; a request waits on a hanging JWKS at most twice connect + read. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_JWKS_READ_TIMEOUT.")
+            description = "Read timeout of a JWKS fetch; a request waits on a hanging JWKS at most twice connect + read. Default: ${DEFAULT-VALUE}.")
     public String jwksReadTimeout;
 
-    @Option(names = "--clock-skew", paramLabel = "DURATION", defaultValue = "60s", description = "Tolerated clock difference for exp, nbf and iat (a token issued further in the future is refused). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_CLOCK_SKEW.")
+    @Option(names = "--clock-skew", paramLabel = "DURATION", defaultValue = "60s", description = "Tolerated clock difference for exp, nbf and iat (a token issued further in the future is refused). Default: ${DEFAULT-VALUE}.")
     public String clockSkew;
 
     /** Whether any verifier option was given (else `serve` runs the embedded authorization server). */

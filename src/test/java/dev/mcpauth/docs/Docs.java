@@ -1,8 +1,9 @@
 package dev.mcpauth.docs;
 
+import dev.mcpauth.cli.EnvDefaultProvider;
+import dev.mcpauth.cli.GatewayHelp;
 import dev.mcpauth.cli.Main;
 import dev.mcpauth.cli.VersionProvider;
-import dev.mcpauth.config.ConfigSources;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public final class Docs {
                 try (PrintWriter out = new PrintWriter(adoc)) {
                     ManPageGenerator.writeSingleManPage(out, spec);
                 }
-                String roff = asciidoctor.convert(manual(adoc.toString()), Options.builder()
+                String roff = asciidoctor.convert(manual(GatewayHelp.restore(adoc.toString())), Options.builder()
                         .backend("manpage").standalone(true).safe(SafeMode.SAFE).build());
                 pages.put(spec.qualifiedName("-") + ".1", stable(roff));
             }
@@ -137,7 +138,7 @@ public final class Docs {
             for (OptionSpec o : options) {
                 String setting = o.longestName().replaceFirst("^-+", "");
                 md.append("| `").append(String.join("`, `", o.names())).append(o.typeInfo().isBoolean() ? "" : " " + o.paramLabel()).append("` | `")
-                  .append(ConfigSources.envName(setting)).append("` | `").append(setting).append("` | ")
+                  .append(EnvDefaultProvider.variableOf(o).orElse("")).append("` | `").append(setting).append("` | ")
                   .append(o.defaultValue() == null ? (o.typeInfo().isBoolean() ? "`false`" : "") : "`" + o.defaultValue() + "`")
                   .append(" | ").append(cell(description(o))).append(" |\n");
             }
