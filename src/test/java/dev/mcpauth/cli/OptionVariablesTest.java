@@ -120,18 +120,8 @@ class OptionVariablesTest {
         return target.getCommandSpec().findOption(option.longestName()).getValue();
     }
 
-    /** Every command with a help page, parents first. */
+    /** Every command with a help page, parents first (the documented tree). */
     static List<CommandLine> commands() {
-        List<CommandLine> all = new ArrayList<>();
-        collect(Main.commandTree(), all);
-        return all;
-    }
-
-    private static void collect(CommandLine cli, List<CommandLine> into) {
-        if (cli.getCommandSpec().usageMessage().hidden() || cli.getCommand() instanceof CommandLine.HelpCommand) {
-            return;
-        }
-        into.add(cli);
-        cli.getSubcommands().values().stream().distinct().forEach(sub -> collect(sub, into));
+        return dev.mcpauth.docs.Docs.commands();
     }
 }
