@@ -10,6 +10,7 @@ import dev.mcpauth.config.IssuerSections;
 import dev.mcpauth.config.TrustedIssuer;
 import dev.mcpauth.http.GatewayServer;
 import dev.mcpauth.trace.Tracing;
+import dev.mcpauth.http.MetricsListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -163,22 +165,58 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Export spans (mcp request, authenticate, authorize) by OTLP/HTTP to URL, e.g. http://localhost:4318/v1/traces; the caller's W3C traceparent (header or _meta) is their parent. Off by default. Env: MCP_AUTH_OTLP_ENDPOINT.")
     String otlpEndpoint;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics at http://--metrics-host:PORT/metrics, a listener apart from the MCP port (0 picks a free one). Default: no metrics listener. Env: MCP_AUTH_METRICS_PORT.")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address the metrics listener binds; anyone who reaches it reads tool names and error rates. Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_METRICS_HOST.")
+    String metricsHost;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", description = "Log lines on stderr as text or json (one object per line; audit events carry their fields). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_LOG_FORMAT.")
+    String logFormat;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (!logFormat.equalsIgnoreCase("text") && !logFormat.equalsIgnoreCase("json")) {
+            throw new ConfigException("--log-format must be text or json, not '" + logFormat + "'");
+        }
+        LogConfigurator.useFormat(logFormat);
         GatewayConfig config = toConfig().validate();
+        MetricsListener metrics = startMetrics();
         if (stdio) {
-            return StdioRunner.run(config, tokenFile);
+            try (metrics) {
+                return StdioRunner.run(config, tokenFile);
+            }
         }
         java.time.Duration drain = Durations.parse("--shutdown-timeout", shutdownTimeout);
         GatewayServer server = GatewayServer.start(config, otlpEndpoint == null ? Tracing.OFF : Tracing.otlp(otlpUrl()));
         RUNNING.set(true);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(drain), "mcp-auth-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.shutdown(drain);
+            metrics.close();
+        }, "mcp-auth-shutdown"));
         ServeReload.onHangup(server, spec.root().commandLine().getParseResult().originalArgs());
-        System.err.println(server.banner());
+        String banner = server.banner() + (metricsPort == null ? "" : "\n  metrics: " + metrics.url());
+        if (logFormat.equalsIgnoreCase("json")) {
+            // Every line on stderr stays one JSON object, so a log shipper never meets a plain-text line.
+            banner.lines().forEach(line -> LoggerFactory.getLogger(ServeCommand.class).info(line.strip()));
+        } else {
+            System.err.println(banner);
+        }
         return 0;
+    }
+
+    /** The Prometheus listener when --metrics-port is given; otherwise a no-op stand-in. */
+    private MetricsListener startMetrics() throws java.io.IOException {
+        if (metricsPort == null) {
+            return MetricsListener.none();
+        }
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ConfigException("--metrics-port must be a port number from 0 to 65535, not " + metricsPort);
+        }
+        return MetricsListener.start(metricsHost, metricsPort);
     }
 
     private java.net.URI otlpUrl() {

@@ -48,12 +48,18 @@ public final class ToolInvoker {
         return guard.permits(context, tool.name());
     }
 
+    /** Authorizes and runs one call; when it ran, audits it with its outcome, upstream and latency. */
     public McpSchema.CallToolResult call(McpTransportContext context, McpSchema.CallToolRequest request) {
-        Decision decision = guard.admit(context, PolicyRequest.tool(request.name(), request.arguments()));
+        Decision decision = guard.admit(context, PolicyRequest.tool(request.name(), request.arguments()), request.meta());
+        long start = System.nanoTime();
+        String outcome = "failed";
         try {
-            return run(context, ExchangeContextExtractor.accessToken(context), request);
+            McpSchema.CallToolResult result = run(context, ExchangeContextExtractor.accessToken(context), request);
+            outcome = Boolean.TRUE.equals(result.isError()) ? "error" : "ok";
+            return result;
         } finally {
             decision.release();
+            guard.ran(context, request, decision, catalog.sourceOf(request.name()), outcome, System.nanoTime() - start);
         }
     }
 
