@@ -162,7 +162,7 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "On SIGTERM: how long calls in flight may take to finish after the server stops accepting connections (readiness fails at once). Default: ${DEFAULT-VALUE}. Env: MCP_AUTH_SHUTDOWN_TIMEOUT.")
     String shutdownTimeout;
 
-    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Export spans (mcp request, authenticate, authorize) by OTLP/HTTP to URL, e.g. http://localhost:4318/v1/traces; the caller's W3C traceparent (header or _meta) is their parent. Off by default. Env: MCP_AUTH_OTLP_ENDPOINT.")
+    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Export spans (mcp request, authenticate, authorize, upstream call) by OTLP/HTTP to URL, e.g. http://localhost:4318/v1/traces; the caller's W3C traceparent (header or _meta) is their parent, and each upstream is told its call's span (traceparent header and _meta). Off by default: the caller's traceparent is then passed to upstreams unchanged. Env: MCP_AUTH_OTLP_ENDPOINT.")
     String otlpEndpoint;
 
     @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics at http://--metrics-host:PORT/metrics, a listener apart from the MCP port (0 picks a free one). Default: no metrics listener. Env: MCP_AUTH_METRICS_PORT.")

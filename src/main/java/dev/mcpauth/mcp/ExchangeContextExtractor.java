@@ -3,6 +3,7 @@ package dev.mcpauth.mcp;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.RequestTrace;
 import dev.mcpauth.token.AccessToken;
+import dev.mcpauth.trace.CallTrace;
 import dev.mcpauth.trace.TraceParent;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.server.McpTransportContextExtractor;
@@ -28,8 +29,8 @@ public final class ExchangeContextExtractor implements McpTransportContextExtrac
     /** "http" or "stdio", for audit events. */
     public static final String TRANSPORT_KEY = "transport";
     /**
-     * The W3C trace context calls to upstreams are children of (a {@link TraceParent}): the gateway's request span when
-     * traces are exported, else the caller's own {@code traceparent} header, forwarded unchanged.
+     * Where calls to upstreams hang in the trace (a {@link CallTrace}): under the gateway's request span when traces
+     * are exported, else under the caller's own {@code traceparent} header, forwarded unchanged.
      */
     public static final String TRACEPARENT_KEY = "traceparent";
 
@@ -73,15 +74,20 @@ public final class ExchangeContextExtractor implements McpTransportContextExtrac
         return McpTransportContext.create(values);
     }
 
-    /** The trace context upstream calls of this request are children of, or null. */
+    /** Where upstream calls of this request hang in the trace ({@link CallTrace}), or null. */
+    public static CallTrace callTrace(McpTransportContext context) {
+        return context != null && context.get(TRACEPARENT_KEY) instanceof CallTrace trace ? trace : null;
+    }
+
+    /** The trace context of this request (the caller's, or the request span's when exported), or null. */
     public static TraceParent traceParent(McpTransportContext context) {
-        return context != null && context.get(TRACEPARENT_KEY) instanceof TraceParent parent ? parent : null;
+        CallTrace trace = callTrace(context);
+        return trace == null ? null : trace.parent();
     }
 
     private static void putTrace(Map<String, Object> values, HttpServerExchange exchange) {
         values.put(TRANSPORT_KEY, "http");
-        putIfPresent(values, TRACEPARENT_KEY, RequestTrace.of(exchange)
-                .or(() -> TraceParent.parse(exchange.getRequestHeaders().getFirst(TRACEPARENT_KEY))).orElse(null));
+        putIfPresent(values, TRACEPARENT_KEY, RequestTrace.callTrace(exchange));
     }
 
     /** A context holding just a token (tests). */

@@ -30,7 +30,7 @@ final class ScopeGuard {
 
     private static final AuditLog AUDIT = new AuditLog();
     /** How upstream sources are named in the catalog (UpstreamSpec.source()). */
-    private static final String UPSTREAM_SOURCE = "upstream:";
+    static final String UPSTREAM_SOURCE = "upstream:";
 
     private final Policy policy;
     private final String scopeUpgradeEndpoint;

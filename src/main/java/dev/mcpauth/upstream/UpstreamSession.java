@@ -230,8 +230,8 @@ final class UpstreamSession implements AutoCloseable {
     }
 
     /** Sends {@code tools/call}; a failure of the connection itself (not an MCP error answer) marks the session lost. */
-    CompletableFuture<CallToolResult> callTool(String name, Map<String, Object> arguments) {
-        return send("tools/call", client.callTool(new McpSchema.CallToolRequest(name, arguments)));
+    CompletableFuture<CallToolResult> callTool(String name, Map<String, Object> arguments, Map<String, Object> meta) {
+        return send("tools/call", client.callTool(new McpSchema.CallToolRequest(name, arguments, meta)));
     }
 
     /** Sends {@code resources/read} for the upstream's own URI. */
@@ -298,20 +298,24 @@ final class UpstreamSession implements AutoCloseable {
                 .connectTimeout(Duration.ofSeconds(10));
         UpstreamCredentials credentials = spec.credentials() instanceof UpstreamCredentials.OnBehalfOf onBehalf
                 ? onBehalf.own() : spec.credentials();
-        switch (credentials) {
-            case UpstreamCredentials.None none -> { }
-            case UpstreamCredentials.StaticBearer bearer -> builder.asyncHttpRequestCustomizer(
-                    (request, method, uri, body, context) -> Mono.just(request.setHeader("Authorization", "Bearer " + bearer.token())));
+        McpAsyncHttpClientRequestCustomizer credential = switch (credentials) {
+            case UpstreamCredentials.None none -> (request, method, uri, body, context) -> Mono.just(request);
+            case UpstreamCredentials.StaticBearer bearer ->
+                    (request, method, uri, body, context) -> Mono.just(request.setHeader("Authorization", "Bearer " + bearer.token()));
             case UpstreamCredentials.ClientCredentials cc -> withTokens(builder, new ClientCredentialsTokens(cc, url, http, clock), refusal);
             case UpstreamCredentials.Provided provided -> withTokens(builder, provided.source(), refusal);
             case UpstreamCredentials.OnBehalfOf nested -> throw new IllegalArgumentException("nested on-behalf-of credentials");
-        }
+        };
+        // W3C Trace Context over HTTP: the message's _meta.traceparent is also its traceparent header.
+        builder.asyncHttpRequestCustomizer((request, method, uri, body, context) -> {
+            String traceparent = TraceHeader.of(body);
+            return credential.customize(traceparent == null ? request : request.setHeader("traceparent", traceparent), method, uri, body, context);
+        });
         return builder.build();
     }
 
-    private static void withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens,
-                                   java.util.concurrent.atomic.AtomicReference<String> refusal) {
-        builder.asyncHttpRequestCustomizer(bearerFrom(tokens));
+    private static McpAsyncHttpClientRequestCustomizer withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens,
+                                                                  java.util.concurrent.atomic.AtomicReference<String> refusal) {
         // A 401 means the token was revoked or expired early, a 403 may ask for more scopes: the source decides
         // whether the SDK retries with its next token. The challenge is kept so a failed call can say why (RFC 6750 section 3).
         builder.authorizationErrorHandler((McpHttpClientAuthorizationErrorHandler) (response, context) -> {
@@ -320,6 +324,7 @@ final class UpstreamSession implements AutoCloseable {
                     + printable(challenge)));
             return Mono.just(tokens.rejected(response.statusCode(), challenge));
         });
+        return bearerFrom(tokens);
     }
 
     private static McpAsyncHttpClientRequestCustomizer bearerFrom(TokenSource tokens) {
