@@ -230,7 +230,7 @@ function _picocli_mcp-auth_serve() {
 
   local commands=""
   local flag_opts="'--stateless' '--stdio' '--client-id-as-audience' '--no-builtin-tools' '--embedded-as' '--auto-approve' '-h' '--help' '-V' '--version'"
-  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--tool-scope' '--default-scope' '--scope-implies' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--max-queued' '--queue-timeout' '--header-timeout' '--body-timeout' '--max-connections' '--max-connections-per-address' '--max-streams' '--max-streams-per-subject' '--max-sessions-per-subject' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--registration-rate-limit' '--state-dir' '--state-db' '--state-db-user' '--state-db-password-file' '--shutdown-timeout' '--otlp-endpoint'"
+  local arg_opts="'--config' '--host' '--port' '--mcp-path' '--public-url' '--token-file' '--secret' '--secret-file' '--jwks-uri' '--issuer' '--audience' '--introspection-uri' '--introspection-client-id' '--introspection-client-secret' '--introspection-cache-ttl' '--introspection-timeout' '--jwks-outage-tolerance' '--jwks-connect-timeout' '--jwks-read-timeout' '--clock-skew' '--tool-scope' '--default-scope' '--scope-implies' '--upstream' '--files-root' '--allow-command' '--command-timeout' '--allowed-origin' '--allowed-host' '--max-body' '--max-concurrent' '--max-queued' '--queue-timeout' '--header-timeout' '--body-timeout' '--max-connections' '--max-connections-per-address' '--max-streams' '--max-streams-per-subject' '--max-sessions-per-subject' '--max-token-failures' '--token-failure-window' '--scope-upgrade-endpoint' '--authorization-server' '--registration-rate-limit' '--state-dir' '--state-db' '--state-db-user' '--state-db-password-file' '--shutdown-timeout' '--otlp-endpoint' '--metrics-port' '--metrics-host' '--log-format'"
 
   type compopt &>/dev/null && compopt +o default
 
@@ -404,6 +404,15 @@ function _picocli_mcp-auth_serve() {
       return
       ;;
     '--otlp-endpoint')
+      return
+      ;;
+    '--metrics-port')
+      return
+      ;;
+    '--metrics-host')
+      return
+      ;;
+    '--log-format')
       return
       ;;
   esac

@@ -1,5 +1,7 @@
 package dev.mcpauth.authserver;
 
+import dev.mcpauth.metrics.Metrics;
+import java.util.List;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.mcpauth.token.RevocationView;
 import io.undertow.Handlers;
@@ -77,6 +79,8 @@ public final class AuthorizationServer implements AutoCloseable {
         routes.addExactPath(paths.token(), token);
         routes.addExactPath(paths.introspect(), introspection);
         routes.addExactPath(paths.revoke(), revocation);
+        Metrics.knownRoutes(List.of(paths.metadata(), paths.openidConfiguration(), paths.jwks(), paths.register(), paths.authorize(),
+                paths.token(), paths.introspect(), paths.revoke()));
         return routes;
     }
 

@@ -1,5 +1,6 @@
 package dev.mcpauth.authserver;
 
+import dev.mcpauth.metrics.Metrics;
 import dev.mcpauth.http.JsonErrors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -28,6 +29,7 @@ final class StorageFailureHandler implements HttpHandler {
         try {
             next.handleRequest(exchange);
         } catch (StorageUnavailable e) {
+            Metrics.storageFailure();
             LOG.warn("{} (answered {} {} with 503)", e.getMessage(), exchange.getRequestMethod(), exchange.getRequestPath());
             exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Integer.toString(RETRY_AFTER_SECONDS));
             JsonErrors.send(exchange, 503, "temporarily_unavailable",

@@ -1,5 +1,6 @@
 package dev.mcpauth.authserver;
 
+import dev.mcpauth.metrics.Metrics;
 import dev.mcpauth.http.JsonErrors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -39,10 +40,11 @@ public final class TokenEndpoint implements HttpHandler {
             JsonErrors.send(exchange, 405, "invalid_request", "the token endpoint accepts POST with a form body (RFC 6749 §3.2)");
             return;
         }
+        String grantType = null;
         try {
             Map<String, String> form = Forms.read(exchange);
             RegisteredClient client = authenticator.authenticate(exchange, form);
-            String grantType = form.get("grant_type");
+            grantType = form.get("grant_type");
             if (grantType == null) {
                 throw OAuthError.invalidRequest("grant_type is required");
             }
@@ -56,7 +58,9 @@ public final class TokenEndpoint implements HttpHandler {
                 case GrantTypes.TOKEN_EXCHANGE -> tokenExchange.exchange(exchange, client, form);
                 default -> throw new OAuthError(400, "unsupported_grant_type", "grant_type '" + grantType + "' is not supported; use one of " + GrantTypes.ALL);
             }
+            Metrics.grant(grantType, "issued");
         } catch (OAuthError e) {
+            Metrics.grant(grantType, e.error());
             e.send(exchange);
         }
     }

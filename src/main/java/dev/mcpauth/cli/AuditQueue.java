@@ -35,6 +35,7 @@ final class AuditQueue extends AsyncAppender {
     protected void append(ILoggingEvent event) {
         if (getRemainingCapacity() == 0) {
             dropped.increment();
+            dev.mcpauth.metrics.Metrics.auditDropped(1);
             return;
         }
         long total = dropped.sum();

@@ -10,6 +10,7 @@ import dev.mcpauth.config.IssuerSections;
 import dev.mcpauth.config.TrustedIssuer;
 import dev.mcpauth.http.GatewayServer;
 import dev.mcpauth.trace.Tracing;
+import dev.mcpauth.http.MetricsListener;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -160,25 +162,61 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "30s", description = "On SIGTERM: how long calls in flight may take to finish after the server stops accepting connections (readiness fails at once). Default: ${DEFAULT-VALUE}.")
     String shutdownTimeout;
 
-    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Export spans (mcp request, authenticate, authorize) by OTLP/HTTP to URL, e.g. http://localhost:4318/v1/traces; the caller's W3C traceparent (header or _meta) is their parent. Off by default.")
+    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Export spans (mcp request, authenticate, authorize, upstream call) by OTLP/HTTP to URL, e.g. http://localhost:4318/v1/traces; the caller's W3C traceparent (header or _meta) is their parent, and each upstream is told its call's span (traceparent header and _meta). Off by default: the caller's traceparent is then passed to upstreams unchanged.")
     String otlpEndpoint;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT", description = "Serve Prometheus metrics at http://--metrics-host:PORT/metrics, a listener apart from the MCP port (0 picks a free one). Default: no metrics listener.")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", description = "Address the metrics listener binds; anyone who reaches it reads tool names and error rates. Default: ${DEFAULT-VALUE}.")
+    String metricsHost;
+
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", description = "Log lines on stderr as text or json (one object per line; audit events carry their fields). Default: ${DEFAULT-VALUE}.")
+    String logFormat;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (!logFormat.equalsIgnoreCase("text") && !logFormat.equalsIgnoreCase("json")) {
+            throw new ConfigException("--log-format must be text or json, not '" + logFormat + "'");
+        }
+        LogConfigurator.useFormat(logFormat);
         GatewayConfig config = toConfig().validate();
+        MetricsListener metrics = startMetrics();
         if (stdio) {
-            return StdioRunner.run(config, tokenFile);
+            try (metrics) {
+                return StdioRunner.run(config, tokenFile);
+            }
         }
         java.time.Duration drain = Durations.parse("--shutdown-timeout", shutdownTimeout);
         GatewayServer server = GatewayServer.start(config, otlpEndpoint == null ? Tracing.OFF : Tracing.otlp(otlpUrl()));
         RUNNING.set(true);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.shutdown(drain), "mcp-auth-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.shutdown(drain);
+            metrics.close();
+        }, "mcp-auth-shutdown"));
         ServeReload.onHangup(server, spec.root().commandLine().getParseResult().originalArgs());
-        System.err.println(server.banner());
+        String banner = server.banner() + (metricsPort == null ? "" : "\n  metrics: " + metrics.url());
+        if (logFormat.equalsIgnoreCase("json")) {
+            // Every line on stderr stays one JSON object, so a log shipper never meets a plain-text line.
+            banner.lines().forEach(line -> LoggerFactory.getLogger(ServeCommand.class).info(line.strip()));
+        } else {
+            System.err.println(banner);
+        }
         return 0;
+    }
+
+    /** The Prometheus listener when --metrics-port is given; otherwise a no-op stand-in. */
+    private MetricsListener startMetrics() throws java.io.IOException {
+        if (metricsPort == null) {
+            return MetricsListener.none();
+        }
+        if (metricsPort < 0 || metricsPort > 65535) {
+            throw new ConfigException("--metrics-port must be a port number from 0 to 65535, not " + metricsPort);
+        }
+        return MetricsListener.start(metricsHost, metricsPort);
     }
 
     private java.net.URI otlpUrl() {

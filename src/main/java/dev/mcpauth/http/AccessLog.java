@@ -1,5 +1,6 @@
 package dev.mcpauth.http;
 
+import dev.mcpauth.metrics.Metrics;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.util.Objects;
@@ -7,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One line per request on the logger {@code access}, written when the exchange completes: method, path (never
+ * One line per request on the logger {@code access} (and one count in {@link Metrics}), written when the exchange completes: method, path (never
  * the query, which could carry a token a misbehaving client put there), status, duration in ms, remote address.
  * Never headers. Put it outermost, so requests refused by the limits and checks are logged too.
  */
@@ -24,19 +25,20 @@ public final class AccessLog implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (LOG.isInfoEnabled()) {
-            long start = System.nanoTime();
-            exchange.addExchangeCompleteListener((done, nextListener) -> {
-                try {
+        long start = System.nanoTime();
+        exchange.addExchangeCompleteListener((done, nextListener) -> {
+            try {
+                Metrics.request(done.getRequestPath(), done.getStatusCode(), start);
+                if (LOG.isInfoEnabled()) {
                     var remote = done.getSourceAddress();
                     LOG.info("{} {} {} {}ms {}", done.getRequestMethod(), printable(done.getRequestPath()),
                             done.getStatusCode(), (System.nanoTime() - start) / 1_000_000,
                             remote == null ? "-" : remote.getHostString());
-                } finally {
-                    nextListener.proceed();
                 }
-            });
-        }
+            } finally {
+                nextListener.proceed();
+            }
+        });
         next.handleRequest(exchange);
     }
 

@@ -153,6 +153,9 @@ public final class GatewayServer {
         HttpHandler prm = exchange -> routes.metadataHandler.handleRequest(exchange);
         routes.metadata.paths().forEach(p -> paths.addExactPath(p, prm));
         paths.addExactPath(config.listener().mcpPath(), mcp);
+        // The request metrics are labelled with these paths only; any other path a client sends counts as "other".
+        dev.mcpauth.metrics.Metrics.knownRoutes(List.of("/health", "/health/live", "/health/ready", config.listener().mcpPath()));
+        dev.mcpauth.metrics.Metrics.knownRoutes(routes.metadata.paths());
         HttpHandler routed = authServer == null ? paths : authServer.routes(paths);
         // The Host check comes before CORS: a rebound name gets no answer at all, not even to a preflight.
         AllowedHosts hosts = AllowedHosts.forServer(config.listener().host(), BoundServer.isLoopback(config.listener().host()),

@@ -1,5 +1,6 @@
 package dev.mcpauth.http;
 
+import dev.mcpauth.metrics.Metrics;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -119,6 +120,7 @@ public final class RequestLimits implements HttpHandler {
         if (permits.tryAcquire()) {
             admit(exchange);
         } else if (!waiting.await(exchange, this::admit, this::waitedTooLong)) {
+            Metrics.queueRefused("queue_full");
             unavailable(exchange, "The server is handling its maximum of " + maxConcurrent
                     + " concurrent requests and " + maxQueued + " more are waiting");
         }

@@ -1,6 +1,7 @@
 package dev.mcpauth.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpauth.trace.CallTrace;
 import dev.mcpauth.trace.TraceParent;
 import dev.mcpauth.trace.Tracing;
 import io.undertow.server.HttpHandler;
@@ -88,6 +89,23 @@ public final class RequestTrace {
     public static Optional<TraceParent> of(HttpServerExchange exchange) {
         RequestTrace trace = exchange.getAttachment(KEY);
         return trace == null || trace.request == null ? Optional.empty() : Optional.of(trace.request.context());
+    }
+
+    /**
+     * Where the upstream calls of this request hang in the trace: under the request span when spans are exported, else
+     * under the caller's {@code traceparent} header, passed on unchanged; null when there is neither.
+     */
+    public static CallTrace callTrace(HttpServerExchange exchange) {
+        RequestTrace trace = exchange.getAttachment(KEY);
+        TraceParent request = trace == null ? null : trace.requestContext();
+        if (request != null) {
+            return CallTrace.of(trace.tracing, request);
+        }
+        return TraceParent.parse(exchange.getRequestHeaders().getFirst(TRACEPARENT)).map(p -> CallTrace.of(Tracing.OFF, p)).orElse(null);
+    }
+
+    private synchronized TraceParent requestContext() {
+        return request == null ? null : request.context();
     }
 
     private synchronized void started(JsonNode body, long authenticatedEnd) {

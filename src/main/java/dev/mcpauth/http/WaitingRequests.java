@@ -1,5 +1,6 @@
 package dev.mcpauth.http;
 
+import dev.mcpauth.metrics.Metrics;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
@@ -35,6 +36,7 @@ final class WaitingRequests {
         private final HttpHandler admitted;
         private final HttpHandler timedOut;
         private final AtomicBoolean claimed = new AtomicBoolean();
+        private final long since = System.nanoTime();
         private volatile XnioExecutor.Key timer;
 
         Waiter(HttpServerExchange exchange, HttpHandler admitted, HttpHandler timedOut) {
@@ -53,6 +55,7 @@ final class WaitingRequests {
 
         void timeOut() {
             if (claim()) {
+                Metrics.queueRefused("wait_timeout");
                 exchange.dispatch(exchange.getIoThread(), timedOut);
             }
         }
@@ -63,6 +66,7 @@ final class WaitingRequests {
             if (key != null) {
                 key.remove();
             }
+            Metrics.queueWait(System.nanoTime() - since);
             exchange.dispatch(exchange.getIoThread(), admitted);
         }
     }

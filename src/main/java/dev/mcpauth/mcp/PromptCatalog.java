@@ -25,6 +25,7 @@ public final class PromptCatalog {
         synchronized (this) {
             byName = Map.copyOf(bySource.replace(source, prompts, shadowed));
         }
+        dev.mcpauth.metrics.Metrics.catalogNames(prompts.stream().map(p -> p.prompt().name()).toList());
         listeners.forEach(Runnable::run);
         return shadowed;
     }

@@ -47,6 +47,7 @@ public final class ResourceCatalog {
                     .toList();
             snapshot = new Snapshot(byUri, matchers);
         }
+        dev.mcpauth.metrics.Metrics.catalogNames(offered.stream().map(CatalogResource::policyName).toList());
         listeners.forEach(Runnable::run);
         List<String> refused = new ArrayList<>();
         shadowed.forEach(r -> refused.add(r.uri()));

@@ -1,18 +1,21 @@
 package dev.mcpauth.mcp;
 
+import dev.mcpauth.metrics.Metrics;
 import dev.mcpauth.policy.Decision;
 import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.PolicyRequest;
+import dev.mcpauth.resource.AuditLog;
+import dev.mcpauth.resource.AuthorizationEvent;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@link Policy} check inside the MCP servers, shared by tools, prompts and resources: defence in depth over
@@ -25,7 +28,9 @@ final class ScopeGuard {
     /** JSON-RPC error code for a call refused by a per-caller rate limit (the 429 of the JSON-RPC layer). */
     static final int RATE_LIMITED = -32029;
 
-    private static final Logger log = LoggerFactory.getLogger(ScopeGuard.class);
+    private static final AuditLog AUDIT = new AuditLog();
+    /** How upstream sources are named in the catalog (UpstreamSpec.source()). */
+    static final String UPSTREAM_SOURCE = "upstream:";
 
     private final Policy policy;
     private final String scopeUpgradeEndpoint;
@@ -65,6 +70,14 @@ final class ScopeGuard {
      * {@link Decision#release()}; otherwise throws the JSON-RPC error to answer with.
      */
     Decision admit(McpTransportContext context, PolicyRequest request) {
+        return admit(context, request, null);
+    }
+
+    /**
+     * As {@link #admit(McpTransportContext, PolicyRequest)}, with the request's {@code _meta} (for its trace id). A
+     * denial is audited here, an allowed prompt or resource too; an allowed tool call once it has run ({@link #ran}).
+     */
+    Decision admit(McpTransportContext context, PolicyRequest request, Map<String, Object> meta) {
         AccessToken token = ExchangeContextExtractor.accessToken(context);
         if (token != null && token.isExpired(clock.instant())) {
             throw expired(token);
@@ -73,11 +86,34 @@ final class ScopeGuard {
         Decision decision = policy.decide(token, admittedAtEdge ? request.recheck() : request);
         if (!decision.allowed()) {
             String kind = request.kind().word();
-            log.info("{} denied: principal={} client={} {}={} reason={}", kind, principal(token),
-                    token == null ? null : token.clientId(), kind, request.name(), decision.reason());
+            AUDIT.authorization(AuthorizationEvent.decided(transport(context), kind, request.name(), token, decision, traceId(context, meta)));
             throw denied(kind, decision, token == null ? Set.of() : token.scopes());
         }
+        if (request.kind() != PolicyRequest.Kind.TOOL) {
+            AUDIT.authorization(AuthorizationEvent.decided(transport(context), request.kind().word(), request.name(), token, decision,
+                    traceId(context, meta)));
+        }
         return decision;
+    }
+
+    /** An allowed tool call has run: one audit event and one latency observation. */
+    void ran(McpTransportContext context, McpSchema.CallToolRequest request, Decision decision, String source, String outcome, long nanos) {
+        // "builtin", the upstream's name, or "none" for a tool the catalog does not have.
+        String upstream = source == null ? "none" : source.startsWith(UPSTREAM_SOURCE) ? source.substring(UPSTREAM_SOURCE.length()) : source;
+        Duration took = Duration.ofNanos(nanos);
+        Metrics.toolCall(request.name(), upstream, outcome, took);
+        AUDIT.authorization(AuthorizationEvent.ran(transport(context), request.name(), ExchangeContextExtractor.accessToken(context), decision,
+                upstream, outcome, took, traceId(context, request.meta())));
+    }
+
+    private static String transport(McpTransportContext context) {
+        return context != null && context.get(ExchangeContextExtractor.TRANSPORT_KEY) instanceof String t ? t : null;
+    }
+
+    /** The trace id of the request: its {@code _meta.traceparent} (MCP 2026-07-28), else the HTTP request's. */
+    private static String traceId(McpTransportContext context, Map<String, Object> meta) {
+        String fromMeta = meta == null ? null : AuthorizationEvent.traceId(meta.get(ExchangeContextExtractor.TRACEPARENT_KEY));
+        return fromMeta != null ? fromMeta : AuthorizationEvent.traceId(ExchangeContextExtractor.traceParent(context));
     }
 
     private McpError denied(String kind, Decision decision, Set<String> granted) {

@@ -1,5 +1,6 @@
 package dev.mcpauth.mcp;
 
+import dev.mcpauth.metrics.Metrics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -20,6 +21,7 @@ public final class ToolCatalog {
 
     private final Map<String, List<CatalogTool>> bySource = new LinkedHashMap<>();
     private volatile Map<String, CatalogTool> byName = Map.of();
+    private volatile Map<String, String> sourceByName = Map.of();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private final List<SessionRelay> relays = new CopyOnWriteArrayList<>();
     private final PromptCatalog prompts = new PromptCatalog();
@@ -28,9 +30,11 @@ public final class ToolCatalog {
     /** Sets the tools of one source, replacing what that source had. A name already taken by another source is refused. */
     public synchronized void replaceSource(String source, Collection<CatalogTool> tools) {
         Map<String, CatalogTool> next = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
         bySource.forEach((s, list) -> {
             if (!s.equals(source)) {
                 list.forEach(t -> next.put(t.name(), t));
+                list.forEach(t -> sources.put(t.name(), s));
             }
         });
         for (CatalogTool tool : tools) {
@@ -39,12 +43,20 @@ public final class ToolCatalog {
             }
         }
         bySource.put(source, List.copyOf(tools));
+        tools.forEach(t -> sources.put(t.name(), source));
         byName = Map.copyOf(next);
+        sourceByName = Map.copyOf(sources);
+        Metrics.catalogNames(tools.stream().map(CatalogTool::name).toList());
         listeners.forEach(Runnable::run);
     }
 
     public Optional<CatalogTool> find(String name) {
         return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The source that exposes {@code name} ("builtin", "upstream:NAME"), or null for an unknown tool. */
+    public String sourceOf(String name) {
+        return sourceByName.get(name);
     }
 
     /** Every tool, sorted by name (a deterministic order for {@code tools/list}). */

@@ -4,10 +4,12 @@ import dev.mcpauth.policy.Decision;
 import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.PolicyRequest;
 import dev.mcpauth.token.AccessToken;
+import dev.mcpauth.trace.CallTrace;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Clock;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,12 +50,18 @@ public final class ToolInvoker {
         return guard.permits(context, tool.name());
     }
 
+    /** Authorizes and runs one call; when it ran, audits it with its outcome, upstream and latency. */
     public McpSchema.CallToolResult call(McpTransportContext context, McpSchema.CallToolRequest request) {
-        Decision decision = guard.admit(context, PolicyRequest.tool(request.name(), request.arguments()));
+        Decision decision = guard.admit(context, PolicyRequest.tool(request.name(), request.arguments()), request.meta());
+        long start = System.nanoTime();
+        String outcome = "failed";
         try {
-            return run(context, ExchangeContextExtractor.accessToken(context), request);
+            McpSchema.CallToolResult result = run(context, ExchangeContextExtractor.accessToken(context), request);
+            outcome = Boolean.TRUE.equals(result.isError()) ? "error" : "ok";
+            return result;
         } finally {
             decision.release();
+            guard.ran(context, request, decision, catalog.sourceOf(request.name()), outcome, System.nanoTime() - start);
         }
     }
 
@@ -67,11 +75,16 @@ public final class ToolInvoker {
         if (invalid != null) {
             return McpSchema.CallToolResult.builder().addTextContent(invalid).isError(true).build();
         }
+        // A call to an upstream is a span of its own, and the upstream is told its trace context in _meta.
+        CallTrace.Hop hop = CallTrace.upstreamCall(ExchangeContextExtractor.callTrace(context), upstreamOf(name), name);
+        String outcome = "failed";
         try {
-            McpSchema.CallToolResult result = tool.handler().call(new ToolCall(token, name, request.arguments(), request.meta(), CallerChannel.of(context)));
+            Map<String, Object> meta = hop.meta(request.meta() == null ? Map.of() : request.meta());
+            McpSchema.CallToolResult result = tool.handler().call(new ToolCall(token, name, request.arguments(), meta, CallerChannel.of(context)));
             if (result == null) {
                 throw new IllegalStateException("tool handler returned no result");
             }
+            outcome = Boolean.TRUE.equals(result.isError()) ? "error" : "ok";
             return schemas.checkResult(tool.tool(), result);
         } catch (McpError e) {
             // A deliberate protocol error (e.g. relayed from an upstream server): its message is meant for the client.
@@ -85,7 +98,15 @@ public final class ToolInvoker {
                     .addTextContent("Tool '" + name + "' failed unexpectedly; the gateway logged the details.")
                     .isError(true)
                     .build();
+        } finally {
+            hop.end(outcome);
         }
+    }
+
+    /** The upstream serving {@code tool}, or null for the gateway's own tools (nothing to propagate). */
+    private String upstreamOf(String tool) {
+        String source = catalog.sourceOf(tool);
+        return source != null && source.startsWith(ScopeGuard.UPSTREAM_SOURCE) ? source.substring(ScopeGuard.UPSTREAM_SOURCE.length()) : null;
     }
 
     private static String principal(AccessToken token) {

@@ -126,7 +126,7 @@ public final class ModernServer implements AutoCloseable {
         }
         try {
             McpSchema.CallToolResult result = invoker.call(context,
-                    new McpSchema.CallToolRequest(NamedParams.name(params), NamedParams.arguments(params)));
+                    new McpSchema.CallToolRequest(NamedParams.name(params), NamedParams.arguments(params), NamedParams.meta(params)));
             ObjectNode body = JSON.valueToTree(result);
             body.put("resultType", "complete");
             body.with("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());

@@ -44,4 +44,10 @@ final class NamedParams {
         JsonNode arguments = params.path("arguments");
         return arguments.isObject() ? JSON.convertValue(arguments, ARGUMENTS) : Map.of();
     }
+
+    /** The request's {@code _meta} (trace context, progress token), or null when absent. */
+    static Map<String, Object> meta(JsonNode params) {
+        JsonNode meta = params.path("_meta");
+        return meta.isObject() ? JSON.convertValue(meta, ARGUMENTS) : null;
+    }
 }

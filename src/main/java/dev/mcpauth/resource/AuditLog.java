@@ -1,17 +1,21 @@
 package dev.mcpauth.resource;
 
-import dev.mcpauth.policy.Decision;
+import dev.mcpauth.metrics.Metrics;
 import dev.mcpauth.token.AccessToken;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 /**
- * The audit trail: one line per authentication outcome and per authorization decision, on the logger named
- * {@code audit}, as {@code key=value} pairs. Never a token or secret: a rejected token appears at most as the
+ * The audit trail: one event per refused authentication and per authorization decision, on the logger named
+ * {@code audit}, as {@code key=value} pairs (and as fields with {@code --log-format json}); also counted in
+ * {@link Metrics}. Never a token or secret: a rejected token appears at most as the
  * first 12 hex digits of its SHA-256, enough to correlate, useless to replay.
  */
 public final class AuditLog {
@@ -28,16 +32,45 @@ public final class AuditLog {
         this.log = log;
     }
 
-    /** A tool call was allowed or denied by the policy; both are audited at INFO. */
-    public void toolDecision(AccessToken token, Decision decision, String transport) {
-        log.info("event=tool_call decision={} subject={} client={} tool={} reason={}{} transport={}",
-                decision.allowed() ? "allow" : "deny",
-                value(token == null ? null : token.principal()),
-                value(token == null ? null : token.clientId()),
-                value(decision.tool()),
-                value(decision.reason()),
-                decision.limit() == null ? "" : " limit=" + value(decision.limit()),
-                value(transport));
+    /**
+     * One authorization decision, at INFO: the same event for HTTP and stdio. The key-value pairs travel with the event
+     * (so {@code --log-format json} writes them as fields) and make up the text line as {@code key=value}.
+     */
+    public void authorization(AuthorizationEvent e) {
+        Metrics.decision(e.kind(), e.name(), e.policy());
+        AccessToken token = e.caller();
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("event", "authorization");
+        fields.put("decision", e.allowed() ? "allow" : "deny");
+        fields.put("kind", e.kind());
+        fields.put("tool", e.name());
+        fields.put("subject", token == null ? null : token.principal());
+        fields.put("client", token == null ? null : token.clientId());
+        fields.put("issuer", token == null ? null : token.issuer());
+        fields.put("reason", e.reason());
+        if (e.limit() != null) {
+            fields.put("limit", e.limit());
+        }
+        fields.put("upstream", e.upstream());
+        fields.put("outcome", e.outcome());
+        fields.put("latency_ms", e.latency() == null ? null : Long.toString(e.latency().toMillis()));
+        fields.put("trace_id", e.traceId());
+        fields.put("transport", e.transport());
+        write(fields);
+    }
+
+    private void write(Map<String, String> fields) {
+        if (!log.isInfoEnabled()) {
+            return;
+        }
+        LoggingEventBuilder event = log.atInfo();
+        StringBuilder line = new StringBuilder(160);
+        fields.forEach((key, v) -> {
+            String clean = clean(v);
+            event.addKeyValue(key, clean);
+            line.append(line.isEmpty() ? "" : " ").append(key).append('=').append(quoted(clean));
+        });
+        event.log(line.toString());
     }
 
     /** Whether {@link #authenticated} writes anything: callers skip preparing its arguments when not. */
@@ -55,8 +88,15 @@ public final class AuditLog {
 
     /** A request was refused authentication; {@code token} may be null when none was sent. */
     public void rejected(String error, String description, String token, String remote) {
-        log.info("event=authn decision=deny error={} token_sha256={} reason={} remote={}",
-                value(error), token == null ? "-" : fingerprint(token), value(description), value(remote));
+        Metrics.authenticationRejected(error);
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("event", "authn");
+        fields.put("decision", "deny");
+        fields.put("error", error);
+        fields.put("token_sha256", token == null ? null : fingerprint(token));
+        fields.put("reason", description);
+        fields.put("remote", remote);
+        write(fields);
     }
 
     /** The first 12 hex digits of the token's SHA-256: correlates log lines without revealing the token. */
@@ -76,22 +116,23 @@ public final class AuditLog {
 
     /** Quotes values with spaces and neutralises line breaks, so one event is always one parseable line. */
     static String value(String v) {
+        return quoted(clean(v));
+    }
+
+    /** At most 200 characters, control characters as '?', double quotes as single ones; "-" for nothing. */
+    private static String clean(String v) {
         if (v == null || v.isEmpty()) {
             return "-";
         }
-        StringBuilder out = new StringBuilder(Math.min(v.length(), 200) + 2);
-        boolean quote = false;
+        StringBuilder out = new StringBuilder(Math.min(v.length(), 200));
         for (int i = 0; i < v.length() && i < 200; i++) {
             char c = v.charAt(i);
-            if (c < 0x20 || c == 0x7F) {
-                out.append('?');
-            } else if (c == '"') {
-                out.append('\'');
-            } else {
-                quote |= c == ' ' || c == '=';
-                out.append(c);
-            }
+            out.append(c < 0x20 || c == 0x7F ? '?' : c == '"' ? '\'' : c);
         }
-        return quote ? "\"" + out + "\"" : out.toString();
+        return out.toString();
+    }
+
+    private static String quoted(String clean) {
+        return clean.indexOf(' ') >= 0 || clean.indexOf('=') >= 0 ? "\"" + clean + "\"" : clean;
     }
 }

@@ -1,5 +1,6 @@
 package dev.mcpauth.resource;
 
+import dev.mcpauth.metrics.Metrics;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.token.AccessToken;
@@ -118,6 +119,7 @@ public final class BearerAuthHandler implements HttpHandler {
             JsonErrors.send(exchange, 500, "server_error", "The access token could not be checked because of an internal error");
             return;
         }
+        Metrics.authenticated();
         if (audit.logsAuthentications()) {
             audit.authenticated(accessToken, remote(exchange));
         }
@@ -211,6 +213,7 @@ public final class BearerAuthHandler implements HttpHandler {
         String description = "Too many access tokens from this address (" + remote + ") failed verification: the limit is "
                 + failures.maxFailures() + " per " + failures.window().toSeconds() + " seconds, so new tokens from it are not checked for "
                 + seconds + " more seconds. Retry after " + seconds + " seconds with a valid token; tokens already accepted keep working";
+        Metrics.tokenFailureThrottled();
         audit.rejected(TOO_MANY_FAILED_TOKENS, description, token, remote);
         exchange.getResponseHeaders().put(Headers.RETRY_AFTER, Long.toString(seconds));
         JsonErrors.send(exchange, 429, TOO_MANY_FAILED_TOKENS, description, Map.of("retry_after", seconds));

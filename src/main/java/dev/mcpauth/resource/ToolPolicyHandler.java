@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@link Policy}, a prompt under its name and a resource under its policy name (which the catalog knows), with the call's
  * arguments. Missing scopes answer {@code 403} with {@code error="insufficient_scope"} and the narrowest scopes to
  * re-authorize with, so standard MCP clients run step-up authorization (MCP authorization, "Scope Challenge
- * Handling"); a failed condition or an exhausted rate limit answers as {@link PolicyRefusals} says. Every decision is
- * audited. An admitted request holds its places among the caller's concurrent calls until the exchange completes.
+ * Handling"); a failed condition or an exhausted rate limit answers as {@link PolicyRefusals} says. Every denial is
+ * audited here; allowed requests are audited by the MCP core when they have run (with upstream and latency), as
+ * on stdio. An admitted request holds its places among the caller's concurrent calls until the exchange completes.
  * Needs {@link Exchanges#ACCESS_TOKEN} and {@link Exchanges#JSON_RPC_BODY} from the handlers before it.
  */
 public final class ToolPolicyHandler implements HttpHandler {
@@ -53,7 +54,14 @@ public final class ToolPolicyHandler implements HttpHandler {
     private final HttpHandler next;
 
     /** One guarded request: what it uses ("tool", "prompt", "resource") and the name the policy knows that by. */
-    private record Use(String kind, String policyName, String shown, PolicyRequest request) {
+    private record Use(String kind, String policyName, String shown, PolicyRequest request, String traceId) {
+        Use(String kind, String policyName, String shown, PolicyRequest request) {
+            this(kind, policyName, shown, request, null);
+        }
+
+        Use traced(String id) {
+            return new Use(kind, policyName, shown, request, id);
+        }
     }
 
     /** Resources are checked under their bare URI (no upstream renames them). */
@@ -98,7 +106,7 @@ public final class ToolPolicyHandler implements HttpHandler {
                 return;
             }
             if (use != null) {
-                uses.add(use);
+                uses.add(use.traced(traceId(exchange, message)));
             }
         }
         List<Decision> admitted = new ArrayList<>();
@@ -107,10 +115,10 @@ public final class ToolPolicyHandler implements HttpHandler {
         SortedSet<String> required = new TreeSet<>();
         for (Use use : uses) {
             Decision decision = policy.decide(token, use.request());
-            audit.toolDecision(token, decision, "http");
             required.addAll(decision.required());
             (decision.allowed() ? admitted : denied).add(decision);
             if (!decision.allowed()) {
+                audit.authorization(AuthorizationEvent.decided("http", use.kind(), use.policyName(), token, decision, use.traceId()));
                 deniedUses.add(use);
             }
         }
@@ -233,6 +241,14 @@ public final class ToolPolicyHandler implements HttpHandler {
             messages.add(json);
         }
         return messages;
+    }
+
+    /** The W3C trace id of one message: its {@code _meta.traceparent} (MCP 2026-07-28), else the request's header. */
+    private static final String TRACEPARENT = "traceparent";
+
+    private static String traceId(HttpServerExchange exchange, JsonNode message) {
+        String fromMeta = AuthorizationEvent.traceId(message.path("params").path("_meta").path(TRACEPARENT).asText(null));
+        return fromMeta != null ? fromMeta : AuthorizationEvent.traceId(exchange.getRequestHeaders().getFirst(TRACEPARENT));
     }
 
     /** The JSON-RPC id to answer with: the request's own when it is a string or number, else null. */

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
+import dev.mcpauth.metrics.Metrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -108,14 +109,17 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
         if (known != null && known.isDone()) {
             // Expiry is checked on every hit: a cached token is never used past its exp or the cache bound.
             if (known.join().goodAt(now)) {
+                Metrics.tokenCache(true);
                 return known.join().token();
             }
             accepted.asMap().remove(key, known);
         }
         Rejected no = rejected.getIfPresent(key);
         if (no != null) {
+            Metrics.tokenCache(true);
             throw new TokenRejected(no.reason(), no.description());
         }
+        Metrics.tokenCache(false);
         return verifyOnce(token, key);
     }
 

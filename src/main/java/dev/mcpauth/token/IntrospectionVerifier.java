@@ -66,6 +66,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
     private final HttpClient http;
     private final Clock clock;
     private final JWTClaimsSetVerifier<SecurityContext> timeRules;
+    private final EndpointOutage outage;
 
     public IntrospectionVerifier(URI endpoint, String clientId, String clientSecret, JwtRules rules) {
         this(endpoint, clientId, clientSecret, rules, Options.defaults());
@@ -84,6 +85,8 @@ public final class IntrospectionVerifier implements TokenVerifier {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
         this.clock = Clock.systemUTC();
         this.timeRules = JwtProcessing.timeClaims(rules, false);
+        this.outage = new EndpointOutage("the token introspection endpoint " + this.endpoint, this.endpoint.toString(),
+                "tokens not already cached are answered 503 with Retry-After until it answers");
     }
 
     /** RFC 6749 section 2.3.1: id and secret are form-urlencoded before they are joined and base64-encoded. */
@@ -169,9 +172,9 @@ public final class IntrospectionVerifier implements TokenVerifier {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (HttpTimeoutException e) {
-            throw unavailable("did not answer within " + options.requestTimeout().toMillis() + " ms (--introspection-timeout)", e);
+            throw unreachable("did not answer within " + options.requestTimeout().toMillis() + " ms (--introspection-timeout)", e);
         } catch (IOException e) {
-            throw unavailable("could not be reached (" + dev.mcpauth.http.Failures.describe(e) + ")", e);
+            throw unreachable("could not be reached (" + dev.mcpauth.http.Failures.describe(e) + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable("was not asked: the request was interrupted", e);
@@ -185,9 +188,13 @@ public final class IntrospectionVerifier implements TokenVerifier {
             if (status == 401 || status == 403) {
                 throw unavailable("refused our client credentials (HTTP " + status + "); check the introspection client id and secret", null);
             }
+            if (status >= 500) {
+                throw unreachable("answered HTTP " + status, null);
+            }
             if (status != 200) {
                 throw unavailable("answered HTTP " + status, null);
             }
+            outage.answered();
             byte[] bytes = body.readNBytes(MAX_RESPONSE_BYTES + 1);
             if (bytes.length > MAX_RESPONSE_BYTES) {
                 throw unavailable("sent a response larger than " + MAX_RESPONSE_BYTES + " bytes", null);
@@ -200,6 +207,12 @@ public final class IntrospectionVerifier implements TokenVerifier {
         } catch (IOException e) {
             throw unavailable("did not answer with JSON", e);
         }
+    }
+
+    /** The endpoint did not answer (or failed): logged once per outage, see {@link EndpointOutage}. */
+    private TokenRejected unreachable(String what, Throwable cause) {
+        outage.failed(what);
+        return unavailable(what, cause);
     }
 
     private TokenRejected unavailable(String what, Throwable cause) {

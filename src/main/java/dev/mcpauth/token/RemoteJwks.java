@@ -15,6 +15,7 @@ import com.nimbusds.jose.jwk.source.RefreshAheadCachingJWKSetSource;
 import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.ResourceRetriever;
+import dev.mcpauth.metrics.Metrics;
 import java.net.URL;
 import java.time.Instant;
 import java.util.Optional;
@@ -103,6 +104,8 @@ final class RemoteJwks {
         }
 
         private synchronized void recovered() {
+            Metrics.jwksFetch(true);
+            Metrics.issuerReachable(url.toString(), true);
             if (outage != null) {
                 LOG.info("JWKS at {} is reachable again; its keys are fresh", url);
             }
@@ -111,6 +114,8 @@ final class RemoteJwks {
         }
 
         private synchronized void failed(Exception e) {
+            Metrics.jwksFetch(false);
+            Metrics.issuerReachable(url.toString(), false);
             boolean starts = outage == null;
             outage = "the JWKS at " + url + " cannot be fetched (" + JwtProcessing.safe(e.getMessage()) + ")";
             if (starts) {

@@ -82,6 +82,11 @@ final class ModernPost {
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json, text/event-stream");
             headers(request, toolSchema).forEach(h -> builder.header(h[0], h[1]));
+            // W3C Trace Context over HTTP: the request's _meta.traceparent is also its traceparent header.
+            String traceparent = TraceHeader.of(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            if (traceparent != null) {
+                builder.header("traceparent", traceparent);
+            }
             if (tokens != null) {
                 builder.header("Authorization", "Bearer " + tokens.current());
             }

@@ -75,7 +75,12 @@ final class UpstreamCalls {
 
     /** Calls the upstream's own tool {@code tool} (its unprefixed name) with the caller's arguments, as or for the caller. */
     CallToolResult call(AccessToken caller, String tool, Map<String, Object> arguments) {
-        return run(caller, "tool '" + tool + "'", session -> session.callTool(tool, arguments), TOOL);
+        return call(caller, tool, arguments, null);
+    }
+
+    /** As {@link #call(AccessToken, String, Map)}, with the request's {@code _meta} (its trace context), or null. */
+    CallToolResult call(AccessToken caller, String tool, Map<String, Object> arguments, Map<String, Object> meta) {
+        return run(caller, "tool '" + tool + "'", session -> session.callTool(tool, arguments, meta), TOOL);
     }
 
     /** Reads the upstream's resource {@code uri}; failures are thrown as JSON-RPC errors. */

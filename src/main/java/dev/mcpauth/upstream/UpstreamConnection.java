@@ -1,5 +1,6 @@
 package dev.mcpauth.upstream;
 
+import dev.mcpauth.metrics.Metrics;
 import dev.mcpauth.mcp.ToolCatalog;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.net.http.HttpClient;
@@ -161,6 +162,7 @@ public final class UpstreamConnection {
                 publish(session, session.tools());
                 publish(session, session.offers());
                 status = UpstreamStatus.UP;
+                Metrics.upstreamUp(spec.name(), true);
                 log.info("upstream {} is up with {} tools, {} prompts, {} resources and {} resource templates", spec.name(), session.tools().size(),
                         session.offers().prompts().size(), session.offers().resources().size(), session.offers().templates().size());
                 firstAttempt.countDown();
@@ -181,12 +183,14 @@ public final class UpstreamConnection {
                 delay = backoff.initial();
             }
             log.warn("{}; reconnecting in {} ms", lastProblem, delay.toMillis());
+            Metrics.upstreamRestart(spec.name());
             if (!pause(delay)) {
                 break;
             }
             delay = backoff.next(delay);
         }
         status = UpstreamStatus.DOWN;
+        Metrics.upstreamUp(spec.name(), false);
     }
 
     /** Publishes {@code tools} if they come from the live session (a late notification from an old one is ignored). */

@@ -5,11 +5,13 @@ import dev.mcpauth.mcp.CatalogResource;
 import dev.mcpauth.mcp.CatalogResourceTemplate;
 import dev.mcpauth.mcp.CatalogTool;
 import dev.mcpauth.mcp.ToolCatalog;
+import dev.mcpauth.trace.TraceParent;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.Tool;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -102,7 +104,9 @@ final class UpstreamPublisher {
                     return result;
                 }
             }
-            return calls.call(call.caller(), original, call.arguments());
+            // The shared connection serves every caller: of the caller's _meta only the trace context goes along.
+            String traceparent = call.meta().get("traceparent") instanceof String t ? TraceParent.parse(t).map(TraceParent::format).orElse(null) : null;
+            return calls.call(call.caller(), original, call.arguments(), traceparent == null ? null : Map.of("traceparent", traceparent));
         });
     }
 

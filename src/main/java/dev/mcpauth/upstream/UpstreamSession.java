@@ -230,8 +230,8 @@ final class UpstreamSession implements AutoCloseable {
     }
 
     /** Sends {@code tools/call}; a failure of the connection itself (not an MCP error answer) marks the session lost. */
-    CompletableFuture<CallToolResult> callTool(String name, Map<String, Object> arguments) {
-        return send("tools/call", client.callTool(new McpSchema.CallToolRequest(name, arguments)));
+    CompletableFuture<CallToolResult> callTool(String name, Map<String, Object> arguments, Map<String, Object> meta) {
+        return send("tools/call", client.callTool(new McpSchema.CallToolRequest(name, arguments, meta)));
     }
 
     /** Sends {@code resources/read} for the upstream's own URI. */
@@ -319,12 +319,19 @@ final class UpstreamSession implements AutoCloseable {
             case UpstreamCredentials.Provided provided -> provided.source();
             case UpstreamCredentials.OnBehalfOf nested -> throw new IllegalArgumentException("nested on-behalf-of credentials");
         };
+        McpAsyncHttpClientRequestCustomizer credential;
         if (credentials instanceof UpstreamCredentials.StaticBearer bearer) {
-            builder.asyncHttpRequestCustomizer(
-                    (request, method, uri, body, context) -> Mono.just(request.setHeader("Authorization", "Bearer " + bearer.token())));
+            credential = (request, method, uri, body, context) -> Mono.just(request.setHeader("Authorization", "Bearer " + bearer.token()));
         } else if (tokens != null) {
-            withTokens(builder, tokens, refusal);
+            credential = withTokens(builder, tokens, refusal);
+        } else {
+            credential = (request, method, uri, body, context) -> Mono.just(request);
         }
+        // W3C Trace Context over HTTP: the message's _meta.traceparent is also its traceparent header.
+        builder.asyncHttpRequestCustomizer((request, method, uri, body, context) -> {
+            String traceparent = TraceHeader.of(body);
+            return credential.customize(traceparent == null ? request : request.setHeader("traceparent", traceparent), method, uri, body, context);
+        });
         // One token source serves whichever era the upstream turns out to speak.
         return switch (spec.era()) {
             case LEGACY -> builder.build();
@@ -333,9 +340,8 @@ final class UpstreamSession implements AutoCloseable {
         };
     }
 
-    private static void withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens,
-                                   java.util.concurrent.atomic.AtomicReference<String> refusal) {
-        builder.asyncHttpRequestCustomizer(bearerFrom(tokens));
+    private static McpAsyncHttpClientRequestCustomizer withTokens(HttpClientStreamableHttpTransport.Builder builder, TokenSource tokens,
+                                                                  java.util.concurrent.atomic.AtomicReference<String> refusal) {
         // A 401 means the token was revoked or expired early, a 403 may ask for more scopes: the source decides
         // whether the SDK retries with its next token. The challenge is kept so a failed call can say why (RFC 6750 section 3).
         builder.authorizationErrorHandler((McpHttpClientAuthorizationErrorHandler) (response, context) -> {
@@ -344,6 +350,7 @@ final class UpstreamSession implements AutoCloseable {
                     + printable(challenge)));
             return Mono.just(tokens.rejected(response.statusCode(), challenge));
         });
+        return bearerFrom(tokens);
     }
 
     private static McpAsyncHttpClientRequestCustomizer bearerFrom(TokenSource tokens) {

@@ -6,6 +6,8 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.http.LogCapture;
+import dev.mcpauth.support.Scrape;
 import dev.mcpauth.support.TestGateway;
 import dev.mcpauth.token.Keys;
 import dev.mcpauth.token.TokenMinter;
@@ -133,6 +135,40 @@ class VerifierModesTest {
             assertThat(res.headers().firstValue("Retry-After")).isPresent();
             assertThat(TestGateway.json(res.body()).get("error").asText()).isEqualTo("temporarily_unavailable");
             assertThat(TestGateway.json(res.body()).get("error_description").asText()).containsIgnoringCase("introspection");
+        }
+    }
+
+    @Test
+    void anIntrospectionOutageIsOneWarningAndAZeroGaugeUntilTheEndpointAnswersAgainWithOneInfoLine() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String endpoint = "http://127.0.0.1:" + port + "/introspect";
+        String reachable = "mcp_auth_issuer_reachable{endpoint=\"" + endpoint + "\"}";
+        GatewayConfig config = TestGateway.config(new GatewayConfig.Introspection(URI.create(endpoint), "rs", "rs-secret", Duration.ofSeconds(60)),
+                root, true);
+        try (TestGateway gw = TestGateway.start(config); LogCapture log = new LogCapture("dev.mcpauth.token.EndpointOutage")) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(gw.send(gw.post("opaque-token-" + i, TestGateway.initializeBody())).statusCode()).isEqualTo(503);
+            }
+            assertThat(log.lines()).singleElement().satisfies(line -> assertThat(line).startsWith("WARN").contains(endpoint, "unreachable"));
+            assertThat(Scrape.value(reachable)).isEqualTo(0.0);
+
+            Undertow back = Undertow.builder().addHttpListener(port, "127.0.0.1").setHandler(exchange -> {
+                exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+                exchange.getResponseSender().send("{\"active\":false}");
+            }).build();
+            back.start();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    assertThat(gw.send(gw.post("opaque-again-" + i, TestGateway.initializeBody())).statusCode()).isEqualTo(401);
+                }
+            } finally {
+                back.stop();
+            }
+            assertThat(log.lines()).hasSize(2).last().satisfies(line -> assertThat(line).startsWith("INFO").contains(endpoint, "answers again"));
+            assertThat(Scrape.value(reachable)).isEqualTo(1.0);
         }
     }
 }

@@ -99,7 +99,7 @@ class ToolPolicyHandlerTest {
                     "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}");
 
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(audit.lines()).noneMatch(line -> line.contains("event=tool_call"));
+            assertThat(audit.lines()).noneMatch(line -> line.contains("event=authorization"));
         }
     }
 
@@ -144,15 +144,18 @@ class ToolPolicyHandlerTest {
     }
 
     @Test
-    void everyDecisionIsAuditedWithSubjectClientToolAndReasonButNoToken() throws Exception {
+    void deniedCallsAreAuditedAtTheEdgeWithSubjectClientToolReasonAndTraceIdButNoToken() throws Exception {
         String token = tokens.mint("alice", "mcp:basic tools:read");
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         try (LogCapture audit = new LogCapture(AuditLog.LOGGER_NAME)) {
             call(token, toolsCall(1, "fs__read"));
-            call(token, toolsCall(2, "fs__write"));
+            http.send(http.mcpPost("/mcp", toolsCall(2, "fs__write")).header("Authorization", "Bearer " + token)
+                    .header("traceparent", traceparent));
 
-            assertThat(audit.lines()).filteredOn(line -> line.contains("event=tool_call")).containsExactly(
-                    "INFO event=tool_call decision=allow subject=alice client=test-client tool=fs__read reason=\"scopes satisfied\" transport=http",
-                    "INFO event=tool_call decision=deny subject=alice client=test-client tool=fs__write reason=\"missing scope tools:write\" transport=http");
+            // The allowed call is audited where it runs (the MCP core, with upstream and latency), not at the edge.
+            assertThat(audit.lines()).filteredOn(line -> line.contains("event=authorization")).singleElement().satisfies(line -> assertThat(line)
+                    .startsWith("INFO event=authorization decision=deny kind=tool tool=fs__write subject=alice client=test-client ")
+                    .contains(" reason=\"missing scope tools:write\" upstream=- outcome=- latency_ms=- trace_id=4bf92f3577b34da6a3ce929d0e0e4736 transport=http"));
             assertThat(audit.lines()).noneMatch(line -> line.contains(token) || line.contains(token.substring(0, 20)));
         }
     }

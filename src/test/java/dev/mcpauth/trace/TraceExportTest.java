@@ -7,6 +7,7 @@ import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.GatewayServer;
 import dev.mcpauth.support.TestGateway;
 import dev.mcpauth.token.TokenMinter;
+import dev.mcpauth.upstream.FakeHttpUpstream;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Spans exported by OTLP/HTTP to a small receiver in the test: the caller's traceparent (header or {@code _meta})
- * is the parent of the gateway's request span, and authenticate and authorize are its children.
+ * is the parent of the gateway's request span, and authenticate, authorize and each upstream call are its children; an
+ * HTTP upstream is told its call's span in the traceparent header and in {@code _meta}. Without an exporter the
+ * caller's own traceparent reaches the upstream unchanged.
  */
 class TraceExportTest {
 
@@ -59,12 +62,13 @@ class TraceExportTest {
             assertThat(viaHeader.statusCode()).as(viaHeader.body()).isEqualTo(200);
             HttpResponse<String> viaMeta = http.send(call(gw, token, null, "00-" + metaTrace + "-b7ad6b7169203331-01"), HttpResponse.BodyHandlers.ofString());
             assertThat(viaMeta.statusCode()).as(viaMeta.body()).isEqualTo(200);
-            tracing.close();
-
+            // The request span ends when the exchange completes, a moment after the client has its answer: the batch
+            // exporter (every 200 ms) sends it then.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (spans.size() < 6 && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
+            tracing.close();
             System.out.println("trace tree exported by OTLP:\n" + tree(spans));
             assertFamily(spans, headerTrace, "00f067aa0ba902b7");
             assertFamily(spans, metaTrace, "b7ad6b7169203331");
@@ -72,6 +76,114 @@ class TraceExportTest {
             gw.stop();
             receiver.stop(0);
         }
+    }
+
+    @Test
+    void eachUpstreamCallIsASpanUnderTheRequestSpanAndTheHttpUpstreamIsToldItInTheTraceparentHeaderAndMeta() throws Exception {
+        List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/v1/traces", exchange -> {
+            spans.addAll(decode(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        Tracing tracing = Tracing.otlp(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces"));
+        try (FakeHttpUpstream upstream = new FakeHttpUpstream(0)) {
+            GatewayServer gw = GatewayServer.start(withHttpUpstream(upstream).validate(), tracing);
+            try {
+                String callerTrace = "5bf92f3577b34da6a3ce929d0e0e4736";
+                HttpResponse<String> response = HttpClient.newHttpClient().send(call(gw, token(gw), "00-" + callerTrace + "-00f067aa0ba902b7-01", null,
+                        "remote__echo", "{\"text\":\"hi\"}"), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                assertThat(response.body()).contains("hi");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (spans.size() < 4 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                tracing.close();
+                System.out.println("trace tree exported by OTLP, caller -> gateway -> upstream:\n" + tree(spans));
+
+                // caller -> mcp request -> upstream call -> what the upstream saw, one trace.
+                ExportedSpan request = spans.stream().filter(s -> s.traceId().equals(callerTrace) && s.name().equals("mcp request")).findFirst().orElseThrow();
+                assertThat(request.parentId()).isEqualTo("00f067aa0ba902b7");
+                ExportedSpan upstreamCall = spans.stream().filter(s -> s.name().equals("upstream call")).collect(onlyOne());
+                assertThat(upstreamCall.traceId()).isEqualTo(callerTrace);
+                assertThat(upstreamCall.parentId()).as("a child of the request span").isEqualTo(request.spanId());
+                String told = "00-" + callerTrace + "-" + upstreamCall.spanId() + "-01";
+                assertThat(upstream.toolCallTraceparents).containsExactly(List.of(told, told));
+            } finally {
+                gw.stop();
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    void withoutAnOtlpEndpointTheCallersTraceparentReachesTheUpstreamUnchanged() throws Exception {
+        try (FakeHttpUpstream upstream = new FakeHttpUpstream(0)) {
+            GatewayServer gw = GatewayServer.start(withHttpUpstream(upstream).validate(), Tracing.OFF);
+            try {
+                String fromHeader = "00-6bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+                String fromMeta = "00-1af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00";
+                HttpClient http = HttpClient.newHttpClient();
+                assertThat(http.send(call(gw, token(gw), fromHeader, null, "remote__echo", "{\"text\":\"a\"}"),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                assertThat(http.send(call(gw, token(gw), null, fromMeta, "remote__echo", "{\"text\":\"b\"}"),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                assertThat(http.send(call(gw, token(gw), null, null, "remote__echo", "{\"text\":\"c\"}"),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                // A 2025-11-25 session: relayed on the session's own upstream connection (BoundSessions), told alike.
+                String session = legacySession(http, gw, token(gw));
+                HttpResponse<String> legacy = http.send(legacyPost(gw, token(gw), session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"remote__echo\",\"arguments\":{\"text\":\"d\"}}}").header("traceparent", fromHeader).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(legacy.body()).contains("\"d\"");
+                assertThat(upstream.toolCallTraceparents).containsExactly(List.of(fromHeader, fromHeader), List.of(fromMeta, fromMeta),
+                        java.util.Arrays.asList(null, null), List.of(fromHeader, fromHeader));
+            } finally {
+                gw.stop();
+            }
+        }
+    }
+
+    /** The shared-secret gateway of these tests with one Streamable HTTP upstream, "remote" (its tools prefixed remote__). */
+    private GatewayConfig withHttpUpstream(FakeHttpUpstream upstream) {
+        upstream.acceptedTokens.add("upstream-token");
+        GatewayConfig base = TestGateway.config(new GatewayConfig.SharedSecret(TestGateway.SECRET.getBytes(StandardCharsets.UTF_8)), root, false);
+        return new GatewayConfig(base.listener(), base.auth(), base.jwt(), base.policy(), base.tools(), base.edge(), null, List.of(),
+                List.of(new GatewayConfig.UpstreamConfig("remote", null, upstream.mcpUrl(),
+                        new GatewayConfig.UpstreamAuth("upstream-token", null, null, null, null), java.util.Map.of(), Duration.ofSeconds(10), 4)));
+    }
+
+    private static String legacySession(HttpClient http, GatewayServer gw, String token) throws Exception {
+        HttpResponse<String> init = http.send(legacyPost(gw, token, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":"
+                + "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}").build(),
+                HttpResponse.BodyHandlers.ofString());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow(() -> new AssertionError("no session: " + init.body()));
+        http.send(legacyPost(gw, token, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").build(),
+                HttpResponse.BodyHandlers.ofString());
+        return session;
+    }
+
+    private static HttpRequest.Builder legacyPost(GatewayServer gw, String token, String session, String body) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.resourceUrl())).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body));
+        return session == null ? b : b.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
+    }
+
+    private static String token(GatewayServer gw) {
+        return TokenMinter.withSecret(TestGateway.SECRET.getBytes(StandardCharsets.UTF_8)).token()
+                .subject("alice").audience(gw.resourceUrl()).scope("math:calculate").ttl(Duration.ofMinutes(5)).mint();
+    }
+
+    private static <T> java.util.stream.Collector<T, ?, T> onlyOne() {
+        return java.util.stream.Collectors.collectingAndThen(java.util.stream.Collectors.toList(), list -> {
+            assertThat(list).hasSize(1);
+            return list.get(0);
+        });
     }
 
     @Test
@@ -117,13 +229,17 @@ class TraceExportTest {
     }
 
     private static HttpRequest call(GatewayServer gw, String token, String header, String meta) {
-        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"add_numbers\",\"arguments\":{\"a\":1,\"b\":2},"
+        return call(gw, token, header, meta, "add_numbers", "{\"a\":1,\"b\":2}");
+    }
+
+    private static HttpRequest call(GatewayServer gw, String token, String header, String meta, String tool, String arguments) {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + arguments + ","
                 + "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":{},"
                 + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"t\",\"version\":\"1\"}" + (meta == null ? "" : ",\"traceparent\":\"" + meta + "\"") + "}}}";
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.resourceUrl())).timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
                 .header("Authorization", "Bearer " + token).header("MCP-Protocol-Version", "2026-07-28")
-                .header("Mcp-Method", "tools/call").header("Mcp-Name", "add_numbers")
+                .header("Mcp-Method", "tools/call").header("Mcp-Name", tool)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         return (header == null ? b : b.header("traceparent", header)).build();
     }

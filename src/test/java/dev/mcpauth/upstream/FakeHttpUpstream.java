@@ -24,9 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The edge of the world for the HTTP upstream tests: a loopback JDK HttpServer speaking just enough Streamable HTTP
  * MCP (initialize, notifications → 202, tools/list, tools/call with an {@code echo} tool) behind a bearer check, and an
- * OAuth token endpoint for the client credentials grant. It records every Authorization header it receives.
+ * OAuth token endpoint for the client credentials grant. It records every Authorization header it receives, and the
+ * trace context of every {@code tools/call} (its {@code traceparent} header and {@code _meta.traceparent}).
  */
-final class FakeHttpUpstream implements AutoCloseable {
+public final class FakeHttpUpstream implements AutoCloseable {
 
     static final String CLIENT_ID = "gateway-client";
     static final String CLIENT_SECRET = "s3cret:with/odd&chars";
@@ -35,21 +36,23 @@ final class FakeHttpUpstream implements AutoCloseable {
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     final List<Map<String, String>> tokenRequests = new CopyOnWriteArrayList<>();
     final List<String> tokenRequestAuthorizations = new CopyOnWriteArrayList<>();
+    /** Each tools/call's trace context as received: {traceparent header, _meta.traceparent} (either may be null). */
+    public final List<List<String>> toolCallTraceparents = new CopyOnWriteArrayList<>();
     /** Tokens the MCP endpoint accepts. */
-    final Set<String> acceptedTokens = new CopyOnWriteArraySet<>();
+    public final Set<String> acceptedTokens = new CopyOnWriteArraySet<>();
     /** When set, tools/call with any other token is refused 403 insufficient_scope (scope tools:write). */
     volatile String toolsCallToken;
     private final AtomicInteger issued = new AtomicInteger();
     private final HttpServer server;
 
-    FakeHttpUpstream(int port) throws IOException {
+    public FakeHttpUpstream(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         server.createContext("/mcp", this::mcp);
         server.createContext("/token", this::token);
         server.start();
     }
 
-    URI mcpUrl() {
+    public URI mcpUrl() {
         return URI.create("http://127.0.0.1:" + port() + "/mcp");
     }
 
@@ -84,6 +87,10 @@ final class FakeHttpUpstream implements AutoCloseable {
             exchange.sendResponseHeaders(202, -1);
             exchange.close();
             return;
+        }
+        if (message.path("method").asText().equals("tools/call")) {
+            toolCallTraceparents.add(java.util.Arrays.asList(exchange.getRequestHeaders().getFirst("traceparent"),
+                    message.path("params").path("_meta").path("traceparent").asText(null)));
         }
         if (toolsCallToken != null && message.path("method").asText().equals("tools/call")
                 && !("Bearer " + toolsCallToken).equals(authorization)) {
