@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
@@ -28,14 +29,17 @@ final class StateDatabase implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    private final DataSource pool;
+    private volatile DataSource pool;
+    /** The H2 URL to open a fresh pool on after H2 closed the database under the old one; null for PostgreSQL. */
+    private final String reopenUrl;
     /** An H2 file: every commit is written to the file before it returns (see {@link #transaction}). */
     private final boolean writeEachCommit;
     private final boolean shared;
     private final String description;
 
-    private StateDatabase(DataSource pool, boolean writeEachCommit, boolean shared, String description) {
+    private StateDatabase(DataSource pool, String reopenUrl, boolean writeEachCommit, boolean shared, String description) {
         this.pool = pool;
+        this.reopenUrl = reopenUrl;
         this.writeEachCommit = writeEachCommit;
         this.shared = shared;
         this.description = description;
@@ -64,7 +68,7 @@ final class StateDatabase implements AutoCloseable {
     }
 
     private static StateDatabase h2(String url, String description, boolean onFile) {
-        return new StateDatabase(JdbcConnectionPool.create(url, "sa", ""), onFile, false, description);
+        return new StateDatabase(JdbcConnectionPool.create(url, "sa", ""), onFile ? url : null, onFile, false, description);
     }
 
     private static StateDatabase postgres(StateDatabaseUrl url) {
@@ -82,7 +86,7 @@ final class StateDatabase implements AutoCloseable {
         h.setInitializationFailTimeout(-1);
         h.addDataSourceProperty("connectTimeout", "3");
         h.addDataSourceProperty("socketTimeout", "30");
-        return new StateDatabase(new HikariDataSource(h), false, true, url.toString());
+        return new StateDatabase(new HikariDataSource(h), null, false, true, url.toString());
     }
 
     /** True when other processes write this database too (PostgreSQL): in-memory views must be refreshed from it. */
@@ -107,7 +111,11 @@ final class StateDatabase implements AutoCloseable {
      * {@code --state-db}, where it matters).
      */
     <T> T transaction(String what, Work<T> work) {
-        try (Connection c = pool.getConnection()) {
+        return recovering(what, p -> inTransaction(p, work));
+    }
+
+    private <T> T inTransaction(DataSource pool, Work<T> work) throws SQLException {
+        try (Connection c = connection(pool)) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
@@ -124,17 +132,58 @@ final class StateDatabase implements AutoCloseable {
             } finally {
                 resetQuietly(c);
             }
-        } catch (SQLException e) {
-            throw new StorageUnavailable(what, e);
         }
     }
 
     /** Runs a read (or a single statement) outside an explicit transaction. */
     <T> T read(String what, Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
+        return recovering(what, p -> {
+            try (Connection c = connection(p)) {
+                return work.run(c);
+            }
+        });
+    }
+
+    private interface OnPool<T> {
+        T run(DataSource pool) throws SQLException;
+    }
+
+    /**
+     * H2 closes its database when a write fails (a full disk: "Writing to ... failed", then "The database has been
+     * closed" from every pooled connection, even once space is free again). Such a connection has done nothing, so
+     * the work runs once more on a fresh pool, which opens the database again from its file: the first request after
+     * the disk has room succeeds, without a restart (StateDirectoryFullDiskTest). Any other failure is a 503 at once.
+     */
+    private <T> T recovering(String what, OnPool<T> work) {
+        DataSource used = pool;
+        try {
+            return work.run(used);
         } catch (SQLException e) {
-            throw new StorageUnavailable(what, e);
+            if (reopenUrl == null || e.getErrorCode() != ErrorCode.DATABASE_IS_CLOSED) {
+                throw new StorageUnavailable(what, e);
+            }
+            reopen(used);
+            try {
+                return work.run(pool);
+            } catch (SQLException again) {
+                throw new StorageUnavailable(what, again);
+            }
+        }
+    }
+
+    private synchronized void reopen(DataSource closed) {
+        if (pool == closed) {
+            pool = JdbcConnectionPool.create(reopenUrl, "sa", "");
+            ((JdbcConnectionPool) closed).dispose();
+        }
+    }
+
+    private static Connection connection(DataSource pool) throws SQLException {
+        try {
+            return pool.getConnection();
+        } catch (IllegalStateException disposed) {
+            // Another thread reopened the pool (above) between this one reading it and asking it for a connection.
+            throw new SQLException("the connection pool was reopened", "08003", ErrorCode.DATABASE_IS_CLOSED, disposed);
         }
     }
 
