@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.h2.api.ErrorCode;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
@@ -28,12 +29,18 @@ final class StateDatabase implements AutoCloseable {
         T run(Connection c) throws SQLException;
     }
 
-    private final DataSource pool;
+    private volatile DataSource pool;
+    /** The H2 URL to open a fresh pool on after H2 closed the database under the old one; null for PostgreSQL. */
+    private final String reopenUrl;
+    /** An H2 file: every commit is written to the file before it returns (see {@link #transaction}). */
+    private final boolean writeEachCommit;
     private final boolean shared;
     private final String description;
 
-    private StateDatabase(DataSource pool, boolean shared, String description) {
+    private StateDatabase(DataSource pool, String reopenUrl, boolean writeEachCommit, boolean shared, String description) {
         this.pool = pool;
+        this.reopenUrl = reopenUrl;
+        this.writeEachCommit = writeEachCommit;
         this.shared = shared;
         this.description = description;
     }
@@ -44,9 +51,9 @@ final class StateDatabase implements AutoCloseable {
             db = postgres(config.stateDatabase());
         } else if (config.stateDirectory() != null) {
             Path dir = ownerOnlyDirectory(config.stateDirectory());
-            db = h2("jdbc:h2:file:" + dir.toAbsolutePath().resolve("authserver") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE", dir.toString());
+            db = h2("jdbc:h2:file:" + dir.toAbsolutePath().resolve("authserver") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;RETENTION_TIME=0", dir.toString(), true);
         } else {
-            db = h2("jdbc:h2:mem:authserver-" + Secrets.newHandle() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1", "memory");
+            db = h2("jdbc:h2:mem:authserver-" + Secrets.newHandle() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1", "memory", false);
         }
         try (Connection c = db.pool.getConnection()) {
             SchemaMigrations.apply(c, db.shared);
@@ -60,8 +67,8 @@ final class StateDatabase implements AutoCloseable {
         return db;
     }
 
-    private static StateDatabase h2(String url, String description) {
-        return new StateDatabase(JdbcConnectionPool.create(url, "sa", ""), false, description);
+    private static StateDatabase h2(String url, String description, boolean onFile) {
+        return new StateDatabase(JdbcConnectionPool.create(url, "sa", ""), onFile ? url : null, onFile, false, description);
     }
 
     private static StateDatabase postgres(StateDatabaseUrl url) {
@@ -79,7 +86,7 @@ final class StateDatabase implements AutoCloseable {
         h.setInitializationFailTimeout(-1);
         h.addDataSourceProperty("connectTimeout", "3");
         h.addDataSourceProperty("socketTimeout", "30");
-        return new StateDatabase(new HikariDataSource(h), true, url.toString());
+        return new StateDatabase(new HikariDataSource(h), null, false, true, url.toString());
     }
 
     /** True when other processes write this database too (PostgreSQL): in-memory views must be refreshed from it. */
@@ -91,13 +98,33 @@ final class StateDatabase implements AutoCloseable {
         return description;
     }
 
-    /** Runs {@code work} in one transaction: all of it is stored, or none of it. */
+    /**
+     * Runs {@code work} in one transaction: all of it is stored, or none of it. On an H2 file, the commit is in the
+     * file (the operating system's cache of it) when this returns: H2 writes commits in the background every 500 ms,
+     * so a {@code kill -9} lost refreshes that had been answered, and their clients held tokens the restarted server
+     * had never heard of (issue 19 item 4, RefreshAcrossKillTest). {@code CHECKPOINT} writes them now; H2's
+     * {@code WRITE_DELAY=0} would too, but it also stops the background thread that compacts the file, which then
+     * grew by 4.7 GB in a 10-minute refresh soak. Each commit is a new chunk of the file, so {@code RETENTION_TIME=0}
+     * (see {@link #open}) lets H2 reuse dead chunks at once instead of after 45 s: 1.6 GB after 90 s of refreshes
+     * without it, 36 MB after 60 s with it (bench/refresh-soak.py). No fsync: a process crash loses nothing, a power
+     * cut may lose the last commits (H2's retention time guards against exactly that; run PostgreSQL,
+     * {@code --state-db}, where it matters).
+     */
     <T> T transaction(String what, Work<T> work) {
-        try (Connection c = pool.getConnection()) {
+        return recovering(what, p -> inTransaction(p, work));
+    }
+
+    private <T> T inTransaction(DataSource pool, Work<T> work) throws SQLException {
+        try (Connection c = connection(pool)) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
                 c.commit();
+                if (writeEachCommit) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("CHECKPOINT");
+                    }
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -105,17 +132,58 @@ final class StateDatabase implements AutoCloseable {
             } finally {
                 resetQuietly(c);
             }
-        } catch (SQLException e) {
-            throw new StorageUnavailable(what, e);
         }
     }
 
     /** Runs a read (or a single statement) outside an explicit transaction. */
     <T> T read(String what, Work<T> work) {
-        try (Connection c = pool.getConnection()) {
-            return work.run(c);
+        return recovering(what, p -> {
+            try (Connection c = connection(p)) {
+                return work.run(c);
+            }
+        });
+    }
+
+    private interface OnPool<T> {
+        T run(DataSource pool) throws SQLException;
+    }
+
+    /**
+     * H2 closes its database when a write fails (a full disk: "Writing to ... failed", then "The database has been
+     * closed" from every pooled connection, even once space is free again). Such a connection has done nothing, so
+     * the work runs once more on a fresh pool, which opens the database again from its file: the first request after
+     * the disk has room succeeds, without a restart (StateDirectoryFullDiskTest). Any other failure is a 503 at once.
+     */
+    private <T> T recovering(String what, OnPool<T> work) {
+        DataSource used = pool;
+        try {
+            return work.run(used);
         } catch (SQLException e) {
-            throw new StorageUnavailable(what, e);
+            if (reopenUrl == null || e.getErrorCode() != ErrorCode.DATABASE_IS_CLOSED) {
+                throw new StorageUnavailable(what, e);
+            }
+            reopen(used);
+            try {
+                return work.run(pool);
+            } catch (SQLException again) {
+                throw new StorageUnavailable(what, again);
+            }
+        }
+    }
+
+    private synchronized void reopen(DataSource closed) {
+        if (pool == closed) {
+            pool = JdbcConnectionPool.create(reopenUrl, "sa", "");
+            ((JdbcConnectionPool) closed).dispose();
+        }
+    }
+
+    private static Connection connection(DataSource pool) throws SQLException {
+        try {
+            return pool.getConnection();
+        } catch (IllegalStateException disposed) {
+            // Another thread reopened the pool (above) between this one reading it and asking it for a connection.
+            throw new SQLException("the connection pool was reopened", "08003", ErrorCode.DATABASE_IS_CLOSED, disposed);
         }
     }
 

@@ -80,14 +80,24 @@ final class TestAuthServer implements AutoCloseable {
         return new TestAuthServer(undertow, as, base, iss, clock);
     }
 
+    /**
+     * The same client against an authorization server running elsewhere (a {@code serve} child process) at {@code base},
+     * its issuer too; {@link #as} and {@link #clock} are null.
+     */
+    static TestAuthServer remote(String base) {
+        return new TestAuthServer(null, null, base, base, null);
+    }
+
     String resource() {
         return issuer + "/mcp";
     }
 
     @Override
     public void close() {
-        as.close();
-        undertow.stop();
+        if (as != null) {
+            as.close();
+            undertow.stop();
+        }
     }
 
     // --- HTTP ---
