@@ -39,7 +39,7 @@ final class HttpClientSession extends RelayedSession {
     @Override
     public CompletableFuture<JsonNode> request(String method, JsonNode params) {
         return session.sendRequest(method, params, new TypeRef<Object>() {
-        }).map(result -> (JsonNode) RelayMessages.result(null, Json.mapper().valueToTree(result)))
+        }).map(result -> (JsonNode) RelayMessages.result(null, Json.shared().valueToTree(result)))
                 .onErrorResume(McpError.class, e -> Mono.just(RelayMessages.error(null, e)))
                 .toFuture();
     }

@@ -25,7 +25,7 @@ public final class RelayMessages {
         error.put("code", code);
         error.put("message", text);
         if (data != null) {
-            error.set("data", Json.mapper().valueToTree(data));
+            error.set("data", Json.shared().valueToTree(data));
         }
         return message;
     }
@@ -39,7 +39,7 @@ public final class RelayMessages {
     /** A response message with its id replaced (an upstream's answer, returned under the client's id). */
     public static ObjectNode withId(JsonNode response, Object id) {
         ObjectNode copy = response.deepCopy();
-        copy.set("id", Json.mapper().valueToTree(id));
+        copy.set("id", Json.shared().valueToTree(id));
         return copy;
     }
 
@@ -56,7 +56,7 @@ public final class RelayMessages {
         if (response.error() != null) {
             return error(response.id(), response.error().code(), response.error().message(), response.error().data());
         }
-        return result(response.id(), Json.mapper().valueToTree(response.result()));
+        return result(response.id(), Json.shared().valueToTree(response.result()));
     }
 
     /** The answer in a response tree: its result, or an {@link McpError} carrying its error unchanged. */
@@ -66,7 +66,7 @@ public final class RelayMessages {
             JsonNode data = error.get("data");
             throw McpError.builder(error.path("code").asInt(McpSchema.ErrorCodes.INTERNAL_ERROR))
                     .message(error.path("message").asText("Upstream error"))
-                    .data(data == null || data.isNull() ? null : Json.mapper().convertValue(data, Object.class)).build();
+                    .data(data == null || data.isNull() ? null : Json.shared().convertValue(data, Object.class)).build();
         }
         JsonNode result = response.get("result");
         return result == null ? JsonNodeFactory.instance.objectNode() : result;
@@ -74,20 +74,20 @@ public final class RelayMessages {
 
     /** A response tree (result or error) as the SDK's record, to write on a stream. */
     public static McpSchema.JSONRPCResponse toRecord(JsonNode message) {
-        Object id = Json.mapper().convertValue(message.get("id"), Object.class);
+        Object id = Json.shared().convertValue(message.get("id"), Object.class);
         JsonNode error = message.get("error");
         if (error != null && !error.isNull()) {
             JsonNode data = error.get("data");
             return new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, null, new McpSchema.JSONRPCResponse.JSONRPCError(
-                    error.path("code").asInt(), error.path("message").asText(""), data == null ? null : Json.mapper().convertValue(data, Object.class)));
+                    error.path("code").asInt(), error.path("message").asText(""), data == null ? null : Json.shared().convertValue(data, Object.class)));
         }
-        return new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, Json.mapper().convertValue(message.get("result"), Object.class), null);
+        return new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, id, Json.shared().convertValue(message.get("result"), Object.class), null);
     }
 
     private static ObjectNode envelope(Object id) {
         ObjectNode message = JsonNodeFactory.instance.objectNode();
         message.put("jsonrpc", "2.0");
-        message.set("id", Json.mapper().valueToTree(id));
+        message.set("id", Json.shared().valueToTree(id));
         return message;
     }
 }

@@ -49,7 +49,7 @@ final class RelayTap {
             JsonNode params = tree(notification.params());
             switch (notification.method()) {
                 case "notifications/cancelled" -> {
-                    Object requestId = Json.mapper().convertValue(params.get("requestId"), Object.class);
+                    Object requestId = Json.shared().convertValue(params.get("requestId"), Object.class);
                     if (requestId != null && session.cancel(requestId)) {
                         each(r -> r.cancelled(session, requestId, params.path("reason").asText(null)));
                     }
@@ -73,7 +73,7 @@ final class RelayTap {
 
     /** Params as a tree; an object when absent, so a malformed message is never a null to trip on. */
     private static JsonNode tree(Object params) {
-        JsonNode tree = params == null ? null : Json.mapper().valueToTree(params);
+        JsonNode tree = params == null ? null : Json.shared().valueToTree(params);
         return tree == null || tree.isNull() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : tree;
     }
 

@@ -168,7 +168,7 @@ public final class StdioServerTransport implements McpServerTransportProvider {
         }
         // An answer to a request the relay sent is the relay's; then the lane (2026-07-28) claims what is its own;
         // what is left of the relay's (legacy cancellations, root changes, completion, subscriptions) comes next.
-        if (!tree.has("method") && client.answer(Json.mapper().convertValue(tree.get("id"), Object.class), tree)) {
+        if (!tree.has("method") && client.answer(Json.shared().convertValue(tree.get("id"), Object.class), tree)) {
             return;
         }
         Runnable claimed = lane.claim(tree, reply -> writeLine(JsonRpcHttp.toJson(mapper, reply)));

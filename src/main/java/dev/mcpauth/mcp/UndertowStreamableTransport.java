@@ -271,7 +271,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             return;
         }
         String sessionId = init.session().getId();
-        HttpClientSession client = new HttpClientSession(init.session(), Json.mapper().valueToTree(request.params()));
+        HttpClientSession client = new HttpClientSession(init.session(), Json.shared().valueToTree(request.params()));
         sessions.put(sessionId, new Entry(init.session(), client, ownerOf(exchange), Exchanges.subject(exchange), new AtomicReference<>(), new AtomicLong(System.nanoTime())));
         exchange.setStatusCode(StatusCodes.OK);
         exchange.getResponseHeaders().put(SESSION_ID, sessionId);

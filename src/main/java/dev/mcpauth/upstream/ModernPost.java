@@ -75,7 +75,7 @@ final class ModernPost {
      */
     JsonNode send(ObjectNode request, JsonNode toolSchema, Handle handle, Consumer<JsonNode> notifications)
             throws IOException, InterruptedException {
-        byte[] body = Json.mapper().writeValueAsBytes(request);
+        byte[] body = Json.shared().writeValueAsBytes(request);
         for (int attempt = 0; ; attempt++) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
@@ -154,7 +154,7 @@ final class ModernPost {
 
     private static JsonNode parse(String text) {
         try {
-            JsonNode node = Json.mapper().readTree(text);
+            JsonNode node = Json.shared().readTree(text);
             return node != null && node.isObject() ? node : null;
         } catch (IOException e) {
             return null;
@@ -162,7 +162,7 @@ final class ModernPost {
     }
 
     private static JsonNode failure(ObjectNode request, int status, String why) {
-        return RelayMessages.error(Json.mapper().convertValue(request.get("id"), Object.class),
+        return RelayMessages.error(Json.shared().convertValue(request.get("id"), Object.class),
                 McpSchema.ErrorCodes.INTERNAL_ERROR, "The upstream did not answer " + request.path("method").asText()
                         + " (HTTP " + status + "): " + why, null);
     }

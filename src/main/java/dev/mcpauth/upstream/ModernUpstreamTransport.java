@@ -121,7 +121,7 @@ final class ModernUpstreamTransport implements McpClientTransport {
 
     private void handle(McpSchema.JSONRPCRequest request) {
         ObjectNode params = request.params() == null ? JsonNodeFactory.instance.objectNode()
-                : Json.mapper().valueToTree(request.params());
+                : Json.shared().valueToTree(request.params());
         try {
             deliver(switch (request.method()) {
                 case McpSchema.METHOD_INITIALIZE -> initialize(request.id(), params);
@@ -272,7 +272,7 @@ final class ModernUpstreamTransport implements McpClientTransport {
             meta.put(ModernProtocol.LOG_LEVEL_META, logLevel);
         }
         ObjectNode request = JsonNodeFactory.instance.objectNode().put("jsonrpc", McpSchema.JSONRPC_VERSION);
-        request.set("id", Json.mapper().valueToTree(id));
+        request.set("id", Json.shared().valueToTree(id));
         request.put("method", method);
         request.set("params", sent);
         return request;
@@ -280,8 +280,8 @@ final class ModernUpstreamTransport implements McpClientTransport {
 
     private void notification(McpSchema.JSONRPCNotification notification) {
         if (ModernProtocol.CANCELLED.equals(notification.method()) && notification.params() != null) {
-            Object requestId = Json.mapper().<JsonNode>valueToTree(notification.params()).path("requestId").isMissingNode() ? null
-                    : Json.mapper().convertValue(Json.mapper().<JsonNode>valueToTree(notification.params()).get("requestId"), Object.class);
+            Object requestId = Json.shared().<JsonNode>valueToTree(notification.params()).path("requestId").isMissingNode() ? null
+                    : Json.shared().convertValue(Json.shared().<JsonNode>valueToTree(notification.params()).get("requestId"), Object.class);
             ModernPost.Handle handle = requestId == null ? null : inFlight.get(RelayMessages.idKey(requestId));
             if (handle != null) {
                 handle.cancel();
@@ -296,7 +296,7 @@ final class ModernUpstreamTransport implements McpClientTransport {
             return;
         }
         try {
-            JSONRPCMessage typed = McpSchema.deserializeJsonRpcMessage(json, Json.mapper().writeValueAsString(message));
+            JSONRPCMessage typed = McpSchema.deserializeJsonRpcMessage(json, Json.shared().writeValueAsString(message));
             h.apply(Mono.just(typed)).subscribe(null, e -> log.debug("upstream {}: the client side refused a message: {}", name, e.toString()));
         } catch (IOException | RuntimeException e) {
             log.debug("upstream {}: an unreadable message was dropped: {}", name, e.toString());

@@ -134,7 +134,7 @@ final class RelayPeer implements AutoCloseable {
     }
 
     private static JsonNode tree(Object params) {
-        return params == null ? JsonNodeFactory.instance.objectNode() : Json.mapper().valueToTree(params);
+        return params == null ? JsonNodeFactory.instance.objectNode() : Json.shared().valueToTree(params);
     }
 
     /** The upstream went away (its child exited): what waits fails at once, and the peer counts as closed. */

@@ -20,7 +20,7 @@ final class TraceHeader {
             return null;
         }
         try {
-            JsonNode value = Json.mapper().readTree(body).path("params").path("_meta").path("traceparent");
+            JsonNode value = Json.shared().readTree(body).path("params").path("_meta").path("traceparent");
             return value.isTextual() ? TraceParent.parse(value.asText()).map(TraceParent::format).orElse(null) : null;
         } catch (java.io.IOException e) {
             return null;
