@@ -29,6 +29,7 @@ keys_port="${BENCH_KEYS_PORT:-18402}"
 ceil_port="${BENCH_CEIL_PORT:-18403}"        # the ceiling, up for the whole run
 authoff_port="${BENCH_AUTHOFF_PORT:-18404}"  # the auth-cost pair: the chain without BearerAuth,
 authon_port="${BENCH_AUTHON_PORT:-18405}"    # and the same chain with it, in the same JVM
+upstream_port="${BENCH_UPSTREAM_PORT:-18406}" # server-everything (node), the upstream row's MCP server
 
 # --- Budget: every load is bounded in time (wrk -d) and connections. ---
 if [ "$quick" = 1 ]; then
@@ -63,9 +64,9 @@ JAVA_HOME="$(pick_java_home)"
 export JAVA_HOME
 java="$JAVA_HOME/bin/java"
 
-for p in "$port" "$keys_port" "$ceil_port" "$authoff_port" "$authon_port"; do
+for p in "$port" "$keys_port" "$ceil_port" "$authoff_port" "$authon_port" "$upstream_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    log "port $p is in use; set BENCH_PORT / BENCH_KEYS_PORT / BENCH_CEIL_PORT / BENCH_AUTHOFF_PORT / BENCH_AUTHON_PORT"; exit 2
+    log "port $p is in use; set BENCH_PORT / BENCH_KEYS_PORT / BENCH_CEIL_PORT / BENCH_AUTHOFF_PORT / BENCH_AUTHON_PORT / BENCH_UPSTREAM_PORT"; exit 2
   fi
 done
 
@@ -135,14 +136,17 @@ gateway() {  # gateway NAME FLAGS...: `serve` through the launcher, as users run
 
 # measure KEY PID URL SECS SCRIPT [ENV=VALUE...]: one bounded load; its RESULT line, with the CPU time the server PID
 # used, is appended to $work/results (a key measured in several rounds has several lines; table.awk adds them up).
+# With $upstream_pid set, the CPU time that process used too (upstream_cpu_ms): the MCP server behind the gateway.
 measure() {
   local key="$1" pid="$2" url="$3" secs="$4" script="$5"; shift 5
-  local t0 t1 line out="$work/$key.wrk"
+  local t0 t1 u0=0 u1=0 line out="$work/$key.wrk" extra=""
   t0="$(cpu_ticks "$pid")"
+  [ -n "${upstream_pid:-}" ] && u0="$(cpu_ticks "$upstream_pid")"
   env "$@" wrk -t"$threads" -c"$conns" -d"${secs}s" --timeout 5s -s "$bench/wrk/$script" "$url" >"$out"
   t1="$(cpu_ticks "$pid")"
+  [ -n "${upstream_pid:-}" ] && u1="$(cpu_ticks "$upstream_pid")" && extra=" upstream_cpu_ms=$(( (u1 - u0) * 1000 / $(getconf CLK_TCK) ))"
   line="$(grep '^RESULT' "$out")" || { log "wrk gave no result for $key"; cat "$out" >&2; exit 1; }
-  echo "$key $line server_cpu_ms=$(( (t1 - t0) * 1000 / $(getconf CLK_TCK) ))" >>"$work/results"
+  echo "$key $line server_cpu_ms=$(( (t1 - t0) * 1000 / $(getconf CLK_TCK) ))$extra" >>"$work/results"
 }
 # warm_up URL SCRIPT [ENV=VALUE...]: load in 5 s chunks until the JIT has settled: at least $warm s, then until a
 # chunk's requests are within 10% of the chunk before, at most $warm_max s. A fixed 20 s was not enough for the
@@ -190,6 +194,58 @@ check_call() {  # check_call TOKEN [URL]: the benchmarked call must succeed befo
   printf '%s' "$out"
 }
 T="$work/tokens"
+
+# 7. The upstream row: @modelcontextprotocol/server-everything (node, Streamable HTTP with sessions), measured
+#    directly and through `serve --secret --no-builtin-tools --upstream everything=URL` (sessions), both with
+#    wrk/session.lua calling its `echo` tool. Rounds alternate between the two like the other rows alternate with the
+#    ceiling; every round records the CPU time of the gateway and of node (they share the 2 cores with wrk).
+everything_js="$root/src/test/upstream-npm/node_modules/@modelcontextprotocol/server-everything/dist/index.js"
+echo_call='{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"echo","arguments":{"message":"bench"}}}'
+upstream_skipped=""
+# open_sessions URL TOKEN FILE [CALL EXPECTED]: opens $conns sessions (initialize, notifications/initialized) and writes
+# their ids to FILE, for wrk/session.lua's BENCH_SESSIONS_FILE; CALL (the echo call by default) must answer something
+# holding EXPECTED ('Echo: bench') on each before anything is timed.
+open_sessions() {
+  local url="$1" token="$2" file="$3" call="${4:-$echo_call}" expected="${5:-Echo: bench}" sid out i
+  local h=(-H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' -H 'MCP-Protocol-Version: 2025-11-25')
+  [ -n "$token" ] && h+=(-H "Authorization: Bearer $token")
+  : >"$file"
+  for i in $(seq 1 "$conns"); do
+    sid="$(curl -s -D - -o /dev/null "${h[@]}" "$url" --data '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}}' \
+      | sed -n 's/^[Mm][Cc][Pp]-[Ss]ession-[Ii][Dd]: *\([^[:space:]]*\).*/\1/p')"
+    [ -n "$sid" ] || { log "no session from $url"; exit 1; }
+    curl -s -o /dev/null "${h[@]}" -H "Mcp-Session-Id: $sid" "$url" --data '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+    out="$(curl -s "${h[@]}" -H "Mcp-Session-Id: $sid" "$url" --data "$call")"
+    [[ "$out" == *"$expected"* ]] || { log "the benchmarked call on $url failed: $out"; exit 1; }
+    echo "$sid" >>"$file"
+  done
+}
+upstream_rows() {
+  if ! command -v node >/dev/null 2>&1; then upstream_skipped="node is not installed"
+  elif [ ! -f "$everything_js" ]; then upstream_skipped="server-everything is not installed (cd src/test/upstream-npm && npm ci)"
+  fi
+  [ -z "$upstream_skipped" ] || { log "upstream row skipped: $upstream_skipped"; return 0; }
+  log "upstream: server-everything (node) direct and through serve"
+  local node_url="http://$host:$upstream_port/mcp" node_pid gw_pid r secs=$(( dur / rounds ))
+  start everything "$upstream_port" env PORT="$upstream_port" BENCH_NODE_HOST="$host" node --require "$bench/loopback-listen.cjs" \
+    "$everything_js" streamableHttp
+  node_pid="$started_pid"
+  gateway upstream --secret "$secret" --no-builtin-tools --upstream "everything=$node_url"
+  gw_pid="$started_pid"
+  open_sessions "$node_url" "" "$work/direct.sessions"
+  open_sessions "$mcp" "$(cat "$T/hs256.token")" "$work/gateway.sessions"
+  local direct=(BENCH_SESSIONS_PER_THREAD=$(( conns / threads )) BENCH_CALL="$echo_call" BENCH_SESSIONS_FILE="$work/direct.sessions")
+  local through=(BENCH_SESSIONS_PER_THREAD=$(( conns / threads )) BENCH_CALL="$echo_call" BENCH_SESSIONS_FILE="$work/gateway.sessions" BENCH_TOKEN_FILE="$T/hs256.token")
+  warm_up "$node_url" session.lua "${direct[@]}"
+  warm_up "$mcp" session.lua "${through[@]}"
+  for r in $(seq 1 "$rounds"); do
+    measure up_direct "$node_pid" "$node_url" "$secs" session.lua "${direct[@]}"
+    upstream_pid="$node_pid" measure up_gateway "$gw_pid" "$mcp" "$secs" session.lua "${through[@]}"
+  done
+  stop
+  kill "$node_pid" 2>/dev/null || true
+  wait "$node_pid" 2>/dev/null || true
+}
 
 # Scale: one gateway, warmed up once; token rows at -c32, then connection rows with one token; RSS after the token
 # rows (the cache full of 100,000 tokens). Rows are measured one after the other, not alternated with a ceiling:
@@ -297,21 +353,31 @@ run_wrk introspection stateless.lua BENCH_TOKEN_FILE="$T/opaque.token"
 intro1="$(count_of introspections)"
 stop
 
+# The sessions are opened once per row, before its warm-up, and used for the whole row: when session.lua opened 32 in
+# every wrk run, the gateway's cap (--max-sessions-per-subject, 100 by default) answered 429 to every initialize from
+# the fourth run on, and the rows measured those refusals (100,652 non-2xx in a --quick run).
 log "sessions (SSE)"
 export BENCH_SESSIONS_PER_THREAD=$(( conns / threads ))
+add_call='{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add_numbers","arguments":{"a":2,"b":3}}}'
+session_row() {  # session_row KEY TOKEN_FILE
+  open_sessions "$mcp" "$(cat "$2")" "$work/$1.sessions" "$add_call" '"result"'
+  run_wrk "$1" session.lua BENCH_TOKEN_FILE="$2" BENCH_SESSIONS_FILE="$work/$1.sessions"
+}
 gateway s_hs256 --secret "$secret"
-run_wrk s_hs256 session.lua BENCH_TOKEN_FILE="$T/hs256.token"
+session_row s_hs256 "$T/hs256.token"
 stop
 gateway s_jwks --jwks-uri "http://$host:$keys_port/jwks.json"
-run_wrk s_es256 session.lua BENCH_TOKEN_FILE="$T/es256.token"
-run_wrk s_rs256 session.lua BENCH_TOKEN_FILE="$T/rs256.token"
+session_row s_es256 "$T/es256.token"
+session_row s_rs256 "$T/rs256.token"
 stop
 gateway s_introspection --introspection-uri "http://$host:$keys_port/introspect" \
   --introspection-client-id bench --introspection-client-secret bench-introspection-secret
-run_wrk s_introspection session.lua BENCH_TOKEN_FILE="$T/opaque.token"
+session_row s_introspection "$T/opaque.token"
 stop
 kill "$keys_pid" 2>/dev/null || true
 kill "$ceil_pid" 2>/dev/null || true   # nothing below is measured against the ceiling
+
+upstream_rows
 
 # Memory: serve (stateless HS256) idle, then after two equal rounds of the same load.
 log "memory (2 rounds of ${mem_round}s)"
@@ -344,6 +410,6 @@ log "JMH ${jmh_args[*]}"
 # --- The table ---
 BENCH_QUICK=$quick BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm BENCH_WARM_MAX=$warm_max BENCH_ROUNDS=$rounds BENCH_PAIR_ROUNDS=$pair_rounds \
 BENCH_FETCHES=$(( fetch1 - fetch0 )) BENCH_FLOOD_SECS=$flood_secs BENCH_JWKS_TOTAL=$jwks_total BENCH_JWKS_SECS=$jwks_secs BENCH_FLOOD_STATUS="$flood_status" BENCH_INTRO=$(( intro1 - intro0 )) \
-BENCH_RSS="$rss_idle $rss_round1 $rss_round2" BENCH_MEM_ROUND=$mem_round BENCH_AOT="$aot_state" BENCH_FLOOD_N=$flood_n \
+BENCH_RSS="$rss_idle $rss_round1 $rss_round2" BENCH_MEM_ROUND=$mem_round BENCH_UPSTREAM_SKIPPED="$upstream_skipped" BENCH_AOT="$aot_state" BENCH_FLOOD_N=$flood_n \
   awk -f "$bench/table.awk" "$work/results" "$work/startup" "$work/jmh.csv"
 scale_table

@@ -26,6 +26,7 @@ function add(key, line,    n) {
   if (field(line, "p99_us") > p99[key]) p99[key] = field(line, "p99_us")
   bad[key] += field(line, "non2xx") + field(line, "socket_errors")
   cpums[key] += field(line, "server_cpu_ms"); cpu[key] = cpums[key] * 1000 / requests[key]
+  if (field(line, "upstream_cpu_ms") >= 0) { ucpums[key] += field(line, "upstream_cpu_ms"); ucpu[key] = ucpums[key] * 1000 / requests[key] }
 }
 FILENAME ~ /results$/ {
   add($1, $0)
@@ -90,6 +91,20 @@ END {
   allowed = 2 * (1 + int(ENVIRON["BENCH_JWKS_SECS"] / 30))
   printf "%-3s %-46s %8d  in %d s (start to stop); <= %d allowed                    %s\n", "5", "JWKS fetches by that gateway in all", ENVIRON["BENCH_JWKS_TOTAL"],
     ENVIRON["BENCH_JWKS_SECS"], allowed, verdict(ENVIRON["BENCH_JWKS_TOTAL"] <= allowed)
+  # Row 7: server-everything (node) directly and through the gateway, rounds alternated between the two.
+  if (ENVIRON["BENCH_UPSTREAM_SKIPPED"] != "") {
+    printf "%-3s %-46s skipped: %s\n", "7", "upstream server-everything", ENVIRON["BENCH_UPSTREAM_SKIPPED"]
+  } else {
+    printf "%-3s %-46s %8.0f %7s %7.2f %7.2f %8d %6.0f  (cpu us: node's)\n", "7", "server-everything direct (node, sessions, echo)",
+      rps["up_direct"], "", p50["up_direct"] / 1000, p99["up_direct"] / 1000, bad["up_direct"], cpu["up_direct"]
+    printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8d %6.0f  (cpu us: the gateway's; %% of direct)\n", "7", "the same through serve (sessions, HS256)",
+      rps["up_gateway"], 100 * rps["up_gateway"] / rps["up_direct"], p50["up_gateway"] / 1000, p99["up_gateway"] / 1000, bad["up_gateway"], cpu["up_gateway"]
+    cost = 1 - rps["up_gateway"] / rps["up_direct"]
+    printf "%-3s %-46s %7.1f%%  (1 - gateway / direct; %d rounds each, alternated)   %-8s %s\n", "7", "gateway's cost in front of server-everything",
+      100 * cost, ENVIRON["BENCH_ROUNDS"], "<=15%", verdict(cost <= 0.15 && bad["up_gateway"] == 0)
+    printf "    (cpu a call: node %.0f us direct, %.0f us behind the gateway; the gateway %.0f us; all three share the 2 cores with wrk)\n",
+      cpu["up_direct"], ucpu["up_gateway"], cpu["up_gateway"]
+  }
   printf "\nJMH (verifiers alone, average time)\n"
   printf "    %-40s %10.0f ns/op (+- %.0f)\n", "HS256 verify (SharedSecretVerifier)", jmh["hs256Verify"], jmh_err["hs256Verify"]
   printf "    %-40s %10.0f ns/op (+- %.0f)\n", "ES256 verify (JwksVerifier, local key)", jmh["es256Verify"], jmh_err["es256Verify"]

@@ -1,7 +1,11 @@
--- Shared by every bench script: the benchmarked call, and one machine-readable RESULT line for bench/run.sh.
+-- Shared by every bench script: the benchmarked call (BENCH_CALL, or add_numbers), and one machine-readable RESULT line for bench/run.sh.
 bench = {}
 
-bench.call = '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add_numbers","arguments":{"a":2,"b":3}}}'
+-- BENCH_CALL replaces it (the upstream row calls server-everything's echo tool).
+bench.call = os.getenv("BENCH_CALL")
+if bench.call == nil or bench.call == "" then
+  bench.call = '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"add_numbers","arguments":{"a":2,"b":3}}}'
+end
 
 function bench.headers(token)
   local h = {}

@@ -8,8 +8,28 @@ local initialize = '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"pro
 local initialized = '{"jsonrpc":"2.0","method":"notifications/initialized"}'
 local want, sessions, calls, pending, queue, next = 1, {}, {}, 0, {}, 0
 
+-- BENCH_SESSIONS_FILE: session ids opened before the load (one a line, initialized), BENCH_SESSIONS_PER_THREAD of
+-- them for each thread in turn; then the load is calls only. The upstream row uses it: a session of server-everything
+-- costs its McpServer set-up (and, through the gateway, the upstream session's), which would fill short rounds.
+local threads = 0
+function setup(thread)
+  thread:set("thread_index", threads)
+  threads = threads + 1
+end
+
 function init(args)
   want = tonumber(os.getenv("BENCH_SESSIONS_PER_THREAD") or "16")
+  local file = os.getenv("BENCH_SESSIONS_FILE")
+  if file == nil or file == "" then return end
+  local ids = bench.lines(file)
+  for i = 1, want do
+    local id = ids[thread_index * want + i]
+    if id == nil then error("BENCH_SESSIONS_FILE holds fewer than " .. want .. " sessions per thread") end
+    local h = bench.headers(token)
+    h["Mcp-Session-Id"] = id
+    sessions[#sessions + 1] = id
+    calls[#calls + 1] = wrk.format("POST", nil, h, bench.call)
+  end
 end
 
 function request()
