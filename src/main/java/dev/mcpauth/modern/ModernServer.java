@@ -34,6 +34,7 @@ public final class ModernServer implements AutoCloseable {
     private final Policy policy;
     private final ToolInvoker invoker;
     private final ModernFeatures features;
+    private final ModernInputRelay inputs;
     private final ObjectNode serverInfo;
     private final Duration listTtl;
     private final ListSubscriptions subscriptions;
@@ -51,6 +52,7 @@ public final class ModernServer implements AutoCloseable {
         this.listTtl = Objects.requireNonNull(listTtl);
         this.subscriptions = new ListSubscriptions(catalog);
         this.features = new ModernFeatures(this, catalog, policy, scopeUpgradeEndpoint);
+        this.inputs = new ModernInputRelay(catalog);
     }
 
     /** Answers one modern request (its envelope already checked by {@link RequestEnvelope}). */
@@ -78,6 +80,7 @@ public final class ModernServer implements AutoCloseable {
     @Override
     public void close() {
         subscriptions.close();
+        inputs.close();
     }
 
     /** server/discover: versions, capabilities, identity (server/discover). Nothing in it depends on the caller. */
@@ -124,17 +127,36 @@ public final class ModernServer implements AutoCloseable {
         if (invalid != null) {
             return invalid;
         }
+        McpSchema.CallToolRequest request = new McpSchema.CallToolRequest(NamedParams.name(params), NamedParams.arguments(params),
+                NamedParams.meta(params));
         try {
-            McpSchema.CallToolResult result = invoker.call(context,
-                    new McpSchema.CallToolRequest(NamedParams.name(params), NamedParams.arguments(params), NamedParams.meta(params)));
-            ObjectNode body = JSON.valueToTree(result);
-            body.put("resultType", "complete");
-            body.with("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
-            return ModernReply.result(id, body);
+            if (params.has("requestState") || inputs.applies(params)) {
+                ModernInputRelay.Outcome outcome = params.has("requestState") ? inputs.resume(params, context)
+                        : inputs.start(id, request.name(), params, context, withChannel -> invoker.call(withChannel, request));
+                return switch (outcome) {
+                    case ModernInputRelay.Completed completed -> completed(id, completed.result());
+                    case ModernInputRelay.Failed failed -> ModernReply.error(200, id, failed.code(), failed.message(), null);
+                    case ModernInputRelay.NeedsInput needs -> {
+                        needs.result().putObject("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
+                        yield ModernReply.result(id, needs.result());
+                    }
+                };
+            }
+            return completed(id, invoker.call(context, request));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ModernReply.error(200, id, McpSchema.ErrorCodes.INTERNAL_ERROR, "The gateway is stopping", null);
         } catch (McpError e) {
             McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
             return ModernReply.error(200, id, error.code(), error.message(), JSON.valueToTree(error.data()));
         }
+    }
+
+    private ModernReply completed(JsonNode id, McpSchema.CallToolResult result) {
+        ObjectNode body = JSON.valueToTree(result);
+        body.put("resultType", "complete");
+        body.with("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
+        return ModernReply.result(id, body);
     }
 
     /** 404 with -32601: what the 2026-07-28 transport requires for a method the server does not implement. */

@@ -1,0 +1,46 @@
+// The TypeScript SDK 2.x client in the 2026-07-28 era, declaring sampling and elicitation, against mcp-auth in front
+// of a 2025-era upstream (server-everything): the upstream's sampling/createMessage and elicitation/create during a
+// call must come back as input_required results, which this client fulfils through its handlers and retries.
+// Prints one JSON object: {era, checks: {<name>: {ok, detail}}}.
+// usage: node modern-relay-checks.mjs <mcp-url> <token> <name-prefix>
+import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+
+const [url, token, prefix = ""] = process.argv.slice(2);
+const out = { checks: {} };
+const text = (r) => (r?.content ?? []).filter((c) => c.type === "text").map((c) => c.text).join("\n");
+const expect = (cond, message) => { if (!cond) throw new Error(message); };
+async function check(name, fn) {
+  try {
+    out.checks[name] = { ok: true, detail: (await fn()) ?? null };
+  } catch (e) {
+    out.checks[name] = { ok: false, detail: String(e?.message ?? e) };
+  }
+}
+const SAMPLED = "sampled-by-the-modern-client";
+const client = new Client({ name: "modern-relay-checks", version: "2.0.0" },
+  { capabilities: { sampling: {}, elicitation: { form: {} } }, versionNegotiation: { mode: "auto" } });
+client.setRequestHandler("sampling/createMessage", async () => ({
+  role: "assistant", model: "modern-model", stopReason: "endTurn", content: { type: "text", text: SAMPLED },
+}));
+client.setRequestHandler("elicitation/create", async () => ({ action: "accept", content: { name: "Ada Modern", check: true } }));
+try {
+  await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: { token: async () => token } }));
+  out.era = client.getProtocolEra();
+  await check("echo", async () => {
+    const r = await client.callTool({ name: prefix + "echo", arguments: { message: "modern" } });
+    expect(text(r) === "Echo: modern", text(r));
+  });
+  await check("sampling", async () => {
+    const r = await client.callTool({ name: prefix + "trigger-sampling-request", arguments: { prompt: "hello", maxTokens: 20 } });
+    expect(text(r).includes(SAMPLED), text(r));
+  });
+  await check("elicitation", async () => {
+    const r = await client.callTool({ name: prefix + "trigger-elicitation-request", arguments: {} });
+    expect(text(r).includes("Ada Modern"), text(r));
+  });
+  await client.close();
+} catch (e) {
+  out.error = String(e?.message ?? e);
+}
+console.log(JSON.stringify(out));
+process.exit(0);
