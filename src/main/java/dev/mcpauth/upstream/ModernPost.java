@@ -76,14 +76,15 @@ final class ModernPost {
     JsonNode send(ObjectNode request, JsonNode toolSchema, Handle handle, Consumer<JsonNode> notifications)
             throws IOException, InterruptedException {
         byte[] body = Json.shared().writeValueAsBytes(request);
+        List<String[]> mirrored = headers(request, toolSchema);
+        // W3C Trace Context over HTTP: the request's _meta.traceparent is also its traceparent header.
+        String traceparent = TraceHeader.of(request);
         for (int attempt = 0; ; attempt++) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json, text/event-stream");
-            headers(request, toolSchema).forEach(h -> builder.header(h[0], h[1]));
-            // W3C Trace Context over HTTP: the request's _meta.traceparent is also its traceparent header.
-            String traceparent = TraceHeader.of(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            mirrored.forEach(h -> builder.header(h[0], h[1]));
             if (traceparent != null) {
                 builder.header("traceparent", traceparent);
             }

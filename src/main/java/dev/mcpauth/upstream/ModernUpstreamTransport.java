@@ -280,8 +280,8 @@ final class ModernUpstreamTransport implements McpClientTransport {
 
     private void notification(McpSchema.JSONRPCNotification notification) {
         if (ModernProtocol.CANCELLED.equals(notification.method()) && notification.params() != null) {
-            Object requestId = Json.shared().<JsonNode>valueToTree(notification.params()).path("requestId").isMissingNode() ? null
-                    : Json.shared().convertValue(Json.shared().<JsonNode>valueToTree(notification.params()).get("requestId"), Object.class);
+            JsonNode id = Json.shared().<JsonNode>valueToTree(notification.params()).path("requestId");
+            Object requestId = id.isMissingNode() ? null : Json.shared().convertValue(id, Object.class);
             ModernPost.Handle handle = requestId == null ? null : inFlight.get(RelayMessages.idKey(requestId));
             if (handle != null) {
                 handle.cancel();

@@ -20,10 +20,15 @@ final class TraceHeader {
             return null;
         }
         try {
-            JsonNode value = Json.shared().readTree(body).path("params").path("_meta").path("traceparent");
-            return value.isTextual() ? TraceParent.parse(value.asText()).map(TraceParent::format).orElse(null) : null;
+            return of(Json.shared().readTree(body));
         } catch (java.io.IOException e) {
             return null;
         }
+    }
+
+    /** The same for a message already parsed (no second parse of what the caller holds as a tree). */
+    static String of(JsonNode message) {
+        JsonNode value = message.path("params").path("_meta").path("traceparent");
+        return value.isTextual() ? TraceParent.parse(value.asText()).map(TraceParent::format).orElse(null) : null;
     }
 }
