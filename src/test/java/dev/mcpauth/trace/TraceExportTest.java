@@ -39,9 +39,8 @@ class TraceExportTest {
     record ExportedSpan(String traceId, String spanId, String parentId, String name) {
     }
 
-    @Test
-    void theCallersTraceparentFromTheHeaderOrMetaParentsTheRequestSpanWhichParentsAuthenticateAndAuthorize() throws Exception {
-        List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
+    /** A small OTLP/HTTP receiver on loopback that decodes every exported span into {@code spans}. */
+    private static HttpServer otlpReceiver(List<ExportedSpan> spans) throws java.io.IOException {
         HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/v1/traces", exchange -> {
             spans.addAll(decode(exchange.getRequestBody().readAllBytes()));
@@ -49,6 +48,13 @@ class TraceExportTest {
             exchange.close();
         });
         receiver.start();
+        return receiver;
+    }
+
+    @Test
+    void theCallersTraceparentFromTheHeaderOrMetaParentsTheRequestSpanWhichParentsAuthenticateAndAuthorize() throws Exception {
+        List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
+        HttpServer receiver = otlpReceiver(spans);
         Tracing tracing = Tracing.otlp(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces"));
         GatewayServer gw = GatewayServer.start(TestGateway.config(new GatewayConfig.SharedSecret(TestGateway.SECRET.getBytes(StandardCharsets.UTF_8)),
                 root, false).validate(), tracing);
@@ -81,13 +87,7 @@ class TraceExportTest {
     @Test
     void eachUpstreamCallIsASpanUnderTheRequestSpanAndTheHttpUpstreamIsToldItInTheTraceparentHeaderAndMeta() throws Exception {
         List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        receiver.createContext("/v1/traces", exchange -> {
-            spans.addAll(decode(exchange.getRequestBody().readAllBytes()));
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
-        });
-        receiver.start();
+        HttpServer receiver = otlpReceiver(spans);
         Tracing tracing = Tracing.otlp(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces"));
         try (FakeHttpUpstream upstream = new FakeHttpUpstream(0)) {
             GatewayServer gw = GatewayServer.start(withHttpUpstream(upstream).validate(), tracing);
