@@ -76,7 +76,7 @@ public final class EnvDefaultProvider implements IDefaultValueProvider {
     ConfigSchema schema() {
         ConfigSchema s = schema;
         if (s == null) {
-            s = SettingNames.schema(Main.SUBCOMMANDS.values());
+            s = SettingNames.schema();
             schema = s;
         }
         return s;

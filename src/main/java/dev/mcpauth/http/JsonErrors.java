@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public final class JsonErrors {
 
-    public static final ObjectMapper MAPPER = Json.mapper();
+    public static final ObjectMapper MAPPER = Json.shared();
 
     private JsonErrors() {
     }

@@ -3,6 +3,7 @@ package dev.mcpauth.jsonrpc;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.http.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
 import java.util.Optional;
@@ -17,8 +18,9 @@ import org.slf4j.LoggerFactory;
 final class SdkParams {
 
     private static final Logger log = LoggerFactory.getLogger(SdkParams.class);
-    /** Configured as the SDK's mapper is (a default Jackson mapper): what reads here, reads there. */
-    private static final ObjectMapper SDK_LIKE = new ObjectMapper();
+    /** The mapper the SDK reads with (the fronts give it Json.shared()): what reads here, reads there, and the SDK finds
+     *  the deserializers this built in the same cache (building them twice was ~6% of a stdio start). */
+    private static final ObjectMapper SDK_LIKE = Json.shared();
 
     private static final Map<String, Class<?>> TYPES = Map.ofEntries(
             Map.entry("initialize", McpSchema.InitializeRequest.class),

@@ -36,7 +36,7 @@ public final class McpServerFactory {
     private final CallerLists lists;
     private final ScopeGuard guard;
     private final ToolSchemas schemas = new ToolSchemas();
-    private final McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
+    private final McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.shared());
 
     /**
      * @param scopeUpgradeEndpoint where a client can obtain more scopes (named in insufficient-scope errors); may be null

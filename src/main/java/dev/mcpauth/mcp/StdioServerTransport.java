@@ -105,7 +105,7 @@ public final class StdioServerTransport implements McpServerTransportProvider {
             Duration drainTimeout, Lane lane) {
         this.in = in;
         this.out = out;
-        this.mapper = new JacksonMcpJsonMapper(Json.mapper());
+        this.mapper = new JacksonMcpJsonMapper(Json.shared());
         this.admission = admission;
         this.drainTimeout = drainTimeout;
         this.lane = Objects.requireNonNull(lane);

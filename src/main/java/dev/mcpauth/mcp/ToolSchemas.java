@@ -32,7 +32,7 @@ public final class ToolSchemas implements JsonSchemaValidator {
     /** The result {@link #checkResult} passed last on this thread (see {@link #validate}). */
     private static final ThreadLocal<Checked> CHECKED = new ThreadLocal<>();
 
-    private final ObjectMapper json = Json.mapper();
+    private final ObjectMapper json = Json.shared();
 
     /** Empty for a schema that cannot be compiled: its tool is served unchecked (the upstream checks its own input). */
     private final Map<Object, Optional<Schema>> compiled = new ConcurrentHashMap<>();

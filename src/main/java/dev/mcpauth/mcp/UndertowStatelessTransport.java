@@ -40,7 +40,7 @@ public final class UndertowStatelessTransport implements McpStatelessServerTrans
 
     /** Defaults: Jackson 2 mapper, {@link ExchangeContextExtractor}, 4 MiB bodies. */
     public UndertowStatelessTransport() {
-        this(new JacksonMcpJsonMapper(Json.mapper()), new ExchangeContextExtractor(), JsonRpcHttp.DEFAULT_MAX_BODY_BYTES);
+        this(new JacksonMcpJsonMapper(Json.shared()), new ExchangeContextExtractor(), JsonRpcHttp.DEFAULT_MAX_BODY_BYTES);
     }
 
     public UndertowStatelessTransport(McpJsonMapper mapper, McpTransportContextExtractor<HttpServerExchange> contextExtractor,

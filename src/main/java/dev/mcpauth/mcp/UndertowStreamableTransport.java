@@ -98,7 +98,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
 
     /** Settings; every one has a default. */
     public static final class Builder {
-        private McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.mapper());
+        private McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.shared());
         private McpTransportContextExtractor<HttpServerExchange> contextExtractor = new ExchangeContextExtractor();
         private int maxBodyBytes = JsonRpcHttp.DEFAULT_MAX_BODY_BYTES;
         private Duration sseHeartbeat = Duration.ofSeconds(25);

@@ -12,6 +12,8 @@ import java.time.Duration;
  * and names, labels and help texts are read together. Counting is always on (a counter is one add); whether anyone
  * can read the numbers is {@code serve --metrics-port}'s business ({@link MetricsEndpoint}).
  * Labels fed by clients (tool names, paths) are capped by {@link BoundedLabel}. Never a token, subject or secret.
+ * No exemplars: the client library samples them on every add through a scheduler thread of its own (started by the
+ * first count, even in a stdio process with no metrics port), and nothing here would fill them (traces go by OTLP).
  */
 public final class Metrics {
 
@@ -31,53 +33,53 @@ public final class Metrics {
 
     private static final Counter HTTP_REQUESTS = Counter.builder().name("mcp_auth_http_requests_total")
             .help("HTTP requests answered, by route (a path the server routes; unmatched for a 404, other for any other path) and status")
-            .labelNames("route", "status").register(REGISTRY);
+            .labelNames("route", "status").withoutExemplars().register(REGISTRY);
     private static final Histogram HTTP_DURATION = Histogram.builder().name("mcp_auth_http_request_duration_seconds")
             .help("Time from request to complete response, by route").classicUpperBounds(LATENCY_BUCKETS).classicOnly()
-           .labelNames("route").register(REGISTRY);
+           .labelNames("route").withoutExemplars().register(REGISTRY);
     private static final Counter AUTHENTICATIONS = Counter.builder().name("mcp_auth_authentications_total")
             .help("Bearer-token authentications, by outcome (accepted, rejected) and reason (the RFC 6750 error or ok)")
-            .labelNames("outcome", "reason").register(REGISTRY);
+            .labelNames("outcome", "reason").withoutExemplars().register(REGISTRY);
     private static final Counter THROTTLED = Counter.builder().name("mcp_auth_token_failures_throttled_total")
             .help("Requests refused with 429 because their address spent its budget of failed tokens (--max-token-failures)")
-            .register(REGISTRY);
+            .withoutExemplars().register(REGISTRY);
     private static final Counter DECISIONS = Counter.builder().name("mcp_auth_policy_decisions_total")
             .help("Authorization decisions of the policy, by kind (tool, prompt, resource), name and outcome (allowed, insufficient_scope, condition_failed, rate_limited)")
-            .labelNames("kind", "name", "outcome").register(REGISTRY);
+            .labelNames("kind", "name", "outcome").withoutExemplars().register(REGISTRY);
     private static final Histogram TOOL_CALLS = Histogram.builder().name("mcp_auth_tool_call_duration_seconds")
             .help("Tool calls that ran, by tool, upstream (builtin for the gateway's own) and outcome (ok, error, failed)")
-            .classicUpperBounds(LATENCY_BUCKETS).classicOnly().labelNames("tool", "upstream", "outcome").register(REGISTRY);
+            .classicUpperBounds(LATENCY_BUCKETS).classicOnly().labelNames("tool", "upstream", "outcome").withoutExemplars().register(REGISTRY);
     private static final Gauge UPSTREAM_UP = Gauge.builder().name("mcp_auth_upstream_up")
             .help("1 while the upstream MCP server is connected, 0 while it is down or restarting")
-            .labelNames("upstream").register(REGISTRY);
+            .labelNames("upstream").withoutExemplars().register(REGISTRY);
     private static final Counter UPSTREAM_RESTARTS = Counter.builder().name("mcp_auth_upstream_restarts_total")
             .help("Reconnections of an upstream MCP server after it failed or exited")
-            .labelNames("upstream").register(REGISTRY);
+            .labelNames("upstream").withoutExemplars().register(REGISTRY);
     private static final Counter JWKS_FETCHES = Counter.builder().name("mcp_auth_jwks_fetches_total")
             .help("Fetches of an issuer's JSON Web Key Set, by outcome (ok, failed)")
-            .labelNames("outcome").register(REGISTRY);
+            .labelNames("outcome").withoutExemplars().register(REGISTRY);
     private static final Counter TOKEN_CACHE = Counter.builder().name("mcp_auth_token_cache_lookups_total")
             .help("Lookups of verified tokens in the token cache, by result (hit, miss); the hit ratio is hit / (hit + miss)")
-            .labelNames("result").register(REGISTRY);
+            .labelNames("result").withoutExemplars().register(REGISTRY);
     private static final Counter GRANTS = Counter.builder().name("mcp_auth_authserver_grants_total")
             .help("Token requests to the embedded authorization server, by grant type and outcome (issued, or the OAuth error)")
-            .labelNames("grant_type", "outcome").register(REGISTRY);
+            .labelNames("grant_type", "outcome").withoutExemplars().register(REGISTRY);
 
     private static final Histogram QUEUE_WAITS = Histogram.builder().name("mcp_auth_request_queue_wait_seconds")
             .help("How long requests beyond --max-concurrent waited in line before they ran").classicUpperBounds(LATENCY_BUCKETS).classicOnly()
-            .register(REGISTRY);
+            .withoutExemplars().register(REGISTRY);
     private static final Counter QUEUE_REFUSALS = Counter.builder().name("mcp_auth_request_queue_refusals_total")
             .help("Requests refused with 503 beyond --max-concurrent, by reason (queue_full: --max-queued waited already; wait_timeout: waited --queue-timeout)")
-            .labelNames("reason").register(REGISTRY);
+            .labelNames("reason").withoutExemplars().register(REGISTRY);
     private static final Counter STORAGE_FAILURES = Counter.builder().name("mcp_auth_authserver_storage_failures_total")
             .help("Requests to the embedded authorization server answered 503 because its state database failed")
-            .register(REGISTRY);
+            .withoutExemplars().register(REGISTRY);
     private static final Gauge ISSUER_REACHABLE = Gauge.builder().name("mcp_auth_issuer_reachable")
             .help("1 while the issuer's JWKS or introspection endpoint answers, 0 since a fetch failed (until one succeeds)")
-            .labelNames("endpoint").register(REGISTRY);
+            .labelNames("endpoint").withoutExemplars().register(REGISTRY);
     private static final Counter AUDIT_DROPPED = Counter.builder().name("mcp_auth_audit_events_dropped_total")
             .help("Audit lines dropped because stderr was read slower than they were written (each gap is also a WARN line in the trail)")
-            .register(REGISTRY);
+            .withoutExemplars().register(REGISTRY);
 
     // On every authenticated request: the data points are looked up once, not per call.
     private static final CounterDataPoint CACHE_HIT = TOKEN_CACHE.labelValues("hit");

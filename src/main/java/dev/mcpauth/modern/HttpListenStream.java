@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 final class HttpListenStream implements ListSubscriptions.Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(HttpListenStream.class);
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.shared();
     private static final HttpString X_ACCEL_BUFFERING = HttpString.tryFromString("X-Accel-Buffering");
 
     private enum Event { CATALOG_CHANGED, SERVER_CLOSING, CLIENT_GONE }

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 final class ListenMessages {
 
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.shared();
 
     private final ModernServer server;
     private final McpTransportContext context;

@@ -17,7 +17,7 @@ import java.util.Optional;
  */
 public final class McpParamHeaders {
 
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.shared();
 
     /** One annotated parameter: its header name and the chain of {@code properties} keys that reaches it. */
     public record Param(String header, List<String> path) {

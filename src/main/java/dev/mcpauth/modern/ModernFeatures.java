@@ -27,7 +27,7 @@ import java.util.function.Supplier;
  */
 final class ModernFeatures {
 
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.shared();
 
     private final ModernServer server;
     private final ToolCatalog catalog;

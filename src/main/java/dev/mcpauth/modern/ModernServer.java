@@ -28,7 +28,7 @@ import java.util.Objects;
  */
 public final class ModernServer implements AutoCloseable {
 
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.shared();
 
     private final ToolCatalog catalog;
     private final Policy policy;

@@ -9,7 +9,7 @@ import java.util.Map;
 /** The {@code params.name} and {@code params.arguments} of {@code tools/call} and {@code prompts/get}, checked alike. */
 final class NamedParams {
 
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.shared();
     private static final TypeReference<Map<String, Object>> ARGUMENTS = new TypeReference<>() {
     };
 

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class StdioModernLane implements StdioServerTransport.Lane {
 
     private static final Logger log = LoggerFactory.getLogger(StdioModernLane.class);
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.shared();
 
     private final ModernServer server;
     private final StdioFront.Admission admission;

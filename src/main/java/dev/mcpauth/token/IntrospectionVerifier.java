@@ -56,7 +56,7 @@ public final class IntrospectionVerifier implements TokenVerifier {
     }
 
     private static final int MAX_RESPONSE_BYTES = 1024 * 1024;
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.shared();
 
     private final URI endpoint;
     private final String clientId;

@@ -13,7 +13,7 @@ import java.util.Map;
 /** How built-in tools answer: structured content plus the same JSON as text, or an error message. */
 final class Results {
 
-    private static final ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.shared();
 
     /** A tool body that may reject its arguments with {@link BadArgument}. */
     @FunctionalInterface
