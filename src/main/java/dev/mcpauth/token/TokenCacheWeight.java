@@ -25,9 +25,9 @@ final class TokenCacheWeight {
     }
 
     /**
-     * {@value #DEFAULT_HEAP_SHARE_PERCENT}% of the maximum heap: with the launcher's 128 MiB (~51 MiB), ~68,000
-     * tokens like the bench's; a larger {@code -Xmx} (MCP_AUTH_JAVA_OPTS) holds proportionally more (-Xmx192m:
-     * ~100,000). Past the budget the least useful entries go (W-TinyLFU) and their tokens are verified again.
+     * {@value #DEFAULT_HEAP_SHARE_PERCENT}% of the maximum heap: with the launcher's 256 MiB for HTTP serve (~102 MiB),
+     * ~136,000 tokens like the bench's (128 MiB, stdio: ~68,000); another {@code -Xmx} (MCP_AUTH_JAVA_OPTS) holds
+     * proportionally more or fewer. Past the budget the least useful entries go (W-TinyLFU) and their tokens are verified again.
      */
     static long defaultBudget() {
         return Runtime.getRuntime().maxMemory() / 100 * DEFAULT_HEAP_SHARE_PERCENT;
