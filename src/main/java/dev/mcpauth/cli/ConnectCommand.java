@@ -73,12 +73,8 @@ public final class ConnectCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         URI remote = GatewayConfig.uri("URL", url);
-        UpstreamSpec.Era era = switch (protocol) {
-            case "auto" -> UpstreamSpec.Era.AUTO;
-            case "2026-07-28", "modern" -> UpstreamSpec.Era.MODERN;
-            case "legacy", "2025-11-25", "2025-06-18" -> UpstreamSpec.Era.LEGACY;
-            default -> throw new CliFailure("--protocol must be auto, 2026-07-28 or legacy, not '" + protocol + "'", 2);
-        };
+        UpstreamSpec.Era era = UpstreamSpec.Era.named(protocol).orElseThrow(
+                () -> new CliFailure("--protocol must be " + UpstreamSpec.Era.WORDS + ", not '" + protocol + "'", 2));
         java.util.function.Consumer<String> progress = line -> {
             err.println("connect: " + line);
             err.flush();

@@ -77,7 +77,8 @@ public final class FileSections {
                             "token-endpoint", ONE, "client-id", ONE, "client-secret", ONE, "audience", ONE, "scope", ONE)),
                     "tools", TOOL_RULES,
                     "call-timeout", ONE,
-                    "max-concurrent-calls", ONE))),
+                    "max-concurrent-calls", ONE,
+                    "protocol", ONE))),
             IssuerSections.SECTION, IssuerSections.SHAPE,
             "commands", new ConfigSchema.Entries("program names", new ConfigSchema.ValuesOrMapping(
                     new ConfigSchema.Values("an argument pattern or a list of them"),
@@ -141,10 +142,39 @@ public final class FileSections {
                     auth(where, u),
                     scopeMap(where + ".tools", u.get("tools")),
                     u.hasNonNull("call-timeout") ? Durations.parse(where + ".call-timeout", u.get("call-timeout").asText()) : Duration.ofSeconds(60),
-                    u.path("max-concurrent-calls").asInt(16),
-                    tokenExchange(where, u, sources)));
+                    maxConcurrentCalls(where, u),
+                    tokenExchange(where, u, sources),
+                    protocol(where, u)));
         }
         return upstreams;
+    }
+
+    /** {@code max-concurrent-calls}: 1-1024, 16 when absent; anything else is refused, never read as the default. */
+    private static int maxConcurrentCalls(String where, JsonNode u) {
+        JsonNode n = u.get("max-concurrent-calls");
+        if (n == null || n.isNull()) {
+            return 16;
+        }
+        String text = n.asText();
+        if (!text.matches("[0-9]{1,4}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 1024) {
+            throw new ConfigException(where + ".max-concurrent-calls must be a whole number from 1 to 1024, got '" + text + "'");
+        }
+        return Integer.parseInt(text);
+    }
+
+    /**
+     * {@code protocol}: which MCP era to speak to an HTTP upstream (auto, 2026-07-28 or legacy; the words are
+     * UpstreamSpec.Era's, checked when the upstream is built). Over stdio the child's own era is always negotiated.
+     */
+    private static String protocol(String where, JsonNode u) {
+        JsonNode n = u.get("protocol");
+        if (n == null || n.isNull()) {
+            return "auto";
+        }
+        if (!u.hasNonNull("url")) {
+            throw new ConfigException(where + ".protocol applies to HTTP upstreams (url) only");
+        }
+        return n.asText();
     }
 
     /** {@code token-exchange}: on the caller's behalf (RFC 8693), HTTP upstreams only; the secret by reference. */

@@ -275,7 +275,14 @@ public record GatewayConfig(
 
     /** Where a fronted MCP server is: a command line (stdio) or a Streamable HTTP URL (with the gateway's own credentials). */
     public record UpstreamConfig(String name, List<String> command, URI url, UpstreamAuth auth,
-            Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls, TokenExchange tokenExchange) {
+            Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls, TokenExchange tokenExchange,
+            String protocol) {
+
+        /** Era negotiated ({@code protocol: auto}). */
+        public UpstreamConfig(String name, List<String> command, URI url, UpstreamAuth auth,
+                              Map<String, Set<String>> toolScopes, Duration callTimeout, int maxConcurrentCalls, TokenExchange tokenExchange) {
+            this(name, command, url, auth, toolScopes, callTimeout, maxConcurrentCalls, tokenExchange, "auto");
+        }
 
         /** Without token exchange: the upstream sees the gateway's own credential only. */
         public UpstreamConfig(String name, List<String> command, URI url, UpstreamAuth auth,

@@ -1,6 +1,7 @@
 package dev.mcpauth.http;
 
 import dev.mcpauth.cli.VersionProvider;
+import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.policy.Policy;
@@ -96,7 +97,9 @@ public final class ToolSources implements AutoCloseable {
         for (GatewayConfig.UpstreamConfig u : config.upstreams()) {
             UpstreamSpec spec = u.url() != null ? UpstreamSpec.http(u.name(), u.url(), onBehalf(u, credentials(u.auth())))
                     : UpstreamSpec.stdio(u.name(), u.command());
-            specs.add(spec.withCallTimeout(u.callTimeout()).withMaxConcurrentCalls(u.maxConcurrentCalls()).withPrefix(prefix));
+            UpstreamSpec.Era era = UpstreamSpec.Era.named(u.protocol()).orElseThrow(() -> new ConfigException(
+                    "upstream " + u.name() + ": protocol must be " + UpstreamSpec.Era.WORDS + ", not '" + u.protocol() + "'"));
+            specs.add(spec.withCallTimeout(u.callTimeout()).withMaxConcurrentCalls(u.maxConcurrentCalls()).withPrefix(prefix).withEra(era));
         }
         return specs;
     }

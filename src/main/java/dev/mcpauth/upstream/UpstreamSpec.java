@@ -44,7 +44,20 @@ public record UpstreamSpec(
         /** 2026-07-28 only: an upstream that does not answer {@code server/discover} fails to connect. */
         MODERN,
         /** The 2025 era (initialize and a session), without asking {@code server/discover}. */
-        LEGACY
+        LEGACY;
+
+        /** The words that choose an era ({@code connect --protocol}, {@code upstreams[].protocol}), as users read them. */
+        public static final String WORDS = "auto, 2026-07-28 or legacy";
+
+        /** The era a word names: {@value #WORDS} (and the 2025 revisions' own dates for legacy). */
+        public static java.util.Optional<Era> named(String word) {
+            return java.util.Optional.ofNullable(switch (word) {
+                case "auto" -> AUTO;
+                case "2026-07-28" -> MODERN;
+                case "legacy", "2025-11-25", "2025-06-18" -> LEGACY;
+                default -> null;
+            });
+        }
     }
 
     /** An upstream whose era is negotiated ({@link Era#AUTO}). */
