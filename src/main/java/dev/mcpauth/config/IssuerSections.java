@@ -87,7 +87,13 @@ public final class IssuerSections {
             throw new ConfigException(where + ".clock-skew must be between 0s and 10m");
         }
         Set<String> audiences = new LinkedHashSet<>(FileSections.scopes(where + ".audiences", node.get("audiences")));
-        boolean clientIdAsAudience = node.path("client-id-as-audience").asBoolean(false);
+        JsonNode asAudience = node.path("client-id-as-audience");
+        // true or false only: JsonNode.asBoolean reads "yes please" (a string) as false without a word.
+        if (!asAudience.isMissingNode() && !asAudience.isNull() && !asAudience.isBoolean()
+                && !asAudience.asText().equals("true") && !asAudience.asText().equals("false")) {
+            throw new ConfigException(where + ".client-id-as-audience must be true or false, got '" + asAudience.asText() + "'");
+        }
+        boolean clientIdAsAudience = asAudience.asBoolean(false);
         if (clientIdAsAudience && audiences.isEmpty()) {
             throw new ConfigException(where + ".client-id-as-audience needs the client ids in " + where + ".audiences");
         }

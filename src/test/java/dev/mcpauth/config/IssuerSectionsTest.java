@@ -84,6 +84,9 @@ class IssuerSectionsTest {
                 Map.of(), null)).hasMessageContaining("issuers[0].scope-claim");
         assertThatThrownBy(() -> read("issuers:\n  - {issuer: https://a.example, jwks-uri: ftp://a.example/jwks}\n", Map.of(), null))
                 .hasMessageContaining("issuers[0].jwks-uri");
+        assertThatThrownBy(() -> read("issuers:\n  - {issuer: https://a.example, jwks-uri: https://a.example/jwks, audiences: [app],"
+                + " client-id-as-audience: \"ja\"}\n", Map.of(), null))
+                .hasMessageContaining("issuers[0].client-id-as-audience must be true or false, got 'ja'");
     }
 
     @Test
