@@ -22,24 +22,15 @@ public final class GatewayMcpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GatewayMcpServer.class);
 
     /** What the SDK server offers, one add and remove per kind of entry (the sessionful and stateless servers differ). */
-    interface SdkFeatures {
-        void addTool(McpSchema.Tool tool);
-
-        void removeTool(String name);
-
-        void addPrompt(McpSchema.Prompt prompt);
-
-        void removePrompt(String name);
-
-        void addResource(McpSchema.Resource resource);
-
-        void removeResource(String uri);
-
-        void addResourceTemplate(McpSchema.ResourceTemplate template);
-
-        void removeResourceTemplate(String uriTemplate);
-
-        void close();
+    /**
+     * How to change one SDK server's offers: the sessionful and the stateless server have no common type, so each
+     * is adapted by the operations it has, as method references ({@link McpServerFactory}).
+     */
+    record SdkFeatures(Consumer<McpSchema.Tool> addTool, Consumer<String> removeTool,
+            Consumer<McpSchema.Prompt> addPrompt, Consumer<String> removePrompt,
+            Consumer<McpSchema.Resource> addResource, Consumer<String> removeResource,
+            Consumer<McpSchema.ResourceTemplate> addResourceTemplate, Consumer<String> removeResourceTemplate,
+            Runnable close) {
     }
 
     /** The catalog's entries at one moment, by key: what the SDK server is built with, so no list_changed precedes any session. */
@@ -68,12 +59,12 @@ public final class GatewayMcpServer implements AutoCloseable {
     GatewayMcpServer(ToolCatalog catalog, Snapshot initial, SdkFeatures sdk) {
         this.catalog = catalog;
         this.sdk = sdk;
-        this.tools = new Mirror<>("tools", initial.tools(), () -> Snapshot.of(catalog).tools(), sdk::addTool, sdk::removeTool);
-        this.prompts = new Mirror<>("prompts", initial.prompts(), () -> Snapshot.of(catalog).prompts(), sdk::addPrompt, sdk::removePrompt);
+        this.tools = new Mirror<>("tools", initial.tools(), () -> Snapshot.of(catalog).tools(), sdk.addTool(), sdk.removeTool());
+        this.prompts = new Mirror<>("prompts", initial.prompts(), () -> Snapshot.of(catalog).prompts(), sdk.addPrompt(), sdk.removePrompt());
         this.resources = new Mirror<>("resources", initial.resources(), () -> Snapshot.of(catalog).resources(),
-                sdk::addResource, sdk::removeResource);
+                sdk.addResource(), sdk.removeResource());
         this.templates = new Mirror<>("resource templates", initial.templates(), () -> Snapshot.of(catalog).templates(),
-                sdk::addResourceTemplate, sdk::removeResourceTemplate);
+                sdk.addResourceTemplate(), sdk.removeResourceTemplate());
         this.toolListener = tools::sync;
         this.promptListener = prompts::sync;
         this.resourceListener = () -> {
@@ -100,7 +91,7 @@ public final class GatewayMcpServer implements AutoCloseable {
         catalog.removeListener(toolListener);
         catalog.promptCatalog().removeListener(promptListener);
         catalog.resourceCatalog().removeListener(resourceListener);
-        sdk.close();
+        sdk.close().run();
     }
 
     private static <E, D> Map<String, D> index(Iterable<E> entries, Function<E, D> descriptor, Function<D, String> key) {

@@ -94,43 +94,12 @@ public final class McpServerFactory {
                 .resources(initial.resources().values().stream().map(this::statelessSpec).toList())
                 .resourceTemplates(initial.templates().values().stream().map(this::statelessSpec).toList())
                 .build();
-        return new GatewayMcpServer(catalog, initial, new GatewayMcpServer.SdkFeatures() {
-            public void addTool(McpSchema.Tool tool) {
-                server.addTool(statelessSpec(tool));
-            }
-
-            public void removeTool(String name) {
-                server.removeTool(name);
-            }
-
-            public void addPrompt(McpSchema.Prompt prompt) {
-                server.addPrompt(statelessSpec(prompt));
-            }
-
-            public void removePrompt(String name) {
-                server.removePrompt(name);
-            }
-
-            public void addResource(McpSchema.Resource resource) {
-                server.addResource(statelessSpec(resource));
-            }
-
-            public void removeResource(String uri) {
-                server.removeResource(uri);
-            }
-
-            public void addResourceTemplate(McpSchema.ResourceTemplate template) {
-                server.addResourceTemplate(statelessSpec(template));
-            }
-
-            public void removeResourceTemplate(String uriTemplate) {
-                server.removeResourceTemplate(uriTemplate);
-            }
-
-            public void close() {
-                server.closeGracefully();
-            }
-        });
+        return new GatewayMcpServer(catalog, initial, new GatewayMcpServer.SdkFeatures(
+                tool -> server.addTool(statelessSpec(tool)), server::removeTool,
+                prompt -> server.addPrompt(statelessSpec(prompt)), server::removePrompt,
+                resource -> server.addResource(statelessSpec(resource)), server::removeResource,
+                template -> server.addResourceTemplate(statelessSpec(template)), server::removeResourceTemplate,
+                server::closeGracefully));
     }
 
     private GatewayMcpServer sessionful(McpServer.SyncSpecification<?> spec, boolean relays) {
@@ -149,43 +118,12 @@ public final class McpServerFactory {
                 .resources(initial.resources().values().stream().map(this::sessionSpec).toList())
                 .resourceTemplates(initial.templates().values().stream().map(this::sessionSpec).toList())
                 .build();
-        return new GatewayMcpServer(catalog, initial, new GatewayMcpServer.SdkFeatures() {
-            public void addTool(McpSchema.Tool tool) {
-                server.addTool(sessionSpec(tool));
-            }
-
-            public void removeTool(String name) {
-                server.removeTool(name);
-            }
-
-            public void addPrompt(McpSchema.Prompt prompt) {
-                server.addPrompt(sessionSpec(prompt));
-            }
-
-            public void removePrompt(String name) {
-                server.removePrompt(name);
-            }
-
-            public void addResource(McpSchema.Resource resource) {
-                server.addResource(sessionSpec(resource));
-            }
-
-            public void removeResource(String uri) {
-                server.removeResource(uri);
-            }
-
-            public void addResourceTemplate(McpSchema.ResourceTemplate template) {
-                server.addResourceTemplate(sessionSpec(template));
-            }
-
-            public void removeResourceTemplate(String uriTemplate) {
-                server.removeResourceTemplate(uriTemplate);
-            }
-
-            public void close() {
-                server.closeGracefully();
-            }
-        });
+        return new GatewayMcpServer(catalog, initial, new GatewayMcpServer.SdkFeatures(
+                tool -> server.addTool(sessionSpec(tool)), server::removeTool,
+                prompt -> server.addPrompt(sessionSpec(prompt)), server::removePrompt,
+                resource -> server.addResource(sessionSpec(resource)), server::removeResource,
+                template -> server.addResourceTemplate(sessionSpec(template)), server::removeResourceTemplate,
+                server::closeGracefully));
     }
 
     // Each spec only names its entry: the handler is found in the catalog at call time (a read of any URI the
