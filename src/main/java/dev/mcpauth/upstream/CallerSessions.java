@@ -106,7 +106,7 @@ final class CallerSessions implements AutoCloseable {
         Caller entry = new Caller(tokens, caller);
         UpstreamSpec own = new UpstreamSpec(spec.name(), null, spec.env(), null, spec.url(), new UpstreamCredentials.Provided(entry),
                 spec.callTimeout(), spec.maxConcurrentCalls(), spec.prefix(), spec.era());
-        UpstreamSession session = UpstreamSession.create(own, http, clock, (from, tools) -> { });
+        UpstreamSession session = UpstreamSession.createForCaller(own, http, clock);
         try {
             session.connect();
         } catch (RuntimeException e) {

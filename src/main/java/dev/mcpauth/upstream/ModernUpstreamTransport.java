@@ -64,10 +64,17 @@ final class ModernUpstreamTransport implements McpClientTransport {
     private volatile boolean closed;
     private volatile Thread listen;
     private volatile ModernPost.Handle listening;
+    private final boolean listChanges;
 
+    /**
+     * @param listChanges whether to keep a {@code subscriptions/listen} stream for list changes: the shared connection
+     *                    does; a connection of one caller's own (bound to a session, or acting on a caller's behalf)
+     *                    does not, as the shared one already keeps the catalog current
+     */
     ModernUpstreamTransport(String name, URI endpoint, HttpClient http, TokenSource tokens, AtomicReference<String> refusal,
-                            McpJsonMapper json) {
+                            McpJsonMapper json, boolean listChanges) {
         this.name = name;
+        this.listChanges = listChanges;
         this.post = new ModernPost(endpoint, http, tokens, refusal);
         this.json = json;
         this.inputs = new InputRounds(this::deliver);
@@ -162,7 +169,7 @@ final class ModernUpstreamTransport implements McpClientTransport {
                 feature.remove("subscribe");
             }
         });
-        if (!filter.isEmpty() && listen == null) {
+        if (listChanges && !filter.isEmpty() && listen == null) {
             ObjectNode listenParams = JsonNodeFactory.instance.objectNode();
             listenParams.set("notifications", filter);
             listen = Thread.ofVirtual().name("modern-upstream-listen-" + name).start(() -> listen(listenParams));

@@ -109,9 +109,18 @@ final class UpstreamSession implements AutoCloseable {
 
     /** A session that is not connected yet: {@link #initialize()} starts it. */
     static UpstreamSession create(UpstreamSpec spec, HttpClient http, Clock clock, Listener listener) {
+        return create(spec, http, clock, listener, true);
+    }
+
+    /** A not yet connected session of one caller's own: its list changes are the shared connection's to follow. */
+    static UpstreamSession createForCaller(UpstreamSpec spec, HttpClient http, Clock clock) {
+        return create(spec, http, clock, (from, tools) -> { }, false);
+    }
+
+    private static UpstreamSession create(UpstreamSpec spec, HttpClient http, Clock clock, Listener listener, boolean listChanges) {
         McpJsonMapper json = McpJsonDefaults.getMapper();
         java.util.concurrent.atomic.AtomicReference<String> refusal = new java.util.concurrent.atomic.AtomicReference<>();
-        McpClientTransport transport = spec.isStdio() ? new ChildProcessTransport(spec, json) : httpTransport(spec, http, clock, json, refusal);
+        McpClientTransport transport = spec.isStdio() ? new ChildProcessTransport(spec, json) : httpTransport(spec, http, clock, json, refusal, listChanges);
         UpstreamSession session = new UpstreamSession(spec, transport, listener, refusal);
         if (transport instanceof ChildProcessTransport child) {
             child.exited().thenAccept(code -> session.lose("upstream " + spec.name() + " exited (code " + code + ")"));
@@ -119,9 +128,13 @@ final class UpstreamSession implements AutoCloseable {
         return session;
     }
 
-    /** A new, unconnected transport to the upstream: a child process (stdio) or a Streamable HTTP client. */
+    /**
+     * A new, unconnected transport to the upstream for a connection of one client session's own ({@link BoundSessions}):
+     * a child process (stdio) or a Streamable HTTP client, without a list-change stream of its own.
+     */
     static McpClientTransport transport(UpstreamSpec spec, HttpClient http, Clock clock, McpJsonMapper json) {
-        return spec.isStdio() ? new ChildProcessTransport(spec, json) : httpTransport(spec, http, clock, json, new java.util.concurrent.atomic.AtomicReference<>());
+        return spec.isStdio() ? new ChildProcessTransport(spec, json)
+                : httpTransport(spec, http, clock, json, new java.util.concurrent.atomic.AtomicReference<>(), false);
     }
 
     /**
@@ -287,7 +300,7 @@ final class UpstreamSession implements AutoCloseable {
     }
 
     private static McpClientTransport httpTransport(UpstreamSpec spec, HttpClient http, Clock clock, McpJsonMapper json,
-                                                    java.util.concurrent.atomic.AtomicReference<String> refusal) {
+                                                    java.util.concurrent.atomic.AtomicReference<String> refusal, boolean listChanges) {
         URI url = spec.url();
         String base = url.getScheme() + "://" + url.getRawAuthority();
         String endpoint = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
@@ -335,8 +348,8 @@ final class UpstreamSession implements AutoCloseable {
         // One token source serves whichever era the upstream turns out to speak.
         return switch (spec.era()) {
             case LEGACY -> builder.build();
-            case MODERN -> new ModernUpstreamTransport(spec.name(), url, http, tokens, refusal, json);
-            case AUTO -> new EraNegotiatingTransport(builder.build(), new ModernUpstreamTransport(spec.name(), url, http, tokens, refusal, json));
+            case MODERN -> new ModernUpstreamTransport(spec.name(), url, http, tokens, refusal, json, listChanges);
+            case AUTO -> new EraNegotiatingTransport(builder.build(), new ModernUpstreamTransport(spec.name(), url, http, tokens, refusal, json, listChanges));
         };
     }
 

@@ -43,6 +43,7 @@ class ModernUpstreamTransportTest {
     private final AtomicInteger refusalsLeft = new AtomicInteger();
     private RelayPeer peer;
     private final List<String> askedOfTheClient = new CopyOnWriteArrayList<>();
+    private volatile boolean announceListChanged;
 
     @BeforeEach
     void start() throws IOException {
@@ -78,7 +79,7 @@ class ModernUpstreamTransportTest {
         switch (request.path("method").asText()) {
             case "server/discover" -> {
                 result.putArray("supportedVersions").add("2026-07-28");
-                result.putObject("capabilities").putObject("tools");
+                result.putObject("capabilities").putObject("tools").put("listChanged", announceListChanged);
                 result.putObject("_meta").putObject("io.modelcontextprotocol/serverInfo").put("name", "strict").put("version", "1");
             }
             case "tools/call" -> {
@@ -118,9 +119,13 @@ class ModernUpstreamTransportTest {
     }
 
     private RelayPeer open(TokenSource tokens) throws Exception {
+        return open(tokens, true);
+    }
+
+    private RelayPeer open(TokenSource tokens, boolean listChanges) throws Exception {
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/mcp");
         ModernUpstreamTransport transport = new ModernUpstreamTransport("strict", url, HttpClient.newHttpClient(), tokens,
-                new AtomicReference<>(), McpJsonDefaults.getMapper());
+                new AtomicReference<>(), McpJsonDefaults.getMapper(), listChanges);
         peer = new RelayPeer("strict", new EraNegotiatingTransport(UpstreamSession.transport(UpstreamSpec.http("strict", url, null),
                 HttpClient.newHttpClient(), java.time.Clock.systemUTC(), McpJsonDefaults.getMapper()), transport), new RelayPeer.Inbound() {
             @Override
@@ -160,6 +165,23 @@ class ModernUpstreamTransportTest {
         assertThat(retried.at("/params/_meta/io.modelcontextprotocol~1protocolVersion").asText()).isEqualTo("2026-07-28");
         assertThat(retried.at("/params/_meta/io.modelcontextprotocol~1clientCapabilities").has("elicitation")).isTrue();
         assertThat(headers.getLast()).containsEntry("version", "2026-07-28").containsEntry("method", "tools/call").containsEntry("name", "confirm");
+    }
+
+    @Test
+    void onlyTheSharedConnectionKeepsAListenStreamAConnectionOfOneCallersOwnOpensNone() throws Exception {
+        announceListChanged = true;
+        open(null, false);
+        call("plain");
+        Thread.sleep(500);
+        assertThat(received).extracting(r -> r.path("method").asText()).doesNotContain("subscriptions/listen");
+        peer.close();
+
+        open(null, true);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (received.stream().noneMatch(r -> r.path("method").asText().equals("subscriptions/listen")) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(received).extracting(r -> r.path("method").asText()).contains("subscriptions/listen");
     }
 
     @Test
