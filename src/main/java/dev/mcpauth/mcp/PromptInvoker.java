@@ -43,7 +43,8 @@ public final class PromptInvoker {
         CatalogPrompt prompt = catalog.find(name).orElseThrow(() -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
                 .message("Unknown prompt: " + name).build());
         try {
-            McpSchema.GetPromptResult result = prompt.handler().get(request.arguments() == null ? java.util.Map.of() : request.arguments());
+            McpSchema.GetPromptResult result = prompt.handler().get(request.arguments() == null ? java.util.Map.of() : request.arguments(),
+                    ExchangeContextExtractor.callTrace(context));
             if (result == null) {
                 throw new IllegalStateException("prompt handler returned no result");
             }

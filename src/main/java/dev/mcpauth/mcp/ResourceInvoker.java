@@ -59,7 +59,7 @@ public final class ResourceInvoker {
                     .data(Map.of("uri", uri)).build();
         }
         try {
-            McpSchema.ReadResourceResult result = route.reader().read(uri);
+            McpSchema.ReadResourceResult result = route.reader().read(uri, ExchangeContextExtractor.callTrace(context));
             if (result == null) {
                 throw new IllegalStateException("resource reader returned no result");
             }

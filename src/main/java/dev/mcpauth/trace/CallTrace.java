@@ -45,6 +45,14 @@ public final class CallTrace {
      * or {@code upstream} is (a tool of the gateway's own).
      */
     public static Hop upstreamCall(CallTrace trace, String upstream, String tool) {
+        return upstreamRequest(trace, upstream, "mcp.tool.name", tool);
+    }
+
+    /**
+     * Starts a request to {@code upstream} for the entry named by {@code attribute} ({@code mcp.tool.name},
+     * {@code mcp.prompt.name}, {@code mcp.resource.uri}); no span and nothing to propagate as for {@link #upstreamCall}.
+     */
+    public static Hop upstreamRequest(CallTrace trace, String upstream, String attribute, String value) {
         if (trace == null || upstream == null || trace.parent == null && !trace.tracing.enabled()) {
             return PASS_THROUGH;
         }
@@ -62,7 +70,7 @@ public final class CallTrace {
         }
         Tracing.Span span = trace.tracing.start("upstream call", false, trace.parent, Tracing.now());
         span.attribute("mcp.upstream.name", upstream);
-        span.attribute("mcp.tool.name", tool);
+        span.attribute(attribute, value);
         return new Hop() {
             public Map<String, Object> meta(Map<String, Object> meta) {
                 return with(meta, span.context());

@@ -1,5 +1,7 @@
 package dev.mcpauth.upstream;
 
+import dev.mcpauth.trace.CallTrace;
+
 import dev.mcpauth.mcp.PromptHandler;
 import dev.mcpauth.mcp.SessionRelay;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -10,7 +12,21 @@ record RelayedPrompt(BoundSessions bound, String originalName, UpstreamCalls cal
 
     @Override
     public McpSchema.GetPromptResult get(Map<String, Object> arguments) {
-        return calls.getPrompt(originalName, arguments);
+        return get(arguments, null);
+    }
+
+    /** A span of its own ("upstream call"), and the upstream told its trace context in _meta and the header. */
+    @Override
+    public McpSchema.GetPromptResult get(Map<String, Object> arguments, CallTrace trace) {
+        CallTrace.Hop hop = CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.prompt.name", originalName);
+        String outcome = "failed";
+        try {
+            McpSchema.GetPromptResult result = calls.getPrompt(originalName, arguments, hop.meta(Map.of()));
+            outcome = "ok";
+            return result;
+        } finally {
+            hop.end(outcome);
+        }
     }
 
     @Override

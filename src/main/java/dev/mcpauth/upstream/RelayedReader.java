@@ -1,5 +1,7 @@
 package dev.mcpauth.upstream;
 
+import dev.mcpauth.trace.CallTrace;
+
 import dev.mcpauth.mcp.ResourceReader;
 import dev.mcpauth.mcp.SessionRelay;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -9,7 +11,21 @@ record RelayedReader(BoundSessions bound, UpstreamCalls calls) implements Resour
 
     @Override
     public McpSchema.ReadResourceResult read(String uri) {
-        return calls.read(uri);
+        return read(uri, null);
+    }
+
+    /** A span of its own ("upstream call"), and the upstream told its trace context in _meta and the header. */
+    @Override
+    public McpSchema.ReadResourceResult read(String uri, CallTrace trace) {
+        CallTrace.Hop hop = CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.resource.uri", uri);
+        String outcome = "failed";
+        try {
+            McpSchema.ReadResourceResult result = calls.read(uri, hop.meta(java.util.Map.of()));
+            outcome = "ok";
+            return result;
+        } finally {
+            hop.end(outcome);
+        }
     }
 
     @Override

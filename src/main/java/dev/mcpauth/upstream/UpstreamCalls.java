@@ -83,14 +83,19 @@ final class UpstreamCalls {
         return run(caller, "tool '" + tool + "'", session -> session.callTool(tool, arguments, meta), TOOL);
     }
 
-    /** Reads the upstream's resource {@code uri}; failures are thrown as JSON-RPC errors. */
-    McpSchema.ReadResourceResult read(String uri) {
-        return run(null, "resource '" + uri + "'", session -> session.readResource(uri), thrown());
+    /** The upstream's name (for spans and logs). */
+    String upstream() {
+        return spec.name();
+    }
+
+    /** Reads the upstream's resource {@code uri} with the request's {@code _meta} (its trace context, may be empty); failures are thrown as JSON-RPC errors. */
+    McpSchema.ReadResourceResult read(String uri, Map<String, Object> meta) {
+        return run(null, "resource '" + uri + "'", session -> session.readResource(uri, meta), thrown());
     }
 
     /** Gets the upstream's own prompt {@code prompt} (its unprefixed name); failures are thrown as JSON-RPC errors. */
-    McpSchema.GetPromptResult getPrompt(String prompt, Map<String, Object> arguments) {
-        return run(null, "prompt '" + prompt + "'", session -> session.getPrompt(prompt, arguments), thrown());
+    McpSchema.GetPromptResult getPrompt(String prompt, Map<String, Object> arguments, Map<String, Object> meta) {
+        return run(null, "prompt '" + prompt + "'", session -> session.getPrompt(prompt, arguments, meta), thrown());
     }
 
     /** The upstream refused the credential a request carried: its status and challenge, for the caller to act on. */

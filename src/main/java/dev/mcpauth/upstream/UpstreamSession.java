@@ -248,13 +248,13 @@ final class UpstreamSession implements AutoCloseable {
     }
 
     /** Sends {@code resources/read} for the upstream's own URI. */
-    CompletableFuture<McpSchema.ReadResourceResult> readResource(String uri) {
-        return send("resources/read", client.readResource(new McpSchema.ReadResourceRequest(uri)));
+    CompletableFuture<McpSchema.ReadResourceResult> readResource(String uri, Map<String, Object> meta) {
+        return send("resources/read", client.readResource(new McpSchema.ReadResourceRequest(uri, meta.isEmpty() ? null : meta)));
     }
 
     /** Sends {@code prompts/get} for the upstream's own prompt name. */
-    CompletableFuture<McpSchema.GetPromptResult> getPrompt(String name, Map<String, Object> arguments) {
-        return send("prompts/get", client.getPrompt(new McpSchema.GetPromptRequest(name, arguments)));
+    CompletableFuture<McpSchema.GetPromptResult> getPrompt(String name, Map<String, Object> arguments, Map<String, Object> meta) {
+        return send("prompts/get", client.getPrompt(new McpSchema.GetPromptRequest(name, arguments, meta.isEmpty() ? null : meta)));
     }
 
     private <T> CompletableFuture<T> send(String method, Mono<T> request) {

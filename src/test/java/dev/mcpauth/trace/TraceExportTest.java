@@ -121,6 +121,50 @@ class TraceExportTest {
     }
 
     @Test
+    void promptsGetAndResourcesReadOfAnUpstreamAreUpstreamCallSpansAndTheUpstreamIsToldThem() throws Exception {
+        List<ExportedSpan> spans = new CopyOnWriteArrayList<>();
+        HttpServer receiver = otlpReceiver(spans);
+        Tracing tracing = Tracing.otlp(URI.create("http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces"));
+        try (FakeHttpUpstream upstream = new FakeHttpUpstream(0)) {
+            upstream.offersPromptAndResource = true;
+            GatewayServer gw = GatewayServer.start(withHttpUpstream(upstream).validate(), tracing);
+            try {
+                HttpClient http = HttpClient.newHttpClient();
+                String session = legacySession(http, gw, token(gw));
+                String promptTrace = "6bf92f3577b34da6a3ce929d0e0e4736";
+                String readTrace = "7bf92f3577b34da6a3ce929d0e0e4736";
+                HttpResponse<String> prompt = http.send(legacyPost(gw, token(gw), session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/get\","
+                        + "\"params\":{\"name\":\"remote__greet\"}}").header("traceparent", "00-" + promptTrace + "-00f067aa0ba902b7-01").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(prompt.body()).contains("hello");
+                HttpResponse<String> read = http.send(legacyPost(gw, token(gw), session, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/read\","
+                        + "\"params\":{\"uri\":\"mem://note\"}}").header("traceparent", "00-" + readTrace + "-00f067aa0ba902b7-01").build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(read.body()).contains("a note");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (spans.stream().filter(s -> s.name().equals("upstream call")).count() < 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                tracing.close();
+
+                for (String[] expected : new String[][] {{"prompts/get", promptTrace}, {"resources/read", readTrace}}) {
+                    ExportedSpan request = spans.stream().filter(s -> s.traceId().equals(expected[1]) && s.name().equals("mcp request"))
+                            .findFirst().orElseThrow();
+                    ExportedSpan hop = spans.stream().filter(s -> s.traceId().equals(expected[1]) && s.name().equals("upstream call"))
+                            .collect(onlyOne());
+                    assertThat(hop.parentId()).as(expected[0] + ": a child of the request span").isEqualTo(request.spanId());
+                    String told = "00-" + expected[1] + "-" + hop.spanId() + "-01";
+                    assertThat(upstream.otherTraceparents).contains(List.of(expected[0], told, told));
+                }
+            } finally {
+                gw.stop();
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
     void withoutAnOtlpEndpointTheCallersTraceparentReachesTheUpstreamUnchanged() throws Exception {
         try (FakeHttpUpstream upstream = new FakeHttpUpstream(0)) {
             GatewayServer gw = GatewayServer.start(withHttpUpstream(upstream).validate(), Tracing.OFF);

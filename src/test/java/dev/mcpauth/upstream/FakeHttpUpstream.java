@@ -38,6 +38,10 @@ public final class FakeHttpUpstream implements AutoCloseable {
     final List<String> tokenRequestAuthorizations = new CopyOnWriteArrayList<>();
     /** Each tools/call's trace context as received: {traceparent header, _meta.traceparent} (either may be null). */
     public final List<List<String>> toolCallTraceparents = new CopyOnWriteArrayList<>();
+    /** Set before the gateway connects: the upstream also offers prompt {@code greet} and resource {@code mem://note}. */
+    public volatile boolean offersPromptAndResource;
+    /** The traceparent header and {@code _meta.traceparent} of each {@code prompts/get} and {@code resources/read}, after its method. */
+    public final List<List<String>> otherTraceparents = new CopyOnWriteArrayList<>();
     /** Tokens the MCP endpoint accepts. */
     public final Set<String> acceptedTokens = new CopyOnWriteArraySet<>();
     /** When set, tools/call with any other token is refused 403 insufficient_scope (scope tools:write). */
@@ -92,6 +96,10 @@ public final class FakeHttpUpstream implements AutoCloseable {
             toolCallTraceparents.add(java.util.Arrays.asList(exchange.getRequestHeaders().getFirst("traceparent"),
                     message.path("params").path("_meta").path("traceparent").asText(null)));
         }
+        if (message.path("method").asText().equals("prompts/get") || message.path("method").asText().equals("resources/read")) {
+            otherTraceparents.add(java.util.Arrays.asList(message.path("method").asText(), exchange.getRequestHeaders().getFirst("traceparent"),
+                    message.path("params").path("_meta").path("traceparent").asText(null)));
+        }
         if (toolsCallToken != null && message.path("method").asText().equals("tools/call")
                 && !("Bearer " + toolsCallToken).equals(authorization)) {
             exchange.getResponseHeaders().add("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"tools:write\"");
@@ -104,7 +112,12 @@ public final class FakeHttpUpstream implements AutoCloseable {
             case "initialize" -> {
                 ObjectNode result = response.putObject("result");
                 result.put("protocolVersion", message.path("params").path("protocolVersion").asText());
-                result.putObject("capabilities").putObject("tools");
+                ObjectNode capabilities = result.putObject("capabilities");
+                capabilities.putObject("tools");
+                if (offersPromptAndResource) {
+                    capabilities.putObject("prompts");
+                    capabilities.putObject("resources");
+                }
                 result.putObject("serverInfo").put("name", "fake-http").put("version", "1");
                 exchange.getResponseHeaders().add("Mcp-Session-Id", "session-1");
             }
@@ -112,6 +125,13 @@ public final class FakeHttpUpstream implements AutoCloseable {
                     .put("name", "echo").put("description", "echoes").putObject("inputSchema").put("type", "object");
             case "tools/call" -> response.putObject("result").put("isError", false).putArray("content").addObject()
                     .put("type", "text").put("text", message.path("params").path("arguments").path("text").asText());
+            case "prompts/list" -> response.putObject("result").putArray("prompts").addObject().put("name", "greet").put("description", "greets");
+            case "prompts/get" -> response.putObject("result").putArray("messages").addObject().put("role", "user")
+                    .putObject("content").put("type", "text").put("text", "hello");
+            case "resources/list" -> response.putObject("result").putArray("resources").addObject().put("uri", "mem://note").put("name", "note");
+            case "resources/templates/list" -> response.putObject("result").putArray("resourceTemplates");
+            case "resources/read" -> response.putObject("result").putArray("contents").addObject().put("uri", "mem://note")
+                    .put("mimeType", "text/plain").put("text", "a note");
             default -> response.putObject("error").put("code", -32601).put("message", "method not found");
         }
         send(exchange, 200, response);
