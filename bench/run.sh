@@ -305,7 +305,7 @@ scale_rows
 log "cost of authentication (auth-cost pair, one JVM)"
 authoff_url="http://$host:$authoff_port/mcp" authon_url="http://$host:$authon_port/mcp"
 ready_url="http://$host:$authoff_port/health" start authcost "$authoff_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" \
-  dev.mcpauth.http.AuthCostPair "$authoff_port" "$authon_port" "$T/authon.token"
+  dev.mcpauth.gateway.AuthCostPair "$authoff_port" "$authon_port" "$T/authon.token"
 pair_pid="$started_pid"
 check_call "" "$authoff_url" >/dev/null
 check_call "$(cat "$T/authon.token")" "$authon_url" >/dev/null

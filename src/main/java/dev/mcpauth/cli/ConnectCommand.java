@@ -7,7 +7,7 @@ import dev.mcpauth.client.SessionCredentials;
 import dev.mcpauth.client.TokenStore;
 import dev.mcpauth.config.Durations;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.http.GatewayServer;
+import dev.mcpauth.gateway.GatewayServer;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.mcp.ToolCatalog;

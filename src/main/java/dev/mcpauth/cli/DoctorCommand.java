@@ -9,7 +9,7 @@ import dev.mcpauth.config.ConfigSources;
 import dev.mcpauth.config.Durations;
 import dev.mcpauth.config.FileSections;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.http.Verifiers;
+import dev.mcpauth.gateway.Verifiers;
 import dev.mcpauth.policy.ScopeHierarchy;
 import dev.mcpauth.token.AccessToken;
 import dev.mcpauth.token.IssuerDiscovery;

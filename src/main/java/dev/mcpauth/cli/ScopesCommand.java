@@ -11,7 +11,7 @@ import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.PolicyRequest;
 import dev.mcpauth.policy.RateLimit;
 import dev.mcpauth.token.AccessToken;
-import dev.mcpauth.http.ToolSources;
+import dev.mcpauth.gateway.ToolSources;
 import dev.mcpauth.token.AccessTokenClaims;
 import dev.mcpauth.tools.BuiltinTools;
 import java.io.PrintWriter;

@@ -8,7 +8,7 @@ import dev.mcpauth.config.FileSections;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.config.IssuerSections;
 import dev.mcpauth.config.TrustedIssuer;
-import dev.mcpauth.http.GatewayServer;
+import dev.mcpauth.gateway.GatewayServer;
 import dev.mcpauth.trace.Tracing;
 import dev.mcpauth.http.MetricsListener;
 import java.nio.charset.StandardCharsets;

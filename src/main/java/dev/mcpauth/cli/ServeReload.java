@@ -1,7 +1,7 @@
 package dev.mcpauth.cli;
 
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.http.GatewayServer;
+import dev.mcpauth.gateway.GatewayServer;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -2,9 +2,9 @@ package dev.mcpauth.cli;
 
 import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.http.GatewayServer;
-import dev.mcpauth.http.ToolSources;
-import dev.mcpauth.http.Verifiers;
+import dev.mcpauth.gateway.GatewayServer;
+import dev.mcpauth.gateway.ToolSources;
+import dev.mcpauth.gateway.Verifiers;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.modern.ModernServer;

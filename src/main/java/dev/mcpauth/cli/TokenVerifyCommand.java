@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.http.Verifiers;
+import dev.mcpauth.gateway.Verifiers;
 import dev.mcpauth.token.AccessToken;
 import dev.mcpauth.token.TokenRejected;
 import java.util.LinkedHashMap;

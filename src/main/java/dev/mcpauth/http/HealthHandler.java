@@ -47,7 +47,7 @@ public final class HealthHandler implements HttpHandler {
     }
 
     /** {@code /health/ready}: 503 with the reason while the replica should get no traffic. */
-    static HttpHandler ready(Readiness readiness) {
+    public static HttpHandler ready(Readiness readiness) {
         return exchange -> {
             if (!readable(exchange)) {
                 return;

@@ -12,7 +12,7 @@ import java.util.function.IntSupplier;
  * response closes its connection ({@code Connection: close}), so that a proxy opens its next request elsewhere
  * instead of sending it to a server that is about to go.
  */
-final class InFlightRequests implements HttpHandler {
+public final class InFlightRequests implements HttpHandler {
 
     /**
      * How long no request may have begun before a drain counts as done. A proxy that has not yet seen the server go
@@ -26,7 +26,7 @@ final class InFlightRequests implements HttpHandler {
     private final Readiness readiness;
     private final HttpHandler next;
 
-    InFlightRequests(Readiness readiness, HttpHandler next) {
+    public InFlightRequests(Readiness readiness, HttpHandler next) {
         this.readiness = readiness;
         this.next = next;
     }
@@ -54,7 +54,7 @@ final class InFlightRequests implements HttpHandler {
      * the timeout); true when none is left. Streams are not waited for: they have no end of their own and are
      * ended by the shutdown.
      */
-    boolean awaitCalls(Duration timeout, IntSupplier openStreams) throws InterruptedException {
+    public boolean awaitCalls(Duration timeout, IntSupplier openStreams) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long quiet = Math.min(QUIET.toNanos(), timeout.toNanos());
         while (inFlight.get() - openStreams.getAsInt() > 0 || System.nanoTime() - lastStart < quiet) {
@@ -66,7 +66,7 @@ final class InFlightRequests implements HttpHandler {
         return true;
     }
 
-    int inFlight() {
+    public int inFlight() {
         return inFlight.get();
     }
 }

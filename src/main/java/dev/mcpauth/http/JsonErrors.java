@@ -1,5 +1,7 @@
 package dev.mcpauth.http;
 
+import dev.mcpauth.json.Json;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.server.HttpServerExchange;

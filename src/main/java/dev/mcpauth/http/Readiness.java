@@ -13,20 +13,20 @@ import java.util.function.Supplier;
  * and an identity-provider blip must not take every replica out of the load balancer at the same moment. Upstreams
  * are checked on every probe: a stdio child belongs to this replica, and while it restarts the others serve.
  */
-final class Readiness {
+public final class Readiness {
 
     private final Supplier<Optional<String>> authority;
     private final Supplier<Map<String, String>> upstreams;
     private final AtomicBoolean authorityReached = new AtomicBoolean();
     private final AtomicBoolean draining = new AtomicBoolean();
 
-    Readiness(Supplier<Optional<String>> authority, Supplier<Map<String, String>> upstreams) {
+    public Readiness(Supplier<Optional<String>> authority, Supplier<Map<String, String>> upstreams) {
         this.authority = authority;
         this.upstreams = upstreams;
     }
 
     /** From now on not ready (SIGTERM): load balancers stop sending before the listener closes. */
-    void beginDrain() {
+    public void beginDrain() {
         draining.set(true);
     }
 
@@ -55,7 +55,7 @@ final class Readiness {
     }
 
     /** For {@code /health}: ok, degraded (an upstream is not up) or draining. */
-    String status() {
+    public String status() {
         if (draining.get()) {
             return "draining";
         }

@@ -36,7 +36,7 @@ public final class RequestTrace {
     }
 
     /** First on /mcp: the header's parent, the start of the request and of authentication. */
-    static HttpHandler begin(Tracing tracing, HttpHandler next) {
+    public static HttpHandler begin(Tracing tracing, HttpHandler next) {
         if (!tracing.enabled()) {
             return next;
         }
@@ -52,7 +52,7 @@ public final class RequestTrace {
     }
 
     /** After authentication succeeded. */
-    static HttpHandler authenticated(HttpHandler next) {
+    public static HttpHandler authenticated(HttpHandler next) {
         return exchange -> {
             RequestTrace trace = exchange.getAttachment(KEY);
             if (trace != null) {
@@ -63,7 +63,7 @@ public final class RequestTrace {
     }
 
     /** After the body is read: the parent is known, the request and authenticate spans start, authorization begins. */
-    static HttpHandler bodyRead(HttpHandler next) {
+    public static HttpHandler bodyRead(HttpHandler next) {
         return exchange -> {
             RequestTrace trace = exchange.getAttachment(KEY);
             if (trace != null) {

@@ -3,7 +3,7 @@ package dev.mcpauth.jsonrpc;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.mcpauth.mcp;
 
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.policy.Policy;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;

@@ -2,7 +2,7 @@ package dev.mcpauth.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.jsonrpc.InvalidMessage;
 import dev.mcpauth.jsonrpc.JsonRpcMessages;

@@ -1,7 +1,7 @@
 package dev.mcpauth.mcp;
 
 import dev.mcpauth.http.IoThreadSend;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.mcp.JsonRpcHttp.BadMessage;
 import io.modelcontextprotocol.common.McpTransportContext;

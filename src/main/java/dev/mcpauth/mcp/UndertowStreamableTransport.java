@@ -2,7 +2,7 @@ package dev.mcpauth.mcp;
 
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.IoThreadSend;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.OpenStreams;
 import dev.mcpauth.mcp.JsonRpcHttp.BadMessage;

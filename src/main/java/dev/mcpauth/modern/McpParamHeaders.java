@@ -2,7 +2,7 @@ package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package dev.mcpauth.modern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.mcp.CatalogPrompt;
 import dev.mcpauth.mcp.CatalogResource;
 import dev.mcpauth.mcp.CatalogResourceTemplate;

@@ -3,7 +3,7 @@ package dev.mcpauth.modern;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import java.util.Map;
 
 /** The {@code params.name} and {@code params.arguments} of {@code tools/call} and {@code prompts/get}, checked alike. */

@@ -2,7 +2,7 @@ package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.mcp.StdioServerTransport;
 import io.modelcontextprotocol.common.McpTransportContext;

@@ -8,7 +8,7 @@ import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.JWTClaimsSetVerifier;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

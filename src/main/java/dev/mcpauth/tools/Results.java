@@ -2,7 +2,7 @@ package dev.mcpauth.tools;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.mcp.ToolCall;
 import dev.mcpauth.mcp.ToolHandler;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;

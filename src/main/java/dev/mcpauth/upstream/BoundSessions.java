@@ -193,9 +193,9 @@ final class BoundSessions implements SessionRelay {
     McpSchema.CallToolResult callTool(CallerChannel caller, String tool, Map<String, Object> arguments, Map<String, Object> meta) throws Exception {
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.put("name", tool);
-        params.set("arguments", dev.mcpauth.http.Json.shared().valueToTree(arguments));
+        params.set("arguments", dev.mcpauth.json.Json.shared().valueToTree(arguments));
         if (!meta.isEmpty()) {
-            params.set("_meta", dev.mcpauth.http.Json.shared().valueToTree(meta));
+            params.set("_meta", dev.mcpauth.json.Json.shared().valueToTree(meta));
         }
         JsonNode response;
         try {
@@ -208,7 +208,7 @@ final class BoundSessions implements SessionRelay {
         if (response == null) {
             return null;
         }
-        return dev.mcpauth.http.Json.shared().convertValue(RelayMessages.resultOrThrow(response), McpSchema.CallToolResult.class);
+        return dev.mcpauth.json.Json.shared().convertValue(RelayMessages.resultOrThrow(response), McpSchema.CallToolResult.class);
     }
 
     @Override

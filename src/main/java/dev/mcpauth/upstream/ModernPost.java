@@ -2,7 +2,7 @@ package dev.mcpauth.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.mcp.RelayMessages;
 import dev.mcpauth.modern.HeaderValues;
 import dev.mcpauth.modern.McpParamHeaders;

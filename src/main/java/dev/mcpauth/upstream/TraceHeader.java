@@ -1,7 +1,7 @@
 package dev.mcpauth.upstream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.trace.TraceParent;
 
 /**

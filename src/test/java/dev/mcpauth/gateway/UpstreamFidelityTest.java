@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpauth.http.Json;
+import dev.mcpauth.json.Json;
 import dev.mcpauth.support.NodeClients;
 import dev.mcpauth.token.TokenMinter;
 import java.nio.charset.StandardCharsets;

@@ -3,7 +3,7 @@ package dev.mcpauth.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.http.GatewayServer;
+import dev.mcpauth.gateway.GatewayServer;
 import dev.mcpauth.token.TokenMinter;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.http.GatewayServer;
+import dev.mcpauth.gateway.GatewayServer;
 import dev.mcpauth.support.TestGateway;
 import dev.mcpauth.token.TokenMinter;
 import dev.mcpauth.upstream.FakeHttpUpstream;

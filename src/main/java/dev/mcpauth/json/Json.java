@@ -1,4 +1,4 @@
-package dev.mcpauth.http;
+package dev.mcpauth.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.BufferRecycler;

@@ -1,4 +1,8 @@
-package dev.mcpauth.http;
+package dev.mcpauth.gateway;
+
+import dev.mcpauth.http.Exchanges;
+
+import dev.mcpauth.gateway.GatewayServer;
 
 import dev.mcpauth.bench.BenchHosts;
 import dev.mcpauth.config.GatewayConfig;

@@ -1,4 +1,6 @@
-package dev.mcpauth.http;
+package dev.mcpauth.gateway;
+
+import dev.mcpauth.http.RequestTrace;
 
 import dev.mcpauth.authserver.AuthorizationServer;
 import dev.mcpauth.cli.VersionProvider;

@@ -1,4 +1,21 @@
-package dev.mcpauth.http;
+package dev.mcpauth.gateway;
+
+import dev.mcpauth.http.AccessLog;
+import dev.mcpauth.http.AllowedHosts;
+import dev.mcpauth.http.AllowedOrigins;
+import dev.mcpauth.http.BoundServer;
+import dev.mcpauth.http.ConnectionLimits;
+import dev.mcpauth.http.CorsHandler;
+import dev.mcpauth.http.HealthHandler;
+import dev.mcpauth.http.HostCheck;
+import dev.mcpauth.http.InFlightRequests;
+import dev.mcpauth.http.JsonRpcBodyReader;
+import dev.mcpauth.http.OpenStreams;
+import dev.mcpauth.http.OriginCheck;
+import dev.mcpauth.http.Readiness;
+import dev.mcpauth.http.RequestLimits;
+import dev.mcpauth.http.RequestTrace;
+import dev.mcpauth.http.VirtualThreadDispatch;
 
 import dev.mcpauth.authserver.AuthServerConfig;
 import dev.mcpauth.authserver.AuthorizationServer;

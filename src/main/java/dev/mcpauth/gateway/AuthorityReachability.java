@@ -1,4 +1,4 @@
-package dev.mcpauth.http;
+package dev.mcpauth.gateway;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.mcpauth.config.GatewayConfig;
@@ -16,14 +16,14 @@ import java.util.function.Supplier;
  * A probe answers empty when it can, or why not in words safe for a public readiness body (no host, no URL).
  * Shared secrets and the embedded authorization server need nothing outside the process.
  */
-final class AuthorityReachability {
+public final class AuthorityReachability {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private AuthorityReachability() {
     }
 
-    static Supplier<Optional<String>> probe(GatewayConfig.Auth auth) {
+    public static Supplier<Optional<String>> probe(GatewayConfig.Auth auth) {
         return switch (auth) {
             case GatewayConfig.Jwks j -> () -> jwksHasKeys(j);
             case GatewayConfig.Introspection i -> () -> answers(i.endpoint());

@@ -1,4 +1,6 @@
-package dev.mcpauth.http;
+package dev.mcpauth.gateway;
+
+import dev.mcpauth.gateway.ToolSources;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.mcpauth.http;
+package dev.mcpauth.gateway;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import dev.mcpauth.config.GatewayConfig;

@@ -1,4 +1,6 @@
-package dev.mcpauth.http;
+package dev.mcpauth.gateway;
+
+import dev.mcpauth.http.JsonErrors;
 
 import dev.mcpauth.cli.VersionProvider;
 import dev.mcpauth.config.ConfigException;
