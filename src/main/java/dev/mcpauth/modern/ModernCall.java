@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One 2026-07-28 {@code tools/call} relayed to an upstream over a connection of the caller's own, across the HTTP
@@ -48,6 +49,8 @@ final class ModernCall implements CallerChannel {
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile Input waiting;
     private volatile Listener listener;
+    /** Held while relaying a notification, so that once {@link #listen} returns nothing more goes to the old stream. */
+    private final ReentrantLock relaying = new ReentrantLock();
     private volatile boolean abandoned;
 
     ModernCall(ClientSession session, Object requestId, String tool) {
@@ -116,7 +119,12 @@ final class ModernCall implements CallerChannel {
      */
     void listen(RequestStream stream, JsonNode meta) {
         if (stream == null) {
-            listener = null;
+            relaying.lock();
+            try {
+                listener = null;
+            } finally {
+                relaying.unlock();
+            }
             return;
         }
         JsonNode token = meta.path("progressToken");
@@ -133,13 +141,18 @@ final class ModernCall implements CallerChannel {
     /** What the upstream says about this call: relayed when the waiting request asked for it. */
     @Override
     public void notify(String method, JsonNode params) {
-        Listener to = listener;
-        if (to == null || abandoned || !wanted(to, method, params)) {
-            return;
+        relaying.lock();
+        try {
+            Listener to = listener;
+            if (to == null || abandoned || !wanted(to, method, params)) {
+                return;
+            }
+            ObjectNode notification = JsonNodeFactory.instance.objectNode();
+            notification.put("jsonrpc", "2.0").put("method", method).set("params", params);
+            to.stream().notify(notification);
+        } finally {
+            relaying.unlock();
         }
-        ObjectNode notification = JsonNodeFactory.instance.objectNode();
-        notification.put("jsonrpc", "2.0").put("method", method).set("params", params);
-        to.stream().notify(notification);
     }
 
     private static boolean wanted(Listener to, String method, JsonNode params) {

@@ -79,6 +79,30 @@ class ModernCallStreamTest {
         }
     }
 
+    /**
+     * What {@code connect} does against {@code serve}: a gateway whose upstream is another gateway, spoken to in
+     * 2026-07-28 ({@code upstream/ModernUpstreamTransport}), relays to a 2025-era client the progress and the log
+     * messages the far gateway streams for each call (the official TypeScript SDK 1.x client, fidelity-client.mjs).
+     */
+    @Test
+    void aGatewaySpeaking2026ToAnotherGatewayCarriesProgressAndLogMessagesToALegacyClient() throws Exception {
+        try (TestGateway far = TestGateway.start(UpstreamGateways.everything(root.resolve("far")));
+             TestGateway near = TestGateway.start(UpstreamGateways.config(root.resolve("near"), """
+                     policy:
+                       default-scopes: [everything:use]
+                     upstreams:
+                       - name: far
+                         url: %s
+                         bearer-token: %s
+                     """.formatted(far.mcpUrl(), far.token("everything:use")), false, false))) {
+            JsonNode out = NodeClients.run("fidelity-client.mjs", near.mcpUrl(), near.token("everything:use"), "");
+
+            for (String check : List.of("progress", "logging")) {
+                assertThat(out.path("checks").path(check).path("ok").asBoolean()).as(check + ": " + out).isTrue();
+            }
+        }
+    }
+
     @Test
     void closingTheStreamOfACallCancelsItAtTheUpstream() throws Exception {
         NodeClients.ensureInstalled(INTEROP_MODERN, "@modelcontextprotocol/sdk");
