@@ -6,7 +6,9 @@
 // 2025 era, where the log level is the session's: logging/setLevel), so the gateway is held to what the upstream does.
 // Prints one JSON object: {era, checks: {<name>: {ok, detail}}}.
 // usage: node modern-relay-checks.mjs <mcp-url> <token> <name-prefix>
+//        node modern-relay-checks.mjs 'stdio:{"command":...,"args":[...],"env":{...}}' - <name-prefix>   (spawns a stdio server)
 import { Client, LOG_LEVEL_META_KEY, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 
 const [url, token, prefix = ""] = process.argv.slice(2);
 const out = { checks: {} };
@@ -29,7 +31,8 @@ const logs = [];
 client.setNotificationHandler("notifications/message", (n) => { logs.push(n.params); });
 client.setRequestHandler("elicitation/create", async () => ({ action: "accept", content: { name: "Ada Modern", check: true } }));
 try {
-  await client.connect(new StreamableHTTPClientTransport(new URL(url), { authProvider: { token: async () => token } }));
+  await client.connect(url.startsWith("stdio:") ? new StdioClientTransport(JSON.parse(url.slice("stdio:".length)))
+    : new StreamableHTTPClientTransport(new URL(url), { authProvider: { token: async () => token } }));
   out.era = client.getProtocolEra();
   await check("echo", async () => {
     const r = await client.callTool({ name: prefix + "echo", arguments: { message: "modern" } });

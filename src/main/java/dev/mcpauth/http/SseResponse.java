@@ -1,5 +1,7 @@
 package dev.mcpauth.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
@@ -77,6 +79,24 @@ public final class SseResponse {
     /** Writes one message event (the JSON text of one message) now; false when the stream is closed or the client gone. */
     public boolean send(byte[] json) {
         return write(event(json));
+    }
+
+    /** {@link #send(byte[])} for a message as a tree. */
+    public boolean send(JsonNode message) {
+        return send(bytes(message));
+    }
+
+    /** {@link #respond(byte[])} for a response as a tree. */
+    public boolean respond(JsonNode response) {
+        return respond(bytes(response));
+    }
+
+    private static byte[] bytes(JsonNode message) {
+        try {
+            return Json.shared().writeValueAsBytes(message);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree that does not serialize: " + e.getOriginalMessage());
+        }
     }
 
     /**

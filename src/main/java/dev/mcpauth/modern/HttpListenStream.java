@@ -1,10 +1,7 @@
 package dev.mcpauth.modern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpauth.http.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
 import dev.mcpauth.http.SseResponse;
 import io.undertow.server.HttpServerExchange;
@@ -27,7 +24,6 @@ import org.slf4j.LoggerFactory;
 final class HttpListenStream implements ListSubscriptions.Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(HttpListenStream.class);
-    private static final ObjectMapper JSON = Json.mapper();
 
     private enum Event { CATALOG_CHANGED, SERVER_CLOSING, CLIENT_GONE }
 
@@ -67,7 +63,7 @@ final class HttpListenStream implements ListSubscriptions.Subscriber {
         Runnable unsubscribe = server.subscriptions().subscribe(this);
         try {
             sse.open();
-            if (send(messages.acknowledged(honored))) {
+            if (sse.send(messages.acknowledged(honored))) {
                 loop(heartbeat);
             }
         } catch (IOException e) {
@@ -95,23 +91,15 @@ final class HttpListenStream implements ListSubscriptions.Subscriber {
             } else if (event == Event.CLIENT_GONE) {
                 return;
             } else if (event == Event.SERVER_CLOSING) {
-                send(messages.closedResult());
+                sse.send(messages.closedResult());
                 return;
             } else {
                 for (ObjectNode changed : messages.changes()) {
-                    if (!send(changed)) {
+                    if (!sse.send(changed)) {
                         return;
                     }
                 }
             }
-        }
-    }
-
-    private boolean send(ObjectNode message) {
-        try {
-            return sse.send(JSON.writeValueAsBytes(message));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,12 +1,10 @@
 package dev.mcpauth.modern;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.IoThreadSend;
 import dev.mcpauth.http.JsonErrors;
-import dev.mcpauth.http.Json;
 import dev.mcpauth.http.JsonRpcBody;
 import dev.mcpauth.http.OpenStreams;
 import dev.mcpauth.http.SseResponse;
@@ -89,7 +87,7 @@ public final class ModernMcpHandler implements HttpHandler {
         ModernReply reply = server.handle(message, context, new RequestStream() {
             @Override
             public boolean notify(ObjectNode notification) {
-                return sse.send(bytes(notification));
+                return sse.send(notification);
             }
 
             @Override
@@ -97,16 +95,8 @@ public final class ModernMcpHandler implements HttpHandler {
                 return sse.keepAlive();
             }
         });
-        sse.respond(bytes(reply.message()));
+        sse.respond(reply.message());
         sse.finish();
-    }
-
-    private static byte[] bytes(JsonNode message) {
-        try {
-            return Json.shared().writeValueAsBytes(message);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** subscriptions/listen: the honored filter is the requested kinds this server sends ({@link ListenKind}). */

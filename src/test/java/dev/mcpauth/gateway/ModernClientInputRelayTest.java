@@ -34,14 +34,19 @@ class ModernClientInputRelayTest {
         try (EverythingHttp everything = EverythingHttp.start()) {
             direct = NodeClients.runIn(DIR, "@modelcontextprotocol/client", "modern-relay-checks.mjs", everything.url(), "-", "");
         }
+        // serve --stdio, as a local 2026-07-28 client spawns it: progress and log messages on stdout before the answer.
+        JsonNode viaStdio = NodeClients.runIn(DIR, "@modelcontextprotocol/client", "modern-relay-checks.mjs",
+                "stdio:" + UpstreamFidelityTest.stdioFront(), "-", "everything__");
         try (TestGateway gw = TestGateway.start(UpstreamGateways.everything(root))) {
             JsonNode out = NodeClients.runIn(DIR, "@modelcontextprotocol/client", "modern-relay-checks.mjs",
                     gw.mcpUrl(), gw.token("everything:use"), "");
 
             assertThat(out.path("era").asText()).as(out.toString()).isEqualTo("modern");
+            assertThat(viaStdio.path("era").asText()).as(viaStdio.toString()).isEqualTo("modern");
             for (String check : new String[] {"echo", "sampling", "elicitation", "progress", "logging"}) {
                 assertThat(direct.path("checks").path(check).path("ok").asBoolean()).as("directly, " + check + ": " + direct).isTrue();
                 assertThat(out.path("checks").path(check).path("ok").asBoolean()).as(check + ": " + out.path("checks").path(check)).isTrue();
+                assertThat(viaStdio.path("checks").path(check).path("ok").asBoolean()).as("serve --stdio, " + check + ": " + viaStdio).isTrue();
             }
         }
     }

@@ -69,7 +69,7 @@ class UpstreamFidelityTest {
     }
 
     /** {@code serve --stdio} in front of the stdio upstream, as a local client spawns it (this JVM's classes). */
-    private static String stdioFront() {
+    static String stdioFront() {
         String token = TokenMinter.withSecret(TestGateway.SECRET.getBytes(StandardCharsets.UTF_8)).token()
                 .subject("local").audience("http://127.0.0.1:8001/mcp").ttl(Duration.ofMinutes(10)).mint();
         ObjectNode spec = Json.mapper().createObjectNode();
