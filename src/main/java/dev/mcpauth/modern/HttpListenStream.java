@@ -1,16 +1,11 @@
 package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.mcpauth.json.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
+import dev.mcpauth.http.SseResponse;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -29,8 +24,6 @@ import org.slf4j.LoggerFactory;
 final class HttpListenStream implements ListSubscriptions.Subscriber {
 
     private static final Logger log = LoggerFactory.getLogger(HttpListenStream.class);
-    private static final ObjectMapper JSON = Json.shared();
-    private static final HttpString X_ACCEL_BUFFERING = HttpString.tryFromString("X-Accel-Buffering");
 
     private enum Event { CATALOG_CHANGED, SERVER_CLOSING, CLIENT_GONE }
 
@@ -40,7 +33,7 @@ final class HttpListenStream implements ListSubscriptions.Subscriber {
     private final JsonNode subscriptionId;
     private final Set<ListenKind> kinds;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-    private OutputStream out;
+    private final SseResponse sse;
     private ListenMessages messages;
 
     HttpListenStream(HttpServerExchange exchange, ModernServer server, McpTransportContext context, JsonNode subscriptionId,
@@ -50,6 +43,7 @@ final class HttpListenStream implements ListSubscriptions.Subscriber {
         this.context = context;
         this.subscriptionId = subscriptionId;
         this.kinds = kinds;
+        this.sse = new SseResponse(exchange);
     }
 
     @Override
@@ -68,18 +62,20 @@ final class HttpListenStream implements ListSubscriptions.Subscriber {
         messages = new ListenMessages(server, context, subscriptionId, kinds);
         Runnable unsubscribe = server.subscriptions().subscribe(this);
         try {
-            open();
-            send(messages.acknowledged(honored));
-            loop(heartbeat);
+            sse.open();
+            if (sse.send(messages.acknowledged(honored))) {
+                loop(heartbeat);
+            }
         } catch (IOException e) {
-            log.debug("listen stream {} ended: {}", subscriptionId, e.toString());
+            log.debug("listen stream {} could not start: {}", subscriptionId, e.toString());
         } finally {
-            finish();
+            sse.finish();
             unsubscribe.run();
         }
     }
 
-    private void loop(Duration heartbeat) throws IOException {
+    /** Streams until the client goes away (a write fails) or the server closes. */
+    private void loop(Duration heartbeat) {
         while (true) {
             Event event;
             try {
@@ -89,48 +85,21 @@ final class HttpListenStream implements ListSubscriptions.Subscriber {
                 return;
             }
             if (event == null) {
-                write(": keep-alive\n\n");
+                if (!sse.keepAlive()) {
+                    return;
+                }
             } else if (event == Event.CLIENT_GONE) {
                 return;
             } else if (event == Event.SERVER_CLOSING) {
-                send(messages.closedResult());
+                sse.send(messages.closedResult());
                 return;
             } else {
                 for (ObjectNode changed : messages.changes()) {
-                    send(changed);
+                    if (!sse.send(changed)) {
+                        return;
+                    }
                 }
             }
-        }
-    }
-
-    private void open() throws IOException {
-        exchange.setStatusCode(200);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache, no-store");
-        exchange.getResponseHeaders().put(X_ACCEL_BUFFERING, "no");
-        out = exchange.getOutputStream();
-        out.flush();
-    }
-
-    /** One message event; Jackson escapes newlines inside strings, so the JSON is a single data line. */
-    private void send(ObjectNode message) throws IOException {
-        write("event: message\ndata: " + JSON.writeValueAsString(message) + "\n\n");
-    }
-
-    private void write(String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private void finish() {
-        try {
-            if (out != null) {
-                out.close();
-            }
-        } catch (IOException e) {
-            log.debug("listen stream already gone: {}", e.toString());
-        } finally {
-            exchange.endExchange();
         }
     }
 }

@@ -1,26 +1,37 @@
 package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.mcp.CallerChannel;
 import dev.mcpauth.mcp.ClientSession;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One 2026-07-28 {@code tools/call} relayed to an upstream over a connection of the caller's own, across the HTTP
  * requests it takes (basic/patterns/mrtr): the upstream's server-to-client requests ({@code sampling/createMessage},
  * {@code elicitation/create}, {@code roots/list}) become events the front answers with {@code input_required}, and
  * the client's {@code inputResponses} on the retry answer them. The call itself runs on its own thread throughout.
+ * While a request of the call waits with a {@link RequestStream}, the upstream's progress for the call's
+ * {@code progressToken} and its log messages at or above the request's {@code io.modelcontextprotocol/logLevel} go on
+ * that stream; nothing else does, and nothing at all between requests.
  */
 final class ModernCall implements CallerChannel {
 
     /** What the front waits for: the call's end, or input the upstream asks for meanwhile. */
-    sealed interface Event permits Done, Failed, Input {
+    sealed interface Event permits Done, Failed, Input, Gone {
+    }
+
+    /** The client closed the request's stream (or cancelled the request on stdio) while it waited. */
+    record Gone() implements Event {
     }
 
     record Done(McpSchema.CallToolResult result) implements Event {
@@ -37,6 +48,9 @@ final class ModernCall implements CallerChannel {
     private final String tool;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile Input waiting;
+    private volatile Listener listener;
+    /** Held while relaying a notification, so that once {@link #listen} returns nothing more goes to the old stream. */
+    private final ReentrantLock relaying = new ReentrantLock();
     private volatile boolean abandoned;
 
     ModernCall(ClientSession session, Object requestId, String tool) {
@@ -94,9 +108,68 @@ final class ModernCall implements CallerChannel {
         return requestId;
     }
 
-    /** 2026-07-28 answers a call with one JSON result here, so notifications during it are not carried. */
+    /** What one request of the call asked to hear, and the stream it hears it on. */
+    private record Listener(RequestStream stream, JsonNode progressToken, McpSchema.LoggingLevel logLevel) {
+    }
+
+    /**
+     * The request now waiting on the call, with its {@code _meta}: progress and log messages go to {@code stream}
+     * from now on (null: to nobody). A log level the request does not name means no log messages (2026-07-28,
+     * server/utilities/logging: none for a request without {@code io.modelcontextprotocol/logLevel}).
+     */
+    void listen(RequestStream stream, JsonNode meta) {
+        if (stream == null) {
+            relaying.lock();
+            try {
+                listener = null;
+            } finally {
+                relaying.unlock();
+            }
+            return;
+        }
+        JsonNode token = meta.path("progressToken");
+        McpSchema.LoggingLevel level;
+        try {
+            level = meta.path(ModernProtocol.LOG_LEVEL_META).isTextual()
+                    ? McpSchema.LoggingLevel.valueOf(meta.path(ModernProtocol.LOG_LEVEL_META).asText().toUpperCase(Locale.ROOT)) : null;
+        } catch (IllegalArgumentException unknown) {
+            level = null;
+        }
+        listener = new Listener(stream, token.isTextual() || token.isIntegralNumber() ? token : null, level);
+    }
+
+    /** What the upstream says about this call: relayed when the waiting request asked for it. */
     @Override
     public void notify(String method, JsonNode params) {
+        relaying.lock();
+        try {
+            Listener to = listener;
+            if (to == null || abandoned || !wanted(to, method, params)) {
+                return;
+            }
+            ObjectNode notification = JsonNodeFactory.instance.objectNode();
+            notification.put("jsonrpc", "2.0").put("method", method).set("params", params);
+            to.stream().notify(notification);
+        } finally {
+            relaying.unlock();
+        }
+    }
+
+    private static boolean wanted(Listener to, String method, JsonNode params) {
+        return switch (method) {
+            case McpSchema.METHOD_NOTIFICATION_PROGRESS -> to.progressToken() != null
+                    && to.progressToken().asText().equals(params.path("progressToken").asText());
+            case McpSchema.METHOD_NOTIFICATION_MESSAGE -> to.logLevel() != null && atLeast(params.path("level").asText(), to.logLevel());
+            default -> false;
+        };
+    }
+
+    private static boolean atLeast(String level, McpSchema.LoggingLevel minimum) {
+        try {
+            return McpSchema.LoggingLevel.valueOf(level.toUpperCase(Locale.ROOT)).level() >= minimum.level();
+        } catch (IllegalArgumentException unknown) {
+            return false;
+        }
     }
 
     @Override

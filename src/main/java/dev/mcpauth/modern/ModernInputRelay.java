@@ -48,6 +48,8 @@ final class ModernInputRelay implements AutoCloseable {
     /** A caller's own upstream connections end after this long without a call. */
     static final Duration IDLE = Duration.ofMinutes(5);
     private static final String INPUT_KEY = "input";
+    /** How often a call with a stream checks that its client is still there. */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(1);
 
     /** What the front answers. */
     sealed interface Outcome permits Completed, Failed, NeedsInput {
@@ -95,15 +97,20 @@ final class ModernInputRelay implements AutoCloseable {
         this.reaper = Thread.ofVirtual().name("modern-input-reaper").start(this::reap);
     }
 
-    /** Whether this call can be asked for input: the client declares a kind of it, and there are upstreams to relay. */
-    boolean applies(JsonNode params) {
-        JsonNode capabilities = params.path("_meta").path(ModernProtocol.CLIENT_CAPABILITIES_META);
+    /**
+     * Whether this call runs on the caller's own upstream connection: there are upstreams to relay, and the client
+     * declares a kind of input it can give, or asks for progress or log messages on a stream that can carry them.
+     */
+    boolean applies(JsonNode params, RequestStream stream) {
+        JsonNode meta = params.path("_meta");
+        JsonNode capabilities = meta.path(ModernProtocol.CLIENT_CAPABILITIES_META);
+        boolean hears = stream != null && (meta.has("progressToken") || meta.has(ModernProtocol.LOG_LEVEL_META));
         return !catalog.relays().isEmpty()
-                && (capabilities.has("sampling") || capabilities.has("elicitation") || capabilities.has("roots"));
+                && (hears || capabilities.has("sampling") || capabilities.has("elicitation") || capabilities.has("roots"));
     }
 
     /** Starts the call on a thread of its own with a channel in its context, and waits for its end or its first input. */
-    Outcome start(Object id, String tool, JsonNode params, McpTransportContext context,
+    Outcome start(Object id, String tool, JsonNode params, McpTransportContext context, RequestStream stream,
                   Function<McpTransportContext, McpSchema.CallToolResult> invoke) throws InterruptedException {
         Caller caller = caller(context, params);
         ModernCall call = new ModernCall(caller, id, tool);
@@ -117,11 +124,11 @@ final class ModernInputRelay implements AutoCloseable {
                 call.failed(McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message("The call failed: " + e.getMessage()).build());
             }
         });
-        return await(call, caller.id());
+        return await(call, caller.id(), params, stream);
     }
 
     /** A retry that carries {@code requestState}: answers the upstream's input and waits for what comes next. */
-    Outcome resume(JsonNode params, McpTransportContext context) throws InterruptedException {
+    Outcome resume(JsonNode params, McpTransportContext context, RequestStream stream) throws InterruptedException {
         String handle = params.path("requestState").asText("");
         Pending waiting = pending.remove(handle);
         Caller caller = caller(context, params);
@@ -141,21 +148,53 @@ final class ModernInputRelay implements AutoCloseable {
         JsonNode answer = params.path("inputResponses").path(INPUT_KEY);
         waiting.call().answer(answer.isObject() ? RelayMessages.result(null, answer)
                 : RelayMessages.error(null, McpSchema.ErrorCodes.INVALID_PARAMS, "The client sent no answer to the request for input", null));
-        return await(waiting.call(), caller.id());
+        return await(waiting.call(), caller.id(), params, stream);
     }
 
-    private Outcome await(ModernCall call, String caller) throws InterruptedException {
+    /** Waits for the call's end or its next input request, relaying what it says meanwhile to {@code stream}. */
+    private Outcome await(ModernCall call, String caller, JsonNode params, RequestStream stream) throws InterruptedException {
         lastUsed.put(caller, System.nanoTime());
-        ModernCall.Event event = call.next(LEG_TIMEOUT);
+        call.listen(stream, params.path("_meta"));
+        ModernCall.Event event;
+        try {
+            event = next(call, stream);
+        } finally {
+            call.listen(null, null);
+        }
         return switch (event) {
             case null -> {
                 call.abandon();
                 yield new Failed(McpSchema.ErrorCodes.INTERNAL_ERROR, "The tool did not answer within " + LEG_TIMEOUT.toMinutes() + " minutes");
             }
+            case ModernCall.Gone gone -> new Failed(McpSchema.ErrorCodes.INTERNAL_ERROR, "The client went away");
             case ModernCall.Done done -> new Completed(done.result());
             case ModernCall.Failed failed -> new Failed(failed.error().getJsonRpcError().code(), failed.error().getJsonRpcError().message());
             case ModernCall.Input input -> needsInput(call, caller, input);
         };
+    }
+
+    /**
+     * The call's next event within {@link #LEG_TIMEOUT}, or null. With a stream, checks every {@link #KEEP_ALIVE}
+     * that the client is still there; when it is not, the upstream gets {@code notifications/cancelled} for the call
+     * (what the 2025 relay sends when a client cancels), as a closed stream is a 2026-07-28 client's cancellation.
+     */
+    private ModernCall.Event next(ModernCall call, RequestStream stream) throws InterruptedException {
+        if (stream == null) {
+            return call.next(LEG_TIMEOUT);
+        }
+        long deadline = System.nanoTime() + LEG_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            ModernCall.Event event = call.next(KEEP_ALIVE);
+            if (event != null) {
+                return event;
+            }
+            if (!stream.alive()) {
+                call.abandon();
+                catalog.relays().forEach(relay -> relay.cancelled(call.session(), call.requestId(), "the client closed the request's stream"));
+                return new ModernCall.Gone();
+            }
+        }
+        return null;
     }
 
     private Outcome needsInput(ModernCall call, String caller, ModernCall.Input input) {

@@ -1,11 +1,13 @@
 package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.IoThreadSend;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
 import dev.mcpauth.http.OpenStreams;
+import dev.mcpauth.http.SseResponse;
 import dev.mcpauth.mcp.ExchangeContextExtractor;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.undertow.server.HttpHandler;
@@ -16,7 +18,8 @@ import java.util.Set;
 
 /**
  * The end of the modern chain on Streamable HTTP: answers a validated 2026-07-28 request from {@link ModernServer}
- * with one JSON object, or with a long-lived SSE stream for {@code subscriptions/listen}. A notification gets
+ * with one JSON object, with an SSE stream for a {@code tools/call} that asks for progress or log messages, or with a
+ * long-lived SSE stream for {@code subscriptions/listen}. A notification gets
  * {@code 202} and no body. No session: {@code Mcp-Session-Id} is neither read nor minted, and the context a tool sees
  * holds the caller's token alone. Needs {@link Exchanges#JSON_RPC_BODY} and, when auth is on,
  * {@link Exchanges#ACCESS_TOKEN}; runs on a virtual thread (a tool may block, a listen stream parks).
@@ -55,8 +58,45 @@ public final class ModernMcpHandler implements HttpHandler {
             listen(exchange, message, context);
             return;
         }
+        if (streams(exchange, message)) {
+            answerOnStream(exchange, message, context);
+            return;
+        }
         ModernReply reply = server.handle(message, context);
         JsonErrors.sendJson(exchange, reply.status(), reply.message());
+    }
+
+    /**
+     * Whether a request is answered on an SSE stream: a {@code tools/call} that asks for progress or log messages
+     * ({@code _meta.progressToken}, {@code io.modelcontextprotocol/logLevel}) from a client whose Accept header lists
+     * {@code text/event-stream}. Everything else keeps its one JSON answer.
+     */
+    private static boolean streams(HttpServerExchange exchange, JsonNode message) {
+        JsonNode meta = message.path("params").path("_meta");
+        return ModernProtocol.TOOLS_CALL.equals(message.path("method").asText())
+                && (meta.has("progressToken") || meta.has(ModernProtocol.LOG_LEVEL_META))
+                && SseResponse.acceptedBy(exchange);
+    }
+
+    /**
+     * The call's notifications as they come, then its response, on the request's own stream (streamable-http,
+     * "Receiving Messages"). Closing the stream cancels the call (noticed by the next keep-alive that fails to go out).
+     */
+    private void answerOnStream(HttpServerExchange exchange, JsonNode message, McpTransportContext context) {
+        SseResponse sse = new SseResponse(exchange);
+        ModernReply reply = server.handle(message, context, new RequestStream() {
+            @Override
+            public boolean notify(ObjectNode notification) {
+                return sse.send(notification);
+            }
+
+            @Override
+            public boolean alive() {
+                return sse.keepAlive();
+            }
+        });
+        sse.respond(reply.message());
+        sse.finish();
     }
 
     /** subscriptions/listen: the honored filter is the requested kinds this server sends ({@link ListenKind}). */

@@ -57,12 +57,20 @@ public final class ModernServer implements AutoCloseable {
 
     /** Answers one modern request (its envelope already checked by {@link RequestEnvelope}). */
     public ModernReply handle(JsonNode request, McpTransportContext context) {
+        return handle(request, context, null);
+    }
+
+    /**
+     * Answers one modern request; while a {@code tools/call} runs, the upstream's progress and log messages the
+     * request asked for go to {@code stream} (null: the front can carry none, and the answer is all there is).
+     */
+    ModernReply handle(JsonNode request, McpTransportContext context, RequestStream stream) {
         JsonNode id = request.path("id");
         String method = request.path("method").asText();
         return switch (method) {
             case ModernProtocol.SERVER_DISCOVER -> ModernReply.result(id, discover());
             case ModernProtocol.TOOLS_LIST -> listTools(id, request.path("params"), context);
-            case ModernProtocol.TOOLS_CALL -> callTool(id, request.path("params"), context);
+            case ModernProtocol.TOOLS_CALL -> callTool(id, request.path("params"), context, stream);
             case ModernProtocol.PROMPTS_LIST, ModernProtocol.RESOURCES_LIST, ModernProtocol.RESOURCES_TEMPLATES_LIST ->
                     features.list(id, method, request.path("params"), context);
             case ModernProtocol.PROMPTS_GET -> features.getPrompt(id, request.path("params"), context);
@@ -122,7 +130,7 @@ public final class ModernServer implements AutoCloseable {
         return ModernReply.result(id, result);
     }
 
-    private ModernReply callTool(JsonNode id, JsonNode params, McpTransportContext context) {
+    private ModernReply callTool(JsonNode id, JsonNode params, McpTransportContext context, RequestStream stream) {
         ModernReply invalid = NamedParams.invalid(id, params, "tools/call", "the tool's name");
         if (invalid != null) {
             return invalid;
@@ -130,9 +138,9 @@ public final class ModernServer implements AutoCloseable {
         McpSchema.CallToolRequest request = new McpSchema.CallToolRequest(NamedParams.name(params), NamedParams.arguments(params),
                 NamedParams.meta(params));
         try {
-            if (params.has("requestState") || inputs.applies(params)) {
-                ModernInputRelay.Outcome outcome = params.has("requestState") ? inputs.resume(params, context)
-                        : inputs.start(id, request.name(), params, context, withChannel -> invoker.call(withChannel, request));
+            if (params.has("requestState") || inputs.applies(params, stream)) {
+                ModernInputRelay.Outcome outcome = params.has("requestState") ? inputs.resume(params, context, stream)
+                        : inputs.start(id, request.name(), params, context, stream, withChannel -> invoker.call(withChannel, request));
                 return switch (outcome) {
                     case ModernInputRelay.Completed completed -> completed(id, completed.result());
                     case ModernInputRelay.Failed failed -> ModernReply.error(200, id, failed.code(), failed.message(), null);

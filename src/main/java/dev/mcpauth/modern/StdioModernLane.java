@@ -2,6 +2,7 @@ package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.json.Json;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.mcp.StdioServerTransport;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * rules of {@link RequestEnvelope} are all there is. Each request runs through the stdio credential check
  * ({@link StdioFront.Admission}); {@code server/discover} passes even with a bad token, like {@code initialize}, so a
  * dual-era client's probe still finds a modern server. {@code subscriptions/listen} stays open until cancelled or
- * until stdin ends; {@code notifications/cancelled} stops a modern request from sending anything more.
+ * until stdin ends; {@code notifications/cancelled} stops a modern request from sending anything more (and a
+ * {@code tools/call} relayed on the caller's own upstream connection is cancelled there). A {@code tools/call} that
+ * asks for progress or log messages gets them before its answer.
  */
 public final class StdioModernLane implements StdioServerTransport.Lane {
 
@@ -108,7 +111,18 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
             listen(message, context, request);
             return;
         }
-        request.reply(server.handle(message, context).message());
+        // Progress and log messages the request asks for go to stdout before its answer; a cancel stops them.
+        request.reply(server.handle(message, context, new RequestStream() {
+            @Override
+            public boolean notify(ObjectNode notification) {
+                return request.send(notification);
+            }
+
+            @Override
+            public boolean alive() {
+                return !request.cancelled();
+            }
+        }).message());
     }
 
     /** subscriptions/listen: the honored filter is the requested kinds this server sends ({@link ListenKind}). */
@@ -161,6 +175,10 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
             } else if (inputEnded) {
                 stream.serverClosing();
             }
+        }
+
+        synchronized boolean cancelled() {
+            return cancelled;
         }
 
         synchronized void cancel() {

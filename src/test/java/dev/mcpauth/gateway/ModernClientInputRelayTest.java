@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.support.EverythingHttp;
 import dev.mcpauth.support.NodeClients;
 import dev.mcpauth.support.TestGateway;
 import java.net.URI;
@@ -15,9 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A 2026-07-28 client gets the sampling and elicitation a 2025-era upstream asks for during its call, as
- * {@code input_required} results (basic/patterns/mrtr): the official TypeScript SDK 2.x client, with handlers, against
- * the gateway in front of {@code @modelcontextprotocol/server-everything} (stdio). Before, a 2026-07-28 call went over
- * the shared upstream connection, which answers such requests with an error.
+ * {@code input_required} results (basic/patterns/mrtr), and the progress and log messages of a call that asks for them
+ * on the call's own SSE stream: the official TypeScript SDK 2.x client, with handlers, against the gateway in front of
+ * {@code @modelcontextprotocol/server-everything} (stdio), and the same checks against server-everything directly
+ * (where the client falls back to the 2025 era), so the gateway adds no loss.
  */
 class ModernClientInputRelayTest {
 
@@ -27,14 +29,24 @@ class ModernClientInputRelayTest {
     Path root;
 
     @Test
-    void samplingAndElicitationDuringAModernCallComeBackAsInputRequiredAndTheAnswersReachTheUpstream() throws Exception {
+    void whatTheUpstreamSaysDuringAModernCallReachesTheClientThroughTheGatewayAsItDoesDirectly() throws Exception {
+        JsonNode direct;
+        try (EverythingHttp everything = EverythingHttp.start()) {
+            direct = NodeClients.runIn(DIR, "@modelcontextprotocol/client", "modern-relay-checks.mjs", everything.url(), "-", "");
+        }
+        // serve --stdio, as a local 2026-07-28 client spawns it: progress and log messages on stdout before the answer.
+        JsonNode viaStdio = NodeClients.runIn(DIR, "@modelcontextprotocol/client", "modern-relay-checks.mjs",
+                "stdio:" + UpstreamFidelityTest.stdioFront(), "-", "everything__");
         try (TestGateway gw = TestGateway.start(UpstreamGateways.everything(root))) {
             JsonNode out = NodeClients.runIn(DIR, "@modelcontextprotocol/client", "modern-relay-checks.mjs",
                     gw.mcpUrl(), gw.token("everything:use"), "");
 
             assertThat(out.path("era").asText()).as(out.toString()).isEqualTo("modern");
-            for (String check : new String[] {"echo", "sampling", "elicitation"}) {
+            assertThat(viaStdio.path("era").asText()).as(viaStdio.toString()).isEqualTo("modern");
+            for (String check : new String[] {"echo", "sampling", "elicitation", "progress", "logging"}) {
+                assertThat(direct.path("checks").path(check).path("ok").asBoolean()).as("directly, " + check + ": " + direct).isTrue();
                 assertThat(out.path("checks").path(check).path("ok").asBoolean()).as(check + ": " + out.path("checks").path(check)).isTrue();
+                assertThat(viaStdio.path("checks").path(check).path("ok").asBoolean()).as("serve --stdio, " + check + ": " + viaStdio).isTrue();
             }
         }
     }

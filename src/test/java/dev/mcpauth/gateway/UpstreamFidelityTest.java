@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.json.Json;
+import dev.mcpauth.support.EverythingHttp;
 import dev.mcpauth.support.NodeClients;
 import dev.mcpauth.token.TokenMinter;
 import java.nio.charset.StandardCharsets;
 import dev.mcpauth.support.TestGateway;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,12 +30,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class UpstreamFidelityTest {
 
-    private static final Path ENTRY = Path.of("src/test/upstream-npm/node_modules/@modelcontextprotocol/server-everything/dist/index.js")
-            .toAbsolutePath();
+    private static final Path ENTRY = EverythingHttp.ENTRY;
 
     @TempDir
     static Path root;
-    private static Process everything;
+    private static EverythingHttp everything;
     private static JsonNode direct;
     private static JsonNode viaStdio;
     private static JsonNode viaHttp;
@@ -47,16 +43,8 @@ class UpstreamFidelityTest {
     @BeforeAll
     static void runTheChecksThreeWays() throws Exception {
         assumeTrue(Files.isRegularFile(ENTRY), "server-everything is not installed (npm ci in src/test/upstream-npm): skipped");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        ProcessBuilder builder = new ProcessBuilder("node", ENTRY.toString(), "streamableHttp")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().put("PORT", String.valueOf(port));
-        everything = builder.start();
-        awaitListening(port);
-        String upstreamUrl = "http://127.0.0.1:" + port + "/mcp";
+        everything = EverythingHttp.start();
+        String upstreamUrl = everything.url();
         direct = run(upstreamUrl, "-", "");
 
         try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, """
@@ -81,7 +69,7 @@ class UpstreamFidelityTest {
     }
 
     /** {@code serve --stdio} in front of the stdio upstream, as a local client spawns it (this JVM's classes). */
-    private static String stdioFront() {
+    static String stdioFront() {
         String token = TokenMinter.withSecret(TestGateway.SECRET.getBytes(StandardCharsets.UTF_8)).token()
                 .subject("local").audience("http://127.0.0.1:8001/mcp").ttl(Duration.ofMinutes(10)).mint();
         ObjectNode spec = Json.mapper().createObjectNode();
@@ -94,11 +82,9 @@ class UpstreamFidelityTest {
     }
 
     @AfterAll
-    static void stopTheUpstream() throws InterruptedException {
+    static void stopTheUpstream() {
         if (everything != null) {
-            everything.descendants().forEach(ProcessHandle::destroy);
-            everything.destroy();
-            everything.waitFor(5, TimeUnit.SECONDS);
+            everything.close();
         }
     }
 
@@ -119,17 +105,5 @@ class UpstreamFidelityTest {
         JsonNode result = NodeClients.run("fidelity-client.mjs", url, token, prefix);
         assertThat(result.path("checks").path("connect").isMissingNode()).as("connected: " + result).isTrue();
         return result;
-    }
-
-    private static void awaitListening(int port) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Socket ignored = new Socket("127.0.0.1", port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(100);
-            }
-        }
-        throw new AssertionError("server-everything did not listen on " + port + " within 30 s");
     }
 }
