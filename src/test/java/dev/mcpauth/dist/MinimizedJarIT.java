@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
 import dev.mcpauth.support.JarProcess;
 import dev.mcpauth.token.TokenMinter;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +25,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -163,6 +172,82 @@ class MinimizedJarIT {
         }
         assertThat(replies.get(2).at("/result/structuredContent/result").asInt()).as(stdout + stderr).isEqualTo(3);
         assertThat(replies.get(3).toString()).as("the rule refuses a = 500").contains("outside the rule");
+    }
+
+    @Test
+    void spansReachAnOtlpReceiverFromTheShippedJar() throws Exception {
+        // OpenTelemetry finds its HTTP sender by ServiceLoader, and the jar leaves out its metrics and logs SDKs
+        // (pom.xml): the shipped jar must still export a request's span, parented by the caller's traceparent.
+        List<byte[]> exports = new CopyOnWriteArrayList<>();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/v1/traces", exchange -> {
+            exports.add(exchange.getRequestBody().readAllBytes());
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String base = "http://127.0.0.1:" + port;
+        String secret = "minimized-jar-test-secret-of-32-bytes-or-more";
+        Process serve = JarProcess.start(Map.of(), "serve", "--port", String.valueOf(port), "--secret", secret,
+                "--otlp-endpoint", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/v1/traces");
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            awaitHealth(http, base, serve);
+            String token = TokenMinter.withSecret(secret.getBytes(StandardCharsets.UTF_8)).token()
+                    .subject("carol").audience(base + "/mcp").scope("math:calculate").ttl(Duration.ofMinutes(5)).mint();
+            String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+            HttpResponse<String> call = http.send(HttpRequest.newBuilder(URI.create(base + "/mcp")).timeout(Duration.ofSeconds(20))
+                    .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                    .header("Authorization", "Bearer " + token).header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(call.statusCode()).as(call.body()).isLessThan(500);
+
+            byte[] id = HexFormat.of().parseHex(traceId);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (exports.stream().noneMatch(body -> contains(body, id)) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(exports).as("OTLP exports carrying the caller's trace id").anyMatch(body -> contains(body, id));
+        } finally {
+            serve.destroy();
+            serve.waitFor(10, TimeUnit.SECONDS);
+            receiver.stop(0);
+        }
+    }
+
+    private static void awaitHealth(HttpClient http, String base, Process serve) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                if (http.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (System.nanoTime() > deadline || !serve.isAlive()) {
+                throw new AssertionError("serve did not answer /health: " + new String(serve.getErrorStream().readNBytes(4000), StandardCharsets.UTF_8));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     private static List<String> providers(JarFile jar, JarEntry entry) throws IOException {
