@@ -101,30 +101,15 @@ final class CallerFilteredTransports {
 
     /** The stream answering one Streamable HTTP request, whose caller is known when the stream is made. */
     static McpStreamableServerTransport responseStream(McpStreamableServerTransport stream, McpTransportContext context, ReplyFilter filter) {
-        return new McpStreamableServerTransport() {
+        return new ForwardingStream() {
             @Override
-            public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message, String messageId) {
+            public McpStreamableServerTransport stream() {
+                return stream;
+            }
+
+            @Override
+            public Mono<Void> send(McpSchema.JSONRPCMessage message, String messageId) {
                 return stream.sendMessage(NeutralErrors.apply(filter.apply(context, message)), messageId);
-            }
-
-            @Override
-            public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-                return stream.sendMessage(NeutralErrors.apply(filter.apply(context, message)));
-            }
-
-            @Override
-            public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
-                return stream.unmarshalFrom(data, typeRef);
-            }
-
-            @Override
-            public void close() {
-                stream.close();
-            }
-
-            @Override
-            public Mono<Void> closeGracefully() {
-                return stream.closeGracefully();
             }
         };
     }

@@ -1,7 +1,6 @@
 package dev.mcpauth.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerTransport;
 import java.util.concurrent.CompletableFuture;
@@ -12,7 +11,7 @@ import reactor.core.publisher.Mono;
  * written on it, beside the eventual response. Also the transport the SDK answers through, so that once the client
  * cancelled the request its answer is dropped (MCP basic/utilities/cancellation: no response after a cancellation).
  */
-final class SseCallerChannel extends RelayedChannel implements McpStreamableServerTransport {
+final class SseCallerChannel extends RelayedChannel implements ForwardingStream {
 
     private final McpStreamableServerTransport stream;
     private final HttpClientSession session;
@@ -39,27 +38,12 @@ final class SseCallerChannel extends RelayedChannel implements McpStreamableServ
     }
 
     @Override
-    public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-        return cancelled() && message instanceof McpSchema.JSONRPCResponse ? Mono.empty() : stream.sendMessage(message);
+    public McpStreamableServerTransport stream() {
+        return stream;
     }
 
     @Override
-    public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message, String messageId) {
+    public Mono<Void> send(McpSchema.JSONRPCMessage message, String messageId) {
         return cancelled() && message instanceof McpSchema.JSONRPCResponse ? Mono.empty() : stream.sendMessage(message, messageId);
-    }
-
-    @Override
-    public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
-        return stream.unmarshalFrom(data, typeRef);
-    }
-
-    @Override
-    public void close() {
-        stream.close();
-    }
-
-    @Override
-    public Mono<Void> closeGracefully() {
-        return stream.closeGracefully();
     }
 }
