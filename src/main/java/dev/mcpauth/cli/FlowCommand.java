@@ -1,13 +1,12 @@
 package dev.mcpauth.cli;
 
-import dev.mcpauth.config.Durations;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mcpauth.client.AuthorizationTarget;
 import dev.mcpauth.client.Discovery;
 import dev.mcpauth.client.LoginFlow;
 import dev.mcpauth.client.TokenSet;
+import dev.mcpauth.config.Durations;
 import dev.mcpauth.config.GatewayConfig;
 import java.io.PrintWriter;
 import java.net.URI;

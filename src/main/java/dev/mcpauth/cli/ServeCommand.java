@@ -1,16 +1,15 @@
 package dev.mcpauth.cli;
 
-import dev.mcpauth.config.Durations;
-
 import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.ConfigSources;
+import dev.mcpauth.config.Durations;
 import dev.mcpauth.config.FileSections;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.config.IssuerSections;
 import dev.mcpauth.config.TrustedIssuer;
 import dev.mcpauth.gateway.GatewayServer;
-import dev.mcpauth.trace.Tracing;
 import dev.mcpauth.http.MetricsListener;
+import dev.mcpauth.trace.Tracing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,9 @@
 package dev.mcpauth.gateway;
 
+import dev.mcpauth.authserver.AuthServerConfig;
+import dev.mcpauth.authserver.AuthorizationServer;
+import dev.mcpauth.cli.VersionProvider;
+import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.AccessLog;
 import dev.mcpauth.http.AllowedHosts;
 import dev.mcpauth.http.AllowedOrigins;
@@ -16,11 +20,6 @@ import dev.mcpauth.http.Readiness;
 import dev.mcpauth.http.RequestLimits;
 import dev.mcpauth.http.RequestTrace;
 import dev.mcpauth.http.VirtualThreadDispatch;
-
-import dev.mcpauth.authserver.AuthServerConfig;
-import dev.mcpauth.authserver.AuthorizationServer;
-import dev.mcpauth.cli.VersionProvider;
-import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.modern.ModernMethodGate;
 import dev.mcpauth.modern.ModernProtocol;
@@ -31,8 +30,8 @@ import dev.mcpauth.resource.Challenge;
 import dev.mcpauth.resource.TokenFailureLimiter;
 import dev.mcpauth.token.TokenVerifier;
 import dev.mcpauth.trace.Tracing;
-import io.undertow.server.HttpHandler;
 import io.undertow.predicate.Predicates;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.PredicateHandler;
 import java.io.IOException;

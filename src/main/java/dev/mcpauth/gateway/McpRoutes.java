@@ -1,10 +1,9 @@
 package dev.mcpauth.gateway;
 
-import dev.mcpauth.http.RequestTrace;
-
 import dev.mcpauth.authserver.AuthorizationServer;
 import dev.mcpauth.cli.VersionProvider;
 import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.http.RequestTrace;
 import dev.mcpauth.mcp.GatewayMcpServer;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.ToolCatalog;

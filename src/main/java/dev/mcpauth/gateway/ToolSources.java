@@ -1,10 +1,9 @@
 package dev.mcpauth.gateway;
 
-import dev.mcpauth.http.JsonErrors;
-
 import dev.mcpauth.cli.VersionProvider;
 import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.policy.Policy;
 import dev.mcpauth.resource.ProtectedResourceMetadata;

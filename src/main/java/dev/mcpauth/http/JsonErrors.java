@@ -1,9 +1,8 @@
 package dev.mcpauth.http;
 
-import dev.mcpauth.json.Json;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.json.Json;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.http.HeaderValueEncoding;
 import dev.mcpauth.json.Json;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.math.BigDecimal;
@@ -73,7 +74,7 @@ public final class McpParamHeaders {
             if (!present) {
                 return Optional.of(param.header() + " header is present but argument '" + String.join(".", param.path()) + "' is not in the body");
             }
-            String decoded = HeaderValues.decode(header);
+            String decoded = HeaderValueEncoding.decode(header);
             if (decoded == null) {
                 return Optional.of(param.header() + " header holds invalid characters or bad Base64");
             }

@@ -2,6 +2,7 @@ package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.http.Exchanges;
+import dev.mcpauth.http.HeaderValueEncoding;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
 import dev.mcpauth.mcp.ToolCatalog;
@@ -91,7 +92,7 @@ public final class ModernHeaderValidator implements HttpHandler {
         if (header == null) {
             return mismatch(id, "the Mcp-Name header is required on " + method + " and must carry params." + field);
         }
-        String decoded = HeaderValues.decode(header);
+        String decoded = HeaderValueEncoding.decode(header);
         if (decoded == null) {
             return mismatch(id, "the Mcp-Name header holds characters a header may not carry or bad Base64; encode it as =?base64?...?=");
         }
@@ -118,6 +119,6 @@ public final class ModernHeaderValidator implements HttpHandler {
 
     /** A header value for an error message: never echo control characters back. */
     private static String printable(String value) {
-        return HeaderValues.isFieldValue(value) && value.length() <= 200 ? value : "(not printable)";
+        return HeaderValueEncoding.isFieldValue(value) && value.length() <= 200 ? value : "(not printable)";
     }
 }

@@ -1,11 +1,10 @@
 package dev.mcpauth.resource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mcpauth.http.HeaderValueEncoding;
 import dev.mcpauth.http.JsonErrors;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HttpString;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * MCP 2026-07-28 request metadata: {@code Mcp-Method} and {@code Mcp-Name} mirror the body so intermediaries can
@@ -18,8 +17,6 @@ final class RequestMetadataHeaders {
     static final HttpString MCP_METHOD = HttpString.tryFromString("Mcp-Method");
     static final HttpString MCP_NAME = HttpString.tryFromString("Mcp-Name");
     static final int HEADER_MISMATCH = -32020;
-    private static final String BASE64_PREFIX = "=?base64?";
-    private static final String BASE64_SUFFIX = "?=";
 
     private RequestMetadataHeaders() {
     }
@@ -39,7 +36,7 @@ final class RequestMetadataHeaders {
             return mismatch(exchange, json, "Mcp-Method header value '" + method + "' does not match body method '" + bodyMethod + "'");
         }
         if (name != null) {
-            String decoded = decode(name);
+            String decoded = HeaderValueEncoding.decode(name);
             String bodyName = bodyName(json.path("params"));
             if (decoded == null || !decoded.equals(bodyName)) {
                 return mismatch(exchange, json, "Mcp-Name header value does not match the body's params.name or params.uri");
@@ -54,21 +51,6 @@ final class RequestMetadataHeaders {
             return params.path("name").asText();
         }
         return params.path("uri").isTextual() ? params.path("uri").asText() : null;
-    }
-
-    /** MCP 2026-07-28 "Value Encoding": {@code =?base64?...?=} carries UTF-8 that a plain header cannot. */
-    static String decode(String header) {
-        if (header.startsWith(BASE64_PREFIX) && header.endsWith(BASE64_SUFFIX)
-                && header.length() >= BASE64_PREFIX.length() + BASE64_SUFFIX.length()) {
-            try {
-                byte[] bytes = Base64.getDecoder().decode(
-                        header.substring(BASE64_PREFIX.length(), header.length() - BASE64_SUFFIX.length()));
-                return new String(bytes, StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        }
-        return header;
     }
 
     private static boolean mismatch(HttpServerExchange exchange, JsonNode message, String detail) {

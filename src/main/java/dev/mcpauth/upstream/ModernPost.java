@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.json.Json;
 import dev.mcpauth.mcp.RelayMessages;
-import dev.mcpauth.modern.HeaderValues;
+import dev.mcpauth.http.HeaderValueEncoding;
 import dev.mcpauth.modern.McpParamHeaders;
 import dev.mcpauth.modern.ModernProtocol;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -181,7 +181,7 @@ final class ModernPost {
         if (ModernProtocol.hasNameHeader(method)) {
             JsonNode name = ModernProtocol.RESOURCES_READ.equals(method) ? params.path("uri") : params.path("name");
             if (name.isTextual()) {
-                headers.add(new String[] {ModernProtocol.NAME_HEADER, HeaderValues.encode(name.asText())});
+                headers.add(new String[] {ModernProtocol.NAME_HEADER, HeaderValueEncoding.encode(name.asText())});
             }
         }
         if (toolSchema != null) {
@@ -191,7 +191,7 @@ final class ModernPost {
                     value = value.path(key);
                 }
                 if (value.isValueNode() && !value.isNull()) {
-                    headers.add(new String[] {param.header(), HeaderValues.encode(value.asText())});
+                    headers.add(new String[] {param.header(), HeaderValueEncoding.encode(value.asText())});
                 }
             }
         }

@@ -1,9 +1,8 @@
 package dev.mcpauth.upstream;
 
-import dev.mcpauth.trace.CallTrace;
-
 import dev.mcpauth.mcp.PromptHandler;
 import dev.mcpauth.mcp.SessionRelay;
+import dev.mcpauth.trace.CallTrace;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
 

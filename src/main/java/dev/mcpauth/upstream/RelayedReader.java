@@ -1,9 +1,8 @@
 package dev.mcpauth.upstream;
 
-import dev.mcpauth.trace.CallTrace;
-
 import dev.mcpauth.mcp.ResourceReader;
 import dev.mcpauth.mcp.SessionRelay;
+import dev.mcpauth.trace.CallTrace;
 import io.modelcontextprotocol.spec.McpSchema;
 
 /** An upstream's resources: read on the shared connection; subscriptions and completions on the caller's own. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.gateway.Verifiers;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.policy.Policy;

@@ -2,8 +2,6 @@ package dev.mcpauth.gateway;
 
 import dev.mcpauth.http.Exchanges;
 
-import dev.mcpauth.gateway.GatewayServer;
-
 import dev.mcpauth.bench.BenchHosts;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.token.AccessToken;

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.cli.Cli;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.gateway.Verifiers;
 import dev.mcpauth.mcp.McpServerFactory;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.policy.Policy;

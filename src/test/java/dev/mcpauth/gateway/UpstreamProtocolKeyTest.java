@@ -1,7 +1,5 @@
 package dev.mcpauth.gateway;
 
-import dev.mcpauth.gateway.ToolSources;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.mcpauth.modern;
+package dev.mcpauth.http;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -7,16 +7,16 @@ import java.util.Base64;
  * Header values as MCP 2026-07-28 writes them (streamable-http, "Value Encoding"): plain visible ASCII, or
  * {@code =?base64?...?=} around the Base64 of UTF-8 text that a plain header cannot carry.
  */
-public final class HeaderValues {
+public final class HeaderValueEncoding {
 
     private static final String PREFIX = "=?base64?";
     private static final String SUFFIX = "?=";
 
-    private HeaderValues() {
+    private HeaderValueEncoding() {
     }
 
     /** The value a header stands for, or null when it holds characters no header may carry or bad Base64. */
-    static String decode(String header) {
+    public static String decode(String header) {
         if (!isFieldValue(header)) {
             return null;
         }
@@ -46,7 +46,7 @@ public final class HeaderValues {
     }
 
     /** RFC 9110 section 5.5 field value, as the spec narrows it: visible ASCII, space and tab. */
-    static boolean isFieldValue(String value) {
+    public static boolean isFieldValue(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c != '\t' && (c < 0x20 || c > 0x7e)) {
