@@ -135,6 +135,41 @@ class ModernCallStreamTest {
         }
     }
 
+    @Test
+    void onStdioTheClientsCancellationOfA2026CallReachesTheUpstream() throws Exception {
+        NodeClients.ensureInstalled(INTEROP_MODERN, "@modelcontextprotocol/sdk");
+        Path marker = root.resolve("cancelled-stdio.txt");
+        String token = dev.mcpauth.token.TokenMinter.withSecret(TestGateway.SECRET.getBytes(StandardCharsets.UTF_8)).token()
+                .subject("local").audience("http://127.0.0.1:8001/mcp").ttl(java.time.Duration.ofMinutes(10)).mint();
+        ProcessBuilder builder = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1",
+                "-cp", System.getProperty("java.class.path"), "dev.mcpauth.cli.Main", "serve", "--stdio", "--secret", TestGateway.SECRET, "--no-builtin-tools",
+                "--upstream", "legacy=node " + INTEROP_MODERN.resolve("legacy-stdio-server.mjs"))
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("MCP_AUTH_TOKEN", token);
+        Process serve = builder.start();
+        try (OutputStream in = serve.getOutputStream()) {
+            in.write((body(1, "wait-for-cancel", "{\"marker\":" + JSON.writeValueAsString(marker.toString()) + ",\"seconds\":30}",
+                    ",\"progressToken\":\"w\"") + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
+            List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CompletableFuture<Boolean> progressed = CompletableFuture.supplyAsync(
+                    () -> out.lines().peek(seen::add).anyMatch(l -> l.contains("notifications/progress")));
+            assertThat(progressed.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("the call's first progress came: " + seen).isTrue();
+            in.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":1,\"reason\":\"user\"}}\n"
+                    .getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!Files.exists(marker) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(marker).as("the upstream got notifications/cancelled for the call").exists();
+        } finally {
+            serve.destroy();
+            serve.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     private static boolean readUntil(InputStream in, String text) throws Exception {
         StringBuilder seen = new StringBuilder();
         byte[] buffer = new byte[4096];
