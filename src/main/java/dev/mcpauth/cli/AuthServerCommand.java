@@ -6,18 +6,10 @@ import dev.mcpauth.authserver.AuthorizationServer;
 import dev.mcpauth.config.ConfigException;
 import dev.mcpauth.config.Durations;
 import dev.mcpauth.config.GatewayConfig;
-import dev.mcpauth.http.AccessLog;
+import dev.mcpauth.gateway.AuthServerEdge;
 import dev.mcpauth.http.AllowedHosts;
-import dev.mcpauth.http.HostCheck;
 import dev.mcpauth.http.BoundServer;
-import dev.mcpauth.http.AllowedOrigins;
-import dev.mcpauth.http.CorsHandler;
-import dev.mcpauth.http.HealthHandler;
-import dev.mcpauth.http.JsonErrors;
-import dev.mcpauth.http.RequestLimits;
 import dev.mcpauth.token.Keys;
-import io.undertow.server.HttpHandler;
-import io.undertow.server.handlers.PathHandler;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -152,20 +144,12 @@ public final class AuthServerCommand implements Callable<Integer> {
                     .stateDatabase(stateDb == null ? null : stateDb.toUrl());
             preconfigured.forEach(config::client);
             AuthorizationServer as = new AuthorizationServer(config.build());
-            server.serve(chain(as, AllowedHosts.forServer(host, loopback, URI.create(issuerUrl), allowedHosts), loopback));
+            server.serve(AuthServerEdge.chain(as, AllowedHosts.forServer(host, loopback, URI.create(issuerUrl), allowedHosts), loopback));
             return new Running(server, as, bound, describeSigning(as), userMap.keySet(), preconfigured);
         } catch (RuntimeException e) {
             server.stop();
             throw e;
         }
-    }
-
-    // The same edge as the gateway: access log outermost, limits, Host check, CORS for browser clients on allowed origins.
-    private static HttpHandler chain(AuthorizationServer as, AllowedHosts hosts, boolean loopback) {
-        PathHandler routes = new PathHandler(BoundServer.notFound());
-        routes.addExactPath("/health", new HealthHandler(() -> Map.of("issuer", as.issuer())));
-        AllowedOrigins origins = AllowedOrigins.defaults(URI.create(as.issuer()), loopback);
-        return new AccessLog(new RequestLimits(new HostCheck(hosts, new CorsHandler(origins, as.routes(routes)))));
     }
 
     private JWK signingKey() {
