@@ -156,10 +156,11 @@ public final class FileSections {
             return 16;
         }
         String text = n.asText();
-        if (!text.matches("[0-9]{1,4}") || Integer.parseInt(text) < 1 || Integer.parseInt(text) > 1024) {
+        int calls = text.matches("[0-9]{1,4}") ? Integer.parseInt(text) : 0;
+        if (calls < 1 || calls > 1024) {
             throw new ConfigException(where + ".max-concurrent-calls must be a whole number from 1 to 1024, got '" + text + "'");
         }
-        return Integer.parseInt(text);
+        return calls;
     }
 
     /**

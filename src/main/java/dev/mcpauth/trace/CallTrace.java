@@ -83,6 +83,24 @@ public final class CallTrace {
         };
     }
 
+    /**
+     * One request to {@code upstream} as a hop of its own ({@link #upstreamRequest(CallTrace, String, String, String)}):
+     * {@code send} gets the {@code _meta} that tells the upstream its trace context; the span ends ok, or failed when
+     * {@code send} throws.
+     */
+    public static <T> T upstreamRequest(CallTrace trace, String upstream, String attribute, String value,
+                                        java.util.function.Function<Map<String, Object>, T> send) {
+        Hop hop = upstreamRequest(trace, upstream, attribute, value);
+        String outcome = "failed";
+        try {
+            T result = send.apply(hop.meta(Map.of()));
+            outcome = "ok";
+            return result;
+        } finally {
+            hop.end(outcome);
+        }
+    }
+
     private static final Hop PASS_THROUGH = new Hop() {
         public Map<String, Object> meta(Map<String, Object> meta) {
             return meta;

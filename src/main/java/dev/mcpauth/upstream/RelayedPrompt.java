@@ -17,15 +17,8 @@ record RelayedPrompt(BoundSessions bound, String originalName, UpstreamCalls cal
     /** A span of its own ("upstream call"), and the upstream told its trace context in _meta and the header. */
     @Override
     public McpSchema.GetPromptResult get(Map<String, Object> arguments, CallTrace trace) {
-        CallTrace.Hop hop = CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.prompt.name", originalName);
-        String outcome = "failed";
-        try {
-            McpSchema.GetPromptResult result = calls.getPrompt(originalName, arguments, hop.meta(Map.of()));
-            outcome = "ok";
-            return result;
-        } finally {
-            hop.end(outcome);
-        }
+        return CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.prompt.name", originalName,
+                meta -> calls.getPrompt(originalName, arguments, meta));
     }
 
     @Override

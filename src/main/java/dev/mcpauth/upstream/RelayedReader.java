@@ -16,15 +16,7 @@ record RelayedReader(BoundSessions bound, UpstreamCalls calls) implements Resour
     /** A span of its own ("upstream call"), and the upstream told its trace context in _meta and the header. */
     @Override
     public McpSchema.ReadResourceResult read(String uri, CallTrace trace) {
-        CallTrace.Hop hop = CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.resource.uri", uri);
-        String outcome = "failed";
-        try {
-            McpSchema.ReadResourceResult result = calls.read(uri, hop.meta(java.util.Map.of()));
-            outcome = "ok";
-            return result;
-        } finally {
-            hop.end(outcome);
-        }
+        return CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.resource.uri", uri, meta -> calls.read(uri, meta));
     }
 
     @Override
