@@ -51,14 +51,16 @@ final class StdioRunner {
         Policy policy = ToolSources.policy(config);
         ProtectedResourceMetadata metadata = new ProtectedResourceMetadata(URI.create(resourceUrl),
                 config.jwt().issuer() == null ? List.of() : List.of(URI.create(config.jwt().issuer())), Set.of(), "mcp-auth gateway", null);
-        try (ToolSources tools = ToolSources.start(config, policy, resourceUrl, metadata);
-                ModernServer modern = new ModernServer(tools.catalog(), policy, GatewayServer.SERVER_NAME, VersionProvider.version(),
-                        config.scopeUpgradeEndpoint(), GatewayServer.LIST_TTL)) {
+        try (ToolSources tools = ToolSources.start(config, policy, resourceUrl, metadata)) {
+            // One dispatch for both eras on the one stream: the session's requests and the 2026-07-28 lane's.
             McpServerFactory factory = new McpServerFactory(tools.catalog(), policy, GatewayServer.SERVER_NAME, VersionProvider.version(),
                     config.scopeUpgradeEndpoint());
-            new StdioFront(factory, () -> verifier.verify(token).presentedAs(token), System.in, System.out, DRAIN_TIMEOUT,
-                    admission -> new StdioModernLane(modern, admission)).run();
-            System.out.flush();
+            try (ModernServer modern = new ModernServer(tools.catalog(), factory.dispatch(), GatewayServer.SERVER_NAME, VersionProvider.version(),
+                    GatewayServer.LIST_TTL)) {
+                new StdioFront(factory, () -> verifier.verify(token).presentedAs(token), System.in, System.out, DRAIN_TIMEOUT,
+                        admission -> new StdioModernLane(modern, admission)).run();
+                System.out.flush();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

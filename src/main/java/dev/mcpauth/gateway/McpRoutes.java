@@ -4,10 +4,11 @@ import dev.mcpauth.authserver.AuthorizationServer;
 import dev.mcpauth.cli.VersionProvider;
 import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.RequestTrace;
-import dev.mcpauth.mcp.GatewayMcpServer;
+import dev.mcpauth.mcp.McpDispatch;
+import dev.mcpauth.mcp.McpFront;
 import dev.mcpauth.mcp.McpServerFactory;
+import dev.mcpauth.mcp.StatelessMcpHandler;
 import dev.mcpauth.mcp.ToolCatalog;
-import dev.mcpauth.mcp.UndertowStatelessTransport;
 import dev.mcpauth.mcp.UndertowStreamableTransport;
 import dev.mcpauth.modern.EraRouter;
 import dev.mcpauth.modern.ModernHeaderValidator;
@@ -39,7 +40,8 @@ final class McpRoutes implements AutoCloseable {
     final ToolSources tools;
     final ProtectedResourceMetadata metadata;
     final Challenge challenge;
-    final GatewayMcpServer mcpServer;
+    /** The 2025-era server: the SDK's with sessions, or the stateless front. */
+    final McpFront mcpServer;
     final ModernServer modernServer;
     final HttpHandler router;
     final HttpHandler metadataHandler;
@@ -58,10 +60,11 @@ final class McpRoutes implements AutoCloseable {
         }
         ToolCatalog catalog = tools.catalog();
         McpServerFactory factory = new McpServerFactory(catalog, policy, GatewayServer.SERVER_NAME, VersionProvider.version(), upgradeEndpoint);
+        McpDispatch dispatch = factory.dispatch();
         HttpHandler transport;
         if (config.listener().stateless()) {
-            UndertowStatelessTransport stateless = new UndertowStatelessTransport();
-            this.mcpServer = factory.stateless(stateless);
+            StatelessMcpHandler stateless = new StatelessMcpHandler(dispatch, GatewayServer.SERVER_NAME, VersionProvider.version());
+            this.mcpServer = stateless;
             transport = stateless;
         } else {
             UndertowStreamableTransport streamable = UndertowStreamableTransport.builder()
@@ -69,8 +72,7 @@ final class McpRoutes implements AutoCloseable {
             this.mcpServer = factory.streamable(streamable);
             transport = streamable;
         }
-        this.modernServer = new ModernServer(catalog, policy, GatewayServer.SERVER_NAME, VersionProvider.version(), upgradeEndpoint,
-                GatewayServer.LIST_TTL);
+        this.modernServer = new ModernServer(catalog, dispatch, GatewayServer.SERVER_NAME, VersionProvider.version(), GatewayServer.LIST_TTL);
         // Both eras share the per-tool policy (403, the same challenge); the modern header rules (400) come first.
         UnaryOperator<String> resourcePolicyName = catalog.resourceCatalog()::policyName;
         HttpHandler legacy = new ToolPolicyHandler(policy, challenge, audit, resourcePolicyName, RequestTrace.authorized(transport));

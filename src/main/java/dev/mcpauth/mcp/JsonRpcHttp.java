@@ -6,8 +6,6 @@ import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
 import dev.mcpauth.jsonrpc.InvalidMessage;
 import dev.mcpauth.jsonrpc.JsonRpcMessages;
-import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.HttpHeaders;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.undertow.server.HttpHandler;
@@ -119,9 +117,8 @@ final class JsonRpcHttp {
         return clean.length() > 40 ? clean.substring(0, 40) + "..." : clean;
     }
 
-    /** Reads and parses the POSTed message: exactly one JSON-RPC request, notification or response. */
-    static McpSchema.JSONRPCMessage readMessage(HttpServerExchange exchange, McpJsonMapper mapper, int maxBodyBytes)
-            throws BadMessage {
+    /** Reads the POSTed message as a tree: exactly one JSON-RPC request, notification or response, envelope checked. */
+    static JsonNode readJson(HttpServerExchange exchange, int maxBodyBytes) throws BadMessage {
         String contentType = exchange.getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith(APPLICATION_JSON)) {
             throw new BadMessage(StatusCodes.UNSUPPORTED_MEDIA_TYPE, McpSchema.ErrorCodes.INVALID_REQUEST,
@@ -129,38 +126,7 @@ final class JsonRpcHttp {
         }
         JsonRpcBody body = exchange.getAttachment(Exchanges.JSON_RPC_BODY);
         // The chain's JsonRpcBodyReader already put the body through the edge's gate; mounted alone, do it here.
-        JsonNode json = body != null ? body.json() : checked(readBounded(exchange, maxBodyBytes));
-        McpSchema.JSONRPCMessage message = sdkMessage(json, mapper);
-        if (message == null) {
-            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST,
-                    "The body is not a valid JSON-RPC 2.0 request, notification or response");
-        }
-        return message;
-    }
-
-    /**
-     * The SDK's form of a message that passed {@link dev.mcpauth.jsonrpc.JsonRpcMessages}, read from the tree already
-     * parsed (the SDK's own reader would parse the text again); null if it still does not fit.
-     */
-    static McpSchema.JSONRPCMessage sdkMessage(JsonNode json, McpJsonMapper mapper) {
-        Class<? extends McpSchema.JSONRPCMessage> type = messageType(json);
-        try {
-            if (type != null) {
-                return mapper instanceof JacksonMcpJsonMapper jackson ? jackson.getObjectMapper().treeToValue(json, type)
-                        : mapper.convertValue(json, type);
-            }
-        } catch (IOException | RuntimeException e) {
-            // falls through: the caller answers with its own neutral error
-        }
-        return null;
-    }
-
-    /** What {@link McpSchema#deserializeJsonRpcMessage} decides by the same members; null for none of the three. */
-    private static Class<? extends McpSchema.JSONRPCMessage> messageType(JsonNode json) {
-        if (json.has("method")) {
-            return json.has("id") ? McpSchema.JSONRPCRequest.class : McpSchema.JSONRPCNotification.class;
-        }
-        return json.has("result") || json.has("error") ? McpSchema.JSONRPCResponse.class : null;
+        return body != null ? body.json() : checked(readBounded(exchange, maxBodyBytes));
     }
 
     /** A JSON-RPC error body (id null: the transport answers before any request id is known). */
@@ -175,14 +141,6 @@ final class JsonRpcHttp {
     static void methodNotAllowed(HttpServerExchange exchange, String allow, String why) {
         exchange.getResponseHeaders().put(Headers.ALLOW, allow);
         JsonErrors.send(exchange, StatusCodes.METHOD_NOT_ALLOWED, "method_not_allowed", why);
-    }
-
-    static byte[] toJson(McpJsonMapper mapper, Object message) {
-        try {
-            return mapper.writeValueAsBytes(message);
-        } catch (IOException e) {
-            throw new IllegalStateException("could not serialize a JSON-RPC message", e);
-        }
     }
 
     private static byte[] readBounded(HttpServerExchange exchange, int maxBodyBytes) throws BadMessage {

@@ -30,6 +30,27 @@ public final class RelayMessages {
         return message;
     }
 
+    /** A notification: {@code {"jsonrpc":"2.0","method":..,"params":..}} (params left out when null). */
+    public static ObjectNode notification(String method, JsonNode params) {
+        ObjectNode message = JsonNodeFactory.instance.objectNode();
+        message.put("jsonrpc", "2.0");
+        message.put("method", method);
+        if (params != null && !params.isNull()) {
+            message.set("params", params);
+        }
+        return message;
+    }
+
+    /** A request under {@code id}. */
+    public static ObjectNode request(Object id, String method, JsonNode params) {
+        ObjectNode message = envelope(id);
+        message.put("method", method);
+        if (params != null && !params.isNull()) {
+            message.set("params", params);
+        }
+        return message;
+    }
+
     public static ObjectNode error(Object id, McpError e) {
         McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
         return error == null ? error(id, McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null)

@@ -1,6 +1,7 @@
 package dev.mcpauth.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.json.Json;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -11,9 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a front hands the relay the client messages the SDK server does not handle: answers to requests the relay
+ * Where a front hands the relay the client messages that are not the dispatch's: answers to requests the relay
  * sent the client, {@code notifications/cancelled}, {@code notifications/roots/list_changed}, {@code logging/setLevel}
- * (seen, then still answered by the SDK), session ends, and the requests of {@link RelayRequests}. Session events go
+ * (seen, then answered by {@link SessionAnswers}), session ends, and the requests of {@link RelayRequests}. Session events go
  * to every {@link SessionRelay} the catalog knows.
  */
 final class RelayTap {
@@ -33,21 +34,24 @@ final class RelayTap {
         return requests != null && RelayRequests.METHODS.contains(method);
     }
 
-    JsonNode answer(McpTransportContext context, CallerChannel caller, McpSchema.JSONRPCRequest request) {
-        return requests.handle(context, caller, request.id(), request.method(), tree(request.params()));
+    /** The whole response (under {@code id}) to a request whose method the relay {@link #answers}. */
+    ObjectNode answer(McpTransportContext context, CallerChannel caller, Object id, String method, JsonNode params) {
+        return (ObjectNode) requests.handle(context, caller, id, method, params);
     }
 
     /**
-     * Takes a client message that is the relay's alone (then the front answers 202 and the SDK never sees it); also
-     * passes on what the relay only needs to know ({@code logging/setLevel}). Returns whether it was taken.
+     * Takes a client message that is the relay's alone (then the front answers 202, or nothing on stdio): an answer
+     * to a request the relay sent, a cancellation, a change of roots; also passes on what the relay only needs to
+     * know ({@code logging/setLevel}, then answered by the front). Returns whether it was taken.
      */
-    boolean consumes(RelayedSession session, McpSchema.JSONRPCMessage message) {
-        if (message instanceof McpSchema.JSONRPCResponse response) {
-            return session.answer(response.id(), RelayMessages.of(response));
+    boolean consumes(RelayedSession session, JsonNode message) {
+        String method = message.path("method").asText(null);
+        if (method == null) {
+            return session.answer(Json.shared().convertValue(message.get("id"), Object.class), message);
         }
-        if (message instanceof McpSchema.JSONRPCNotification notification) {
-            JsonNode params = tree(notification.params());
-            switch (notification.method()) {
+        JsonNode params = tree(message.get("params"));
+        if (!message.has("id")) {
+            switch (method) {
                 case "notifications/cancelled" -> {
                     Object requestId = Json.shared().convertValue(params.get("requestId"), Object.class);
                     if (requestId != null && session.cancel(requestId)) {
@@ -64,17 +68,15 @@ final class RelayTap {
                 }
             }
         }
-        if (message instanceof McpSchema.JSONRPCRequest request && McpSchema.METHOD_LOGGING_SET_LEVEL.equals(request.method())) {
-            JsonNode params = tree(request.params());
+        if (McpSchema.METHOD_LOGGING_SET_LEVEL.equals(method)) {
             each(r -> r.logLevel(session, params));
         }
         return false;
     }
 
     /** Params as a tree; an object when absent, so a malformed message is never a null to trip on. */
-    private static JsonNode tree(Object params) {
-        JsonNode tree = params == null ? null : Json.shared().valueToTree(params);
-        return tree == null || tree.isNull() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : tree;
+    private static JsonNode tree(JsonNode params) {
+        return params == null || !params.isObject() ? com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode() : params;
     }
 
     void closed(RelayedSession session) {

@@ -1,22 +1,19 @@
 package dev.mcpauth.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpStreamableServerTransport;
 import java.util.concurrent.CompletableFuture;
-import reactor.core.publisher.Mono;
 
 /**
  * One POSTed request's SSE stream as a {@link CallerChannel}: what an upstream says while working on the request is
- * written on it, beside the eventual response. Also the transport the SDK answers through, so that once the client
- * cancelled the request its answer is dropped (MCP basic/utilities/cancellation: no response after a cancellation).
+ * written on it, beside the eventual response, which is dropped once the client cancelled the request (MCP
+ * basic/utilities/cancellation: no response after a cancellation).
  */
-final class SseCallerChannel extends RelayedChannel implements ForwardingStream {
+final class SseCallerChannel extends RelayedChannel {
 
-    private final McpStreamableServerTransport stream;
+    private final SseStream stream;
     private final HttpClientSession session;
 
-    SseCallerChannel(McpStreamableServerTransport stream, HttpClientSession session, Object requestId) {
+    SseCallerChannel(SseStream stream, HttpClientSession session, Object requestId) {
         super(session, requestId);
         this.stream = stream;
         this.session = session;
@@ -25,7 +22,7 @@ final class SseCallerChannel extends RelayedChannel implements ForwardingStream 
     @Override
     public void notify(String method, JsonNode params) {
         if (!cancelled()) {
-            stream.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, method, params)).block();
+            stream.send(RelayMessages.notification(method, params));
         }
     }
 
@@ -33,17 +30,14 @@ final class SseCallerChannel extends RelayedChannel implements ForwardingStream 
     public CompletableFuture<JsonNode> request(String method, JsonNode params) {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         String id = session.nextRequestId(answer);
-        stream.sendMessage(new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, id, params)).block();
+        stream.send(RelayMessages.request(id, method, params));
         return answer;
     }
 
-    @Override
-    public McpStreamableServerTransport stream() {
-        return stream;
-    }
-
-    @Override
-    public Mono<Void> send(McpSchema.JSONRPCMessage message, String messageId) {
-        return cancelled() && message instanceof McpSchema.JSONRPCResponse ? Mono.empty() : stream.sendMessage(message, messageId);
+    /** The request's response, unless the client cancelled the request. */
+    void respond(JsonNode response) {
+        if (!cancelled()) {
+            stream.send(response);
+        }
     }
 }

@@ -1,7 +1,6 @@
 package dev.mcpauth.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -10,9 +9,9 @@ import java.util.function.Consumer;
 final class StdioClientSession extends RelayedSession {
 
     private final String id = "stdio-" + UUID.randomUUID();
-    private final Consumer<McpSchema.JSONRPCMessage> out;
+    private final Consumer<JsonNode> out;
 
-    StdioClientSession(Consumer<McpSchema.JSONRPCMessage> out) {
+    StdioClientSession(Consumer<JsonNode> out) {
         this.out = out;
     }
 
@@ -23,13 +22,13 @@ final class StdioClientSession extends RelayedSession {
 
     @Override
     public void notify(String method, JsonNode params) {
-        out.accept(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION, method, params));
+        out.accept(RelayMessages.notification(method, params));
     }
 
     @Override
     public CompletableFuture<JsonNode> request(String method, JsonNode params) {
         CompletableFuture<JsonNode> answer = new CompletableFuture<>();
-        out.accept(new McpSchema.JSONRPCRequest(McpSchema.JSONRPC_VERSION, method, nextRequestId(answer), params));
+        out.accept(RelayMessages.request(nextRequestId(answer), method, params));
         return answer;
     }
 

@@ -1,5 +1,6 @@
 package dev.mcpauth.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.token.AccessToken;
 import dev.mcpauth.token.TokenRejected;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -71,10 +72,10 @@ public final class StdioFront {
     }
 
     /** The context a message runs with: the current token, if it is still good. */
-    private McpTransportContext admit(McpSchema.JSONRPCMessage message) {
+    private McpTransportContext admit(JsonNode message) {
         // Lifecycle traffic passes, so the session comes up; every other request needs a good token.
-        boolean exempt = !(message instanceof McpSchema.JSONRPCRequest request)
-                || McpSchema.METHOD_INITIALIZE.equals(request.method()) || McpSchema.METHOD_PING.equals(request.method());
+        String method = message.path("method").asText("");
+        boolean exempt = !message.has("id") || McpSchema.METHOD_INITIALIZE.equals(method) || McpSchema.METHOD_PING.equals(method);
         return admit(exempt);
     }
 

@@ -1,20 +1,13 @@
 package dev.mcpauth.mcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.json.Json;
-import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.jsonrpc.InvalidMessage;
 import dev.mcpauth.jsonrpc.JsonRpcMessages;
+import dev.mcpauth.jsonrpc.JsonRpcReply;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.TypeRef;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpServerSession;
-import io.modelcontextprotocol.spec.McpServerTransport;
-import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,22 +26,22 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 
 /**
  * MCP's stdio transport (spec basic/transports): newline-delimited JSON-RPC on an input and an output stream, for
- * one client. Unlike the SDK's provider, {@link #run()} returns once the input ends and every reply to what was
- * read has been written and flushed, and it leaves no thread behind (requests run on virtual threads). A {@link Lane}
- * may answer some messages itself, beside the SDK session, on the same output (MCP 2026-07-28's stateless requests).
+ * one client. Framing only: what a request is answered with is {@link SessionAnswers}' (the one {@link McpDispatch},
+ * the relay). {@link #run()} returns once the input ends and every reply to what was read has been written and
+ * flushed, and it leaves no thread behind (requests run on virtual threads). A {@link Lane} may answer some messages
+ * itself, beside the session, on the same output (MCP 2026-07-28's stateless requests).
  */
-public final class StdioServerTransport implements McpServerTransportProvider {
+public final class StdioServerTransport {
 
     /**
-     * Messages answered outside the SDK session. A dual-era server decides per message (basic/versioning, "Backward
+     * Messages answered outside the session. A dual-era server decides per message (basic/versioning, "Backward
      * Compatibility"); whatever the lane does not claim goes to the session exactly as without it.
      */
     public interface Lane {
-        /** Claims nothing: every message goes to the SDK session. */
+        /** Claims nothing: every message goes to the session. */
         Lane NONE = new Lane() {
             @Override
             public Runnable claim(JsonNode message, Consumer<JsonNode> out) {
@@ -62,7 +55,7 @@ public final class StdioServerTransport implements McpServerTransportProvider {
 
         /**
          * Called on the reading thread, in input order, so bookkeeping done here (e.g. which requests are in flight)
-         * is in place before the next message is read. Returns null to leave the message to the SDK session, or the
+         * is in place before the next message is read. Returns null to leave the message to the session, or the
          * work that answers it, which the transport runs concurrently and waits for when the input ends.
          *
          * @param out writes one message as one line, serialized with the session's replies
@@ -77,15 +70,13 @@ public final class StdioServerTransport implements McpServerTransportProvider {
 
     private final InputStream in;
     private final OutputStream out;
-    private final McpJsonMapper mapper;
-    private final Function<McpSchema.JSONRPCMessage, McpTransportContext> admission;
+    private final Function<JsonNode, McpTransportContext> admission;
     private final Duration drainTimeout;
     private final Lane lane;
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final SessionTransport transport = new SessionTransport();
     private final RelayTap relay = new RelayTap();
     private final StdioClientSession client = new StdioClientSession(this::write);
-    private volatile McpServerSession session;
+    private volatile SessionAnswers answers;
     private volatile boolean outputBroken;
     /** Set once the client said notifications/initialized: no server notification may precede it (spec lifecycle). */
     private volatile boolean initialized;
@@ -95,30 +86,24 @@ public final class StdioServerTransport implements McpServerTransportProvider {
      *                  {@link McpError} to refuse it: a refused request is answered with that error
      * @param drainTimeout how long, after the input ends, to wait for requests still running
      */
-    public StdioServerTransport(InputStream in, OutputStream out, Function<McpSchema.JSONRPCMessage, McpTransportContext> admission,
+    public StdioServerTransport(InputStream in, OutputStream out, Function<JsonNode, McpTransportContext> admission,
             Duration drainTimeout) {
         this(in, out, admission, drainTimeout, Lane.NONE);
     }
 
     /** @param lane answers the messages it claims beside the SDK session, on the same output */
-    public StdioServerTransport(InputStream in, OutputStream out, Function<McpSchema.JSONRPCMessage, McpTransportContext> admission,
+    public StdioServerTransport(InputStream in, OutputStream out, Function<JsonNode, McpTransportContext> admission,
             Duration drainTimeout, Lane lane) {
         this.in = in;
         this.out = out;
-        this.mapper = new JacksonMcpJsonMapper(Json.shared());
         this.admission = admission;
         this.drainTimeout = drainTimeout;
         this.lane = Objects.requireNonNull(lane);
     }
 
-    @Override
-    public java.util.List<String> protocolVersions() {
-        return UndertowStreamableTransport.PROTOCOL_VERSIONS;
-    }
-
-    @Override
-    public void setSessionFactory(McpServerSession.Factory sessionFactory) {
-        this.session = sessionFactory.create(transport);
+    /** What requests are answered with (set by {@link McpServerFactory}). */
+    void answerWith(SessionAnswers answers) {
+        this.answers = Objects.requireNonNull(answers);
     }
 
     /**
@@ -127,7 +112,7 @@ public final class StdioServerTransport implements McpServerTransportProvider {
      * concurrently on virtual threads, so a slow tool never stops the next message from being read.
      */
     public void run() {
-        if (session == null) {
+        if (answers == null) {
             throw new IllegalStateException("no MCP server was built over this transport");
         }
         ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor();
@@ -144,11 +129,6 @@ public final class StdioServerTransport implements McpServerTransportProvider {
             endLane();
             drain(requests);
             relay.closed(client);
-            try {
-                session.closeGracefully().block(Duration.ofSeconds(5));
-            } catch (RuntimeException e) {
-                log.debug("closing the stdio session: {}", e.toString());
-            }
         }
     }
 
@@ -166,104 +146,74 @@ public final class StdioServerTransport implements McpServerTransportProvider {
             refuse(invalid.get());
             return;
         }
-        // An answer to a request the relay sent is the relay's; then the lane (2026-07-28) claims what is its own;
-        // what is left of the relay's (legacy cancellations, root changes, completion, subscriptions) comes next.
+        // An answer to a request the relay sent is the relay's; then the lane (2026-07-28) claims what is its own.
         if (!tree.has("method") && client.answer(Json.shared().convertValue(tree.get("id"), Object.class), tree)) {
             return;
         }
-        Runnable claimed = lane.claim(tree, reply -> writeLine(JsonRpcHttp.toJson(mapper, reply)));
+        Runnable claimed = lane.claim(tree, this::write);
         if (claimed != null) {
             requests.execute(claimed);
             return;
         }
-        if (relayed(tree, requests)) {
+        String method = tree.path("method").asText(null);
+        if (method == null) {
+            log.debug("dropped a response that answers no request of this session");
             return;
         }
-        McpSchema.JSONRPCMessage message = JsonRpcHttp.sdkMessage(tree, mapper);
-        if (message == null) {
-            refuse(new InvalidMessage(InvalidMessage.INVALID_REQUEST, null,
-                    "Invalid Request: not a JSON-RPC 2.0 request, notification or response", false));
+        if (!tree.has("id")) {
+            // Notifications in input order: a cancellation or root change reaches the relay before what follows it.
+            initialized |= McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(method);
+            relay.consumes(client, tree);
             return;
         }
-        boolean ordered = message instanceof McpSchema.JSONRPCNotification
-                || message instanceof McpSchema.JSONRPCRequest r && McpSchema.METHOD_INITIALIZE.equals(r.method());
-        if (message instanceof McpSchema.JSONRPCNotification n && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
-            initialized = true;
+        if (McpSchema.METHOD_INITIALIZE.equals(method)) {
+            client.initialized(tree.path("params"));
+            handle(tree);
+            return;
         }
-        if (ordered) {
-            handle(message);
-        } else {
-            requests.execute(() -> handle(message));
-        }
+        relay.consumes(client, tree);
+        requests.execute(() -> handle(tree));
     }
 
-    /** The relay's side door (set by {@link McpServerFactory}). */
+    /** The relay's side door (wired by {@link McpServerFactory}). */
     RelayTap relay() {
         return relay;
     }
 
-    /**
-     * Hands the relay what is its alone: answers to its requests, cancellations, root changes, and the requests it
-     * answers itself (run like any request, with the same admission); notes what the client declared at initialize.
-     * Returns whether the message was taken.
-     */
-    private boolean relayed(JsonNode tree, ExecutorService requests) {
-        String method = tree.path("method").asText(null);
-        if (McpSchema.METHOD_INITIALIZE.equals(method)) {
-            client.initialized(tree.path("params"));
-            return false;
-        }
-        McpSchema.JSONRPCMessage message = JsonRpcHttp.sdkMessage(tree, mapper);
-        if (message == null) {
-            return false;
-        }
-        if (message instanceof McpSchema.JSONRPCRequest request && relay.answers(request.method())) {
-            requests.execute(() -> {
-                McpTransportContext context = admitted(request);
-                if (context != null) {
-                    CallerChannel channel = client.channel(request.id());
-                    write(RelayMessages.toRecord(relay.answer(CallerChannels.with(context, channel), channel, request)));
-                }
-            });
-            return true;
-        }
-        return relay.consumes(client, message);
-    }
-
-    /** The context a message runs with, or null after answering a refused request with its error. */
-    private McpTransportContext admitted(McpSchema.JSONRPCMessage message) {
+    /** The context a request runs with, or null after answering a refused request with its error. */
+    private McpTransportContext admitted(JsonNode request) {
         try {
-            return admission.apply(message);
+            return admission.apply(request);
         } catch (McpError refused) {
-            if (message instanceof McpSchema.JSONRPCRequest request) {
-                write(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), null, refused.getJsonRpcError()));
-            }
+            write(RelayMessages.error(Json.shared().convertValue(request.get("id"), Object.class), refused));
             return null;
         }
     }
 
-    private void handle(McpSchema.JSONRPCMessage message) {
-        McpTransportContext admitted = admitted(message);
+    /** Answers one request, unless the client cancelled it meanwhile (MCP basic/utilities/cancellation). */
+    private void handle(JsonNode request) {
+        McpTransportContext admitted = admitted(request);
         if (admitted == null) {
             return;
         }
-        RelayedChannel channel = message instanceof McpSchema.JSONRPCRequest request ? (RelayedChannel) client.channel(request.id()) : null;
-        McpTransportContext context = channel == null ? admitted : CallerChannels.with(admitted, channel);
-        if (channel != null) {
-            client.started(channel);
-        }
+        Object id = Json.shared().convertValue(request.get("id"), Object.class);
+        RelayedChannel channel = (RelayedChannel) client.channel(id);
+        client.started(channel);
         try {
-            session.handle(message).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
+            JsonRpcReply reply = McpSchema.METHOD_INITIALIZE.equals(request.path("method").asText())
+                    ? answers.initialize(request.get("id"), SessionAnswers.params(request))
+                    : answers.answer(channel, CallerChannels.with(admitted, channel), request);
+            if (!client.cancelled(id)) {
+                write(reply.message());
+            }
         } catch (RuntimeException e) {
             // One line, no stack trace: the client gets a bare -32603, the log says which request and why.
-            log.warn("handling stdio message {} failed: {}", describe(message), e.toString());
-            if (message instanceof McpSchema.JSONRPCRequest request && !client.cancelled(request.id())) {
-                writeError(request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error");
+            log.warn("handling stdio request {} failed: {}", request.path("method").asText(), e.toString());
+            if (!client.cancelled(id)) {
+                write(RelayMessages.error(id, McpSchema.ErrorCodes.INTERNAL_ERROR, NeutralErrors.INTERNAL_ERROR, null));
             }
         } finally {
-            if (channel != null) {
-                client.finished(channel);
-            }
+            client.finished(channel);
         }
     }
 
@@ -271,13 +221,8 @@ public final class StdioServerTransport implements McpServerTransportProvider {
     private void refuse(InvalidMessage invalid) {
         log.debug("refused a stdin message: {}", invalid.message());
         if (!invalid.notification()) {
-            writeLine(JsonRpcHttp.toJson(mapper, invalid.response()));
+            write(invalid.response());
         }
-    }
-
-    private static String describe(McpSchema.JSONRPCMessage message) {
-        return message instanceof McpSchema.JSONRPCRequest r ? r.method() + " (id " + r.id() + ")"
-                : message instanceof McpSchema.JSONRPCNotification n ? n.method() : "(a response)";
     }
 
     private void endLane() {
@@ -301,17 +246,14 @@ public final class StdioServerTransport implements McpServerTransportProvider {
         }
     }
 
-    /** An error reply; built as a tree because the SDK's response type refuses the null id of a parse error. */
-    private void writeError(Object id, int code, String message) {
-        ObjectNode reply = JsonErrors.MAPPER.createObjectNode();
-        reply.put("jsonrpc", McpSchema.JSONRPC_VERSION);
-        reply.set("id", JsonErrors.MAPPER.valueToTree(id));
-        reply.putObject("error").put("code", code).put("message", message);
-        writeLine(JsonRpcHttp.toJson(mapper, reply));
-    }
-
-    private void write(McpSchema.JSONRPCMessage message) {
-        writeLine(JsonRpcHttp.toJson(mapper, message));
+    private void write(JsonNode message) {
+        byte[] json;
+        try {
+            json = Json.shared().writeValueAsBytes(message);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("could not serialize a JSON-RPC message", e);
+        }
+        writeLine(json);
     }
 
     /** One message per line, flushed at once; the lock keeps concurrent replies from interleaving. */
@@ -329,40 +271,15 @@ public final class StdioServerTransport implements McpServerTransportProvider {
         }
     }
 
-    @Override
-    public Mono<Void> notifyClients(String method, Object params) {
-        McpServerSession current = session;
-        return current == null || !initialized ? Mono.empty() : current.sendNotification(method, params).onErrorResume(e -> {
+    /** Tells the client something that concerns its session (a list changed), once it said it is initialized (lifecycle). */
+    void notifyAll(String method) {
+        if (!initialized || outputBroken) {
+            return;
+        }
+        try {
+            client.notify(method, null);
+        } catch (UncheckedIOException e) {
             log.debug("could not notify the stdio client of {}: {}", method, e.toString());
-            return Mono.empty();
-        });
-    }
-
-    @Override
-    public Mono<Void> closeGracefully() {
-        return Mono.empty();
-    }
-
-    /** The session's view of the streams. */
-    private final class SessionTransport implements McpServerTransport {
-
-        @Override
-        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-            // The answer to a request the client cancelled is not sent (MCP basic/utilities/cancellation).
-            if (message instanceof McpSchema.JSONRPCResponse response && client.cancelled(response.id())) {
-                return Mono.empty();
-            }
-            return Mono.fromRunnable(() -> write(message));
-        }
-
-        @Override
-        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
-            return mapper.convertValue(data, typeRef);
-        }
-
-        @Override
-        public Mono<Void> closeGracefully() {
-            return Mono.empty();
         }
     }
 }

@@ -50,6 +50,11 @@ public final class ToolInvoker {
         return guard.permits(context, tool.name());
     }
 
+    /** Whether the list of tools depends on who asks (some tool needs a scope, or a condition on claims). */
+    public boolean listDependsOnCaller() {
+        return catalog.tools().stream().anyMatch(t -> guard.restricted(t.name()));
+    }
+
     /** Authorizes and runs one call; when it ran, audits it with its outcome, upstream and latency. */
     public McpSchema.CallToolResult call(McpTransportContext context, McpSchema.CallToolRequest request) {
         Decision decision = guard.admit(context, PolicyRequest.tool(request.name(), request.arguments()), request.meta());

@@ -1,21 +1,16 @@
 package dev.mcpauth.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.IoThreadSend;
-import dev.mcpauth.json.Json;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.OpenStreams;
+import dev.mcpauth.jsonrpc.JsonRpcReply;
 import dev.mcpauth.mcp.JsonRpcHttp.BadMessage;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.TypeRef;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.server.McpTransportContextExtractor;
 import io.modelcontextprotocol.spec.HttpHeaders;
 import io.modelcontextprotocol.spec.McpSchema;
-import io.modelcontextprotocol.spec.McpStreamableServerSession;
-import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import io.modelcontextprotocol.spec.ProtocolVersions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -30,18 +25,18 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import reactor.core.publisher.Mono;
 
 /**
  * The MCP Streamable HTTP transport (spec 2025-11-25, basic/transports) on undertow-core, mounted as the
  * {@link HttpHandler} of the MCP endpoint: POST carries one JSON-RPC message, GET opens the server-to-client SSE
- * stream, DELETE ends a session. A port of the SDK's servlet provider, except that no exception text ever reaches
- * the client and each session is bound to the principal that initialized it.
+ * stream, DELETE ends a session. Framing only: what a request is answered with is {@link SessionAnswers}' (the one
+ * {@link McpDispatch}, the relay), written on the request's own SSE stream, where the upstream's progress, log
+ * messages and requests to the client go too. No exception text ever reaches the client, and each session is bound
+ * to the principal that initialized it.
  */
-public final class UndertowStreamableTransport implements McpStreamableServerTransportProvider, HttpHandler {
+public final class UndertowStreamableTransport implements HttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(UndertowStreamableTransport.class);
 
@@ -53,8 +48,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     private static final HttpString SESSION_ID = new HttpString(HttpHeaders.MCP_SESSION_ID);
 
     /** A live session, who opened it, its current GET stream, and when it was last used. */
-    private record Entry(McpStreamableServerSession session, HttpClientSession client, String owner, String subject,
-            AtomicReference<SseStream> listening, AtomicLong lastUsedNanos) {
+    private record Entry(HttpClientSession client, String owner, String subject, AtomicLong lastUsedNanos) {
 
         Entry touch() {
             lastUsedNanos.set(System.nanoTime());
@@ -62,20 +56,22 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         }
 
         boolean idleLongerThan(Duration timeout) {
-            return listening.get() == null && System.nanoTime() - lastUsedNanos.get() > timeout.toNanos();
+            return client.listening().get() == null && System.nanoTime() - lastUsedNanos.get() > timeout.toNanos();
+        }
+
+        String id() {
+            return client.id();
         }
     }
 
-    private final McpJsonMapper mapper;
-    private final McpTransportContextExtractor<HttpServerExchange> contextExtractor;
+    private final ExchangeContextExtractor contextExtractor = new ExchangeContextExtractor();
     private final int maxBodyBytes;
     private final Duration sseHeartbeat;
     private final Duration sessionIdleTimeout;
     private final SessionQuota quota;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
-    private volatile McpStreamableServerSession.Factory sessionFactory;
-    private volatile CallerFilteredTransports.ReplyFilter replyFilter = (context, message) -> message;
     private final RelayTap relay = new RelayTap();
+    private volatile SessionAnswers answers;
     private volatile boolean closing;
 
     /** With the defaults of {@link Builder}. */
@@ -84,8 +80,6 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     }
 
     private UndertowStreamableTransport(Builder builder) {
-        this.mapper = builder.mapper;
-        this.contextExtractor = builder.contextExtractor;
         this.maxBodyBytes = builder.maxBodyBytes;
         this.sseHeartbeat = builder.sseHeartbeat;
         this.sessionIdleTimeout = builder.sessionIdleTimeout;
@@ -98,8 +92,6 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
 
     /** Settings; every one has a default. */
     public static final class Builder {
-        private McpJsonMapper mapper = new JacksonMcpJsonMapper(Json.shared());
-        private McpTransportContextExtractor<HttpServerExchange> contextExtractor = new ExchangeContextExtractor();
         private int maxBodyBytes = JsonRpcHttp.DEFAULT_MAX_BODY_BYTES;
         private Duration sseHeartbeat = Duration.ofSeconds(25);
         private Duration sessionIdleTimeout = Duration.ofMinutes(30);
@@ -139,39 +131,19 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             return this;
         }
 
-        public Builder contextExtractor(McpTransportContextExtractor<HttpServerExchange> contextExtractor) {
-            this.contextExtractor = Objects.requireNonNull(contextExtractor);
-            return this;
-        }
-
-        public Builder jsonMapper(McpJsonMapper mapper) {
-            this.mapper = Objects.requireNonNull(mapper);
-            return this;
-        }
-
         public UndertowStreamableTransport build() {
             return new UndertowStreamableTransport(this);
         }
     }
 
-    @Override
-    public List<String> protocolVersions() {
-        return PROTOCOL_VERSIONS;
-    }
-
-    /** How replies are narrowed to the caller of the request they answer (set by {@link McpServerFactory}). */
-    void replyFilter(CallerFilteredTransports.ReplyFilter filter) {
-        this.replyFilter = Objects.requireNonNull(filter);
-    }
-
-    /** The relay's side door (set by {@link McpServerFactory}). */
+    /** The relay's side door (wired by {@link McpServerFactory}). */
     RelayTap relay() {
         return relay;
     }
 
-    @Override
-    public void setSessionFactory(McpStreamableServerSession.Factory sessionFactory) {
-        this.sessionFactory = sessionFactory;
+    /** What requests are answered with (set by {@link McpServerFactory}); until then every request gets 503. */
+    void answerWith(SessionAnswers answers) {
+        this.answers = Objects.requireNonNull(answers);
     }
 
     /** How many sessions are open (for health and tests). */
@@ -181,7 +153,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
 
     /** How many sessions have an open GET stream (tests wait on it before expecting notifications). */
     int listeningStreamCount() {
-        return (int) sessions.values().stream().filter(e -> e.listening().get() != null).count();
+        return (int) sessions.values().stream().filter(e -> e.client().listening().get() != null).count();
     }
 
     @Override
@@ -189,7 +161,7 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         if (JsonRpcHttp.dispatchedOffIoThread(exchange, this)) {
             return;
         }
-        if (closing || sessionFactory == null) {
+        if (closing || answers == null) {
             JsonErrors.send(exchange, StatusCodes.SERVICE_UNAVAILABLE, "temporarily_unavailable", "The MCP server is shutting down");
             return;
         }
@@ -215,91 +187,54 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
 
     private void post(HttpServerExchange exchange) throws BadMessage {
         JsonRpcHttp.requireAccept(exchange, List.of(JsonRpcHttp.APPLICATION_JSON, JsonRpcHttp.TEXT_EVENT_STREAM));
-        McpSchema.JSONRPCMessage message = JsonRpcHttp.readMessage(exchange, mapper, maxBodyBytes);
-        if (message instanceof McpSchema.JSONRPCRequest request && McpSchema.METHOD_INITIALIZE.equals(request.method())) {
-            initialize(exchange, request);
+        JsonNode message = JsonRpcHttp.readJson(exchange, maxBodyBytes);
+        String method = message.path("method").asText(null);
+        if (McpSchema.METHOD_INITIALIZE.equals(method) && message.has("id")) {
+            initialize(exchange, message);
             return;
         }
         JsonRpcHttp.requireSupportedProtocolVersion(exchange, PROTOCOL_VERSIONS);
         Entry entry = requireSession(exchange);
-        McpTransportContext context = contextExtractor.extract(exchange);
-        if (message instanceof McpSchema.JSONRPCRequest request) {
-            relay.consumes(entry.client(), request);
-            respondWithStream(exchange, entry, request, context);
+        if (method != null && message.has("id")) {
+            relay.consumes(entry.client(), message);
+            respondWithStream(exchange, entry, message, contextExtractor.extract(exchange));
             return;
         }
-        if (relay.consumes(entry.client(), message)) {
-            exchange.setStatusCode(StatusCodes.ACCEPTED);
-            IoThreadSend.send(exchange, ByteBuffer.allocate(0));
-            return;
-        }
-        try {
-            Mono<Void> accepted = message instanceof McpSchema.JSONRPCResponse response
-                    ? entry.session().accept(response)
-                    : entry.session().accept((McpSchema.JSONRPCNotification) message);
-            accepted.contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
-        } catch (RuntimeException e) {
-            log.warn("could not process a client message in session {}: {}", entry.session().getId(), e.toString());
+        if (!relay.consumes(entry.client(), message) && method == null) {
             throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_REQUEST,
-                    "The message was not accepted (a response to an unknown request, or an invalid notification)");
+                    "The message was not accepted: it answers no request this server sent in this session");
         }
-        // Spec: notifications and responses the server accepts get 202 Accepted with no body.
+        // Spec: notifications and responses the server accepts get 202 Accepted with no body (a notification no one
+        // here acts on, notifications/initialized among them, is accepted all the same).
         exchange.setStatusCode(StatusCodes.ACCEPTED);
         IoThreadSend.send(exchange, ByteBuffer.allocate(0));
     }
 
-    private void initialize(HttpServerExchange exchange, McpSchema.JSONRPCRequest request) throws BadMessage {
-        McpSchema.InitializeRequest params;
-        try {
-            params = mapper.convertValue(request.params(), new TypeRef<McpSchema.InitializeRequest>() {
-            });
-        } catch (RuntimeException e) {
-            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_PARAMS, "Invalid initialize parameters");
+    private void initialize(HttpServerExchange exchange, JsonNode request) throws BadMessage {
+        JsonNode params = request.get("params");
+        if (params == null || !params.isObject() || !params.path("protocolVersion").isTextual()) {
+            throw new BadMessage(StatusCodes.BAD_REQUEST, McpSchema.ErrorCodes.INVALID_PARAMS,
+                    "Invalid initialize parameters: params.protocolVersion, params.capabilities and params.clientInfo are required");
         }
         if (!roomForSession(exchange)) {
             return;
         }
-        McpTransportContext context = contextExtractor.extract(exchange);
-        McpStreamableServerSession.McpStreamableServerSessionInit init = sessionFactory.startSession(params);
-        McpSchema.InitializeResult result;
-        try {
-            result = init.initResult().contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
-        } catch (RuntimeException e) {
-            log.warn("initialize failed: {}", e.toString());
-            JsonRpcHttp.sendError(exchange, StatusCodes.INTERNAL_SERVER_ERROR, request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR,
-                    "The session could not be initialized");
-            return;
-        }
-        String sessionId = init.session().getId();
-        HttpClientSession client = new HttpClientSession(init.session(), Json.shared().valueToTree(request.params()));
-        sessions.put(sessionId, new Entry(init.session(), client, ownerOf(exchange), Exchanges.subject(exchange), new AtomicReference<>(), new AtomicLong(System.nanoTime())));
-        exchange.setStatusCode(StatusCodes.OK);
-        exchange.getResponseHeaders().put(SESSION_ID, sessionId);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, JsonRpcHttp.APPLICATION_JSON);
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-        byte[] body = JsonRpcHttp.toJson(mapper, new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), result, null));
-        IoThreadSend.send(exchange, ByteBuffer.wrap(body));
+        HttpClientSession client = new HttpClientSession(params);
+        sessions.put(client.id(), new Entry(client, ownerOf(exchange), Exchanges.subject(exchange), new AtomicLong(System.nanoTime())));
+        exchange.getResponseHeaders().put(SESSION_ID, client.id());
+        JsonErrors.sendJson(exchange, StatusCodes.OK, answers.initialize(request.get("id"), params).message());
     }
 
-    /** Answers a request on its own SSE stream, which the SDK session closes after the response. */
-    private void respondWithStream(HttpServerExchange exchange, Entry entry, McpSchema.JSONRPCRequest request,
-            McpTransportContext requestContext) {
-        McpStreamableServerSession session = entry.session();
-        SseStream stream = SseStream.forRequest(exchange, mapper);
-        SseCallerChannel channel = new SseCallerChannel(CallerFilteredTransports.responseStream(stream, requestContext, replyFilter),
-                entry.client(), request.id());
+    /** Answers a request on its own SSE stream, which ends after the response. */
+    private void respondWithStream(HttpServerExchange exchange, Entry entry, JsonNode request, McpTransportContext requestContext) {
+        SseStream stream = SseStream.forRequest(exchange);
+        SseCallerChannel channel = new SseCallerChannel(stream, entry.client(),
+                dev.mcpauth.json.Json.shared().convertValue(request.get("id"), Object.class));
         McpTransportContext context = CallerChannels.with(requestContext, channel);
         entry.client().started(channel);
         try {
-            if (relay.answers(request.method())) {
-                stream.sendMessage(RelayMessages.toRecord(relay.answer(context, channel, request))).block();
-                return;
-            }
-            session.responseStream(channel).handle(request).contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
-        } catch (RuntimeException e) {
-            log.warn("request {} in session {} failed: {}", request.method(), session.getId(), e.toString());
-            var error = new McpSchema.JSONRPCResponse.JSONRPCError(McpSchema.ErrorCodes.INTERNAL_ERROR, "Internal error", null);
-            stream.sendMessage(new McpSchema.JSONRPCResponse(McpSchema.JSONRPC_VERSION, request.id(), null, error)).block();
+            JsonRpcReply reply = answers.answer(channel, context, request);
+            channel.respond(reply.message());
         } finally {
             entry.client().finished(channel);
             stream.finish();
@@ -317,21 +252,19 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         if (lease == null) {
             return;
         }
-        SseStream stream = SseStream.listening(exchange, mapper);
-        SseStream previous = entry.listening().getAndSet(stream);
+        SseStream stream = SseStream.listening(exchange);
+        SseStream previous = entry.client().listening().getAndSet(stream);
         if (previous != null) {
             previous.close();
         }
-        var listening = entry.session().listeningStream(stream);
         try {
             stream.open();
             stream.awaitClose(sseHeartbeat);
         } catch (java.io.IOException e) {
-            log.debug("GET stream of session {} could not start: {}", entry.session().getId(), e.toString());
+            log.debug("GET stream of session {} could not start: {}", entry.id(), e.toString());
         } finally {
-            entry.listening().compareAndSet(stream, null);
+            entry.client().listening().compareAndSet(stream, null);
             entry.touch();
-            listening.close();
             lease.close();
             stream.finish();
         }
@@ -340,16 +273,9 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
     private void delete(HttpServerExchange exchange) throws BadMessage {
         JsonRpcHttp.requireSupportedProtocolVersion(exchange, PROTOCOL_VERSIONS);
         Entry entry = requireSession(exchange);
-        McpTransportContext context = contextExtractor.extract(exchange);
-        String sessionId = entry.session().getId();
-        sessions.remove(sessionId);
-        closeListening(entry);
+        sessions.remove(entry.id());
+        entry.client().closeListening();
         relay.closed(entry.client());
-        try {
-            entry.session().delete().contextWrite(ctx -> ctx.put(McpTransportContext.KEY, context)).block();
-        } catch (RuntimeException e) {
-            log.warn("closing session {} failed: {}", sessionId, e.toString());
-        }
         exchange.setStatusCode(StatusCodes.NO_CONTENT);
         exchange.endExchange();
     }
@@ -378,9 +304,8 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
             if (!entry.idleLongerThan(sessionIdleTimeout)) {
                 return false;
             }
-            log.debug("session {} expired after {} idle", entry.session().getId(), sessionIdleTimeout);
+            log.debug("session {} expired after {} idle", entry.id(), sessionIdleTimeout);
             relay.closed(entry.client());
-            entry.session().close();
             return true;
         });
         String subject = Exchanges.subject(exchange);
@@ -392,51 +317,21 @@ public final class UndertowStreamableTransport implements McpStreamableServerTra
         return token == null ? "" : token.issuer() + "\n" + token.subject() + "\n" + token.clientId();
     }
 
-    @Override
-    public Mono<Void> notifyClients(String method, Object params) {
-        return Mono.fromRunnable(() -> sessions.values().forEach(entry -> notify(entry, method, params)));
+    /**
+     * Tells every session something that concerns all of them (a list changed), on its GET stream; a session without
+     * one does not hear it, which is the client's choice (it can list again).
+     */
+    void notifyAll(String method) {
+        sessions.values().forEach(entry -> entry.client().notify(method, null));
     }
 
-    @Override
-    public Mono<Void> notifyClient(String sessionId, String method, Object params) {
-        return Mono.fromRunnable(() -> {
-            Entry entry = sessions.get(sessionId);
-            if (entry != null) {
-                notify(entry, method, params);
-            }
+    /** Refuses requests from now on and ends every session and its GET stream. */
+    void close() {
+        closing = true;
+        sessions.values().forEach(entry -> {
+            entry.client().closeListening();
+            relay.closed(entry.client());
         });
-    }
-
-    private static void notify(Entry entry, String method, Object params) {
-        try {
-            entry.session().sendNotification(method, params).block();
-        } catch (RuntimeException e) {
-            // A session without an open GET stream cannot hear notifications; that is the client's choice.
-            log.debug("could not notify session {} of {}: {}", entry.session().getId(), method, e.toString());
-        }
-    }
-
-    @Override
-    public Mono<Void> closeGracefully() {
-        return Mono.fromRunnable(() -> {
-            closing = true;
-            sessions.values().forEach(entry -> {
-                closeListening(entry);
-                relay.closed(entry.client());
-                try {
-                    entry.session().closeGracefully().block();
-                } catch (RuntimeException e) {
-                    log.debug("closing session {}: {}", entry.session().getId(), e.toString());
-                }
-            });
-            sessions.clear();
-        });
-    }
-
-    private static void closeListening(Entry entry) {
-        SseStream stream = entry.listening().getAndSet(null);
-        if (stream != null) {
-            stream.close();
-        }
+        sessions.clear();
     }
 }

@@ -3,6 +3,7 @@ package dev.mcpauth.modern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.jsonrpc.JsonRpcReply;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -48,8 +49,8 @@ enum ListenKind {
     }
 
     /** The answer to a listen request without a filter object. */
-    static ModernReply missingFilter(JsonNode id) {
-        return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS,
+    static JsonRpcReply missingFilter(JsonNode id) {
+        return JsonRpcReply.error(400, id, ModernProtocol.INVALID_PARAMS,
                 "Invalid params: subscriptions/listen needs params.notifications, e.g. {\"toolsListChanged\": true}", null);
     }
 }

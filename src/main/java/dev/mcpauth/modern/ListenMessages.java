@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.json.Json;
+import dev.mcpauth.jsonrpc.JsonRpcReply;
 import io.modelcontextprotocol.common.McpTransportContext;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -64,7 +65,7 @@ final class ListenMessages {
     ObjectNode closedResult() {
         ObjectNode result = JSON.createObjectNode().put("resultType", "complete");
         result.putObject("_meta").set(ModernProtocol.SUBSCRIPTION_ID_META, subscriptionId);
-        return ModernReply.result(subscriptionId, result).message();
+        return JsonRpcReply.result(subscriptionId, result).message();
     }
 
     private ObjectNode notification(String method, ObjectNode params) {

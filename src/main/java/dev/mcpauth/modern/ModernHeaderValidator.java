@@ -5,6 +5,7 @@ import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.HeaderValueEncoding;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
+import dev.mcpauth.jsonrpc.JsonRpcReply;
 import dev.mcpauth.mcp.ToolCatalog;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -43,7 +44,7 @@ public final class ModernHeaderValidator implements HttpHandler {
             return;
         }
         JsonNode message = body.json();
-        Optional<ModernReply> problem = RequestEnvelope.isNotification(message) ? Optional.empty() : headerProblem(exchange, message)
+        Optional<JsonRpcReply> problem = RequestEnvelope.isNotification(message) ? Optional.empty() : headerProblem(exchange, message)
                 .or(() -> RequestEnvelope.problem(message))
                 .or(() -> paramProblem(exchange, message));
         if (problem.isPresent()) {
@@ -54,7 +55,7 @@ public final class ModernHeaderValidator implements HttpHandler {
     }
 
     /** The standard headers: present, well formed, and equal to the body. */
-    private static Optional<ModernReply> headerProblem(HttpServerExchange exchange, JsonNode message) {
+    private static Optional<JsonRpcReply> headerProblem(HttpServerExchange exchange, JsonNode message) {
         if (!message.isObject() || !message.path("method").isTextual()) {
             return RequestEnvelope.problem(message);
         }
@@ -72,7 +73,7 @@ public final class ModernHeaderValidator implements HttpHandler {
             return mismatch(id, "Mcp-Method header value '" + printable(headerMethod) + "' does not match body method '" + method + "'");
         }
         if (ModernProtocol.hasNameHeader(method)) {
-            Optional<ModernReply> name = nameProblem(exchange, message, id, method);
+            Optional<JsonRpcReply> name = nameProblem(exchange, message, id, method);
             if (name.isPresent()) {
                 return name;
             }
@@ -85,7 +86,7 @@ public final class ModernHeaderValidator implements HttpHandler {
         return Optional.empty();
     }
 
-    private static Optional<ModernReply> nameProblem(HttpServerExchange exchange, JsonNode message, JsonNode id, String method) {
+    private static Optional<JsonRpcReply> nameProblem(HttpServerExchange exchange, JsonNode message, JsonNode id, String method) {
         String field = ModernProtocol.RESOURCES_READ.equals(method) ? "uri" : "name";
         JsonNode bodyName = message.path("params").path(field);
         String header = exchange.getRequestHeaders().getFirst(NAME);
@@ -103,7 +104,7 @@ public final class ModernHeaderValidator implements HttpHandler {
     }
 
     /** {@code Mcp-Param-*}: only a tools/call of a tool this catalog has can declare them. */
-    private Optional<ModernReply> paramProblem(HttpServerExchange exchange, JsonNode message) {
+    private Optional<JsonRpcReply> paramProblem(HttpServerExchange exchange, JsonNode message) {
         if (!ModernProtocol.TOOLS_CALL.equals(message.path("method").asText())) {
             return Optional.empty();
         }
@@ -113,8 +114,8 @@ public final class ModernHeaderValidator implements HttpHandler {
                 .flatMap(detail -> mismatch(RequestEnvelope.idOrNull(message.path("id")), detail));
     }
 
-    private static Optional<ModernReply> mismatch(JsonNode id, String detail) {
-        return Optional.of(ModernReply.error(400, id, ModernProtocol.HEADER_MISMATCH, "Header mismatch: " + detail, null));
+    private static Optional<JsonRpcReply> mismatch(JsonNode id, String detail) {
+        return Optional.of(JsonRpcReply.error(400, id, ModernProtocol.HEADER_MISMATCH, "Header mismatch: " + detail, null));
     }
 
     /** A header value for an error message: never echo control characters back. */

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.mcp.CallerChannels;
 import dev.mcpauth.mcp.ClientSession;
+import dev.mcpauth.mcp.ExchangeContextExtractor;
 import dev.mcpauth.mcp.RelayMessages;
 import dev.mcpauth.mcp.ToolCatalog;
-import dev.mcpauth.mcp.ExchangeContextExtractor;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
@@ -140,7 +140,7 @@ final class ModernInputRelay implements AutoCloseable {
             return new Failed(ModernProtocol.INVALID_PARAMS, "Invalid params: requestState is unknown or has expired;"
                     + " call the tool again without requestState and inputResponses");
         }
-        if (!waiting.call().tool().equals(NamedParams.name(params))) {
+        if (!waiting.call().tool().equals(params.path("name").asText())) {
             pending.put(handle, waiting);
             return new Failed(ModernProtocol.INVALID_PARAMS, "Invalid params: requestState belongs to a call of tool '"
                     + waiting.call().tool() + "'");

@@ -8,6 +8,7 @@ import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
 import dev.mcpauth.http.OpenStreams;
 import dev.mcpauth.http.SseResponse;
+import dev.mcpauth.jsonrpc.JsonRpcReply;
 import dev.mcpauth.mcp.ExchangeContextExtractor;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.undertow.server.HttpHandler;
@@ -25,6 +26,8 @@ import java.util.Set;
  * {@link Exchanges#ACCESS_TOKEN}; runs on a virtual thread (a tool may block, a listen stream parks).
  */
 public final class ModernMcpHandler implements HttpHandler {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ModernMcpHandler.class);
 
     private final ModernServer server;
     private final Duration heartbeat;
@@ -62,7 +65,7 @@ public final class ModernMcpHandler implements HttpHandler {
             answerOnStream(exchange, message, context);
             return;
         }
-        ModernReply reply = server.handle(message, context);
+        JsonRpcReply reply = server.handle(message, context);
         JsonErrors.sendJson(exchange, reply.status(), reply.message());
     }
 
@@ -84,7 +87,7 @@ public final class ModernMcpHandler implements HttpHandler {
      */
     private void answerOnStream(HttpServerExchange exchange, JsonNode message, McpTransportContext context) {
         SseResponse sse = new SseResponse(exchange);
-        ModernReply reply = server.handle(message, context, new RequestStream() {
+        JsonRpcReply reply = server.handle(message, context, new RequestStream() {
             @Override
             public boolean notify(ObjectNode notification) {
                 return sse.send(notification);
@@ -103,7 +106,7 @@ public final class ModernMcpHandler implements HttpHandler {
     private void listen(HttpServerExchange exchange, JsonNode message, McpTransportContext context) {
         Set<ListenKind> kinds = ListenKind.requested(message.path("params"));
         if (kinds == null) {
-            ModernReply bad = ListenKind.missingFilter(message.path("id"));
+            JsonRpcReply bad = ListenKind.missingFilter(message.path("id"));
             JsonErrors.sendJson(exchange, bad.status(), bad.message());
             return;
         }
@@ -112,7 +115,28 @@ public final class ModernMcpHandler implements HttpHandler {
             if (lease == null) {
                 return;
             }
-            new HttpListenStream(exchange, server, context, message.path("id"), kinds).run(ListenKind.honored(kinds), heartbeat);
+            SseResponse sse = new SseResponse(exchange);
+            ListenStream stream = new ListenStream(server, context, message.path("id"), kinds, new ListenStream.Output() {
+                @Override
+                public boolean send(ObjectNode event) {
+                    return sse.send(event);
+                }
+
+                @Override
+                public boolean keepAlive() {
+                    return sse.keepAlive();
+                }
+            });
+            // Closing the stream is the client's cancellation (streamable-http, "Receiving Messages").
+            exchange.getConnection().addCloseListener(connection -> stream.end());
+            try {
+                sse.open();
+                stream.run(ListenKind.honored(kinds), heartbeat);
+            } catch (java.io.IOException e) {
+                log.debug("listen stream {} could not start: {}", message.path("id"), e.toString());
+            } finally {
+                sse.finish();
+            }
         }
     }
 }

@@ -6,34 +6,32 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.json.Json;
-import dev.mcpauth.mcp.CatalogTool;
+import dev.mcpauth.jsonrpc.JsonRpcReply;
+import dev.mcpauth.mcp.McpDispatch;
+import dev.mcpauth.mcp.ResourceInvoker;
 import dev.mcpauth.mcp.ToolCatalog;
-import dev.mcpauth.mcp.ToolInvoker;
 import dev.mcpauth.policy.Policy;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
- * The gateway's MCP server for the 2026-07-28 (stateless) revision, serving the {@link ToolCatalog} directly: each
- * request is answered from itself alone, with no session and no initialize. Methods: {@code server/discover},
- * {@code tools/list} (filtered by the caller's scopes, in name order, cacheable) and {@code tools/call} (through
- * {@link ToolInvoker}, which checks the policy again); {@code prompts/list}, {@code prompts/get},
- * {@code resources/list}, {@code resources/templates/list} and {@code resources/read} likewise (through
- * {@link ModernFeatures}). Every result carries {@code resultType: "complete"} and the server's identity in {@code _meta}.
+ * The gateway's MCP server for the 2026-07-28 (stateless) revision: each request is answered from itself alone,
+ * with no session and no initialize. The methods every era shares (the four lists, {@code tools/call},
+ * {@code prompts/get}, {@code resources/read}) go to {@link McpDispatch}, the one dispatch the 2025 stateless front
+ * uses too; this class adds what is the revision's own: {@code server/discover}, MRTR input requests and progress
+ * streams for {@code tools/call} ({@link ModernInputRelay}), and the members every result carries
+ * ({@code resultType: "complete"}, the server's identity in {@code _meta}, {@code ttlMs}/{@code cacheScope} on lists).
  * Transport-independent: the HTTP front ({@link ModernMcpHandler}) and stdio wrap it.
  */
 public final class ModernServer implements AutoCloseable {
 
     private static final ObjectMapper JSON = Json.shared();
 
-    private final ToolCatalog catalog;
-    private final Policy policy;
-    private final ToolInvoker invoker;
-    private final ModernFeatures features;
+    private final McpDispatch dispatch;
     private final ModernInputRelay inputs;
     private final ObjectNode serverInfo;
     private final Duration listTtl;
@@ -45,18 +43,20 @@ public final class ModernServer implements AutoCloseable {
      */
     public ModernServer(ToolCatalog catalog, Policy policy, String serverName, String serverVersion, String scopeUpgradeEndpoint,
             Duration listTtl) {
-        this.catalog = Objects.requireNonNull(catalog);
-        this.policy = Objects.requireNonNull(policy);
-        this.invoker = new ToolInvoker(catalog, policy, scopeUpgradeEndpoint, Clock.systemUTC());
+        this(catalog, new McpDispatch(catalog, policy, scopeUpgradeEndpoint), serverName, serverVersion, listTtl);
+    }
+
+    /** A server over the process's one {@link McpDispatch} (shared with the 2025 front). */
+    public ModernServer(ToolCatalog catalog, McpDispatch dispatch, String serverName, String serverVersion, Duration listTtl) {
+        this.dispatch = Objects.requireNonNull(dispatch);
         this.serverInfo = JsonNodeFactory.instance.objectNode().put("name", serverName).put("version", serverVersion);
         this.listTtl = Objects.requireNonNull(listTtl);
         this.subscriptions = new ListSubscriptions(catalog);
-        this.features = new ModernFeatures(this, catalog, policy, scopeUpgradeEndpoint);
         this.inputs = new ModernInputRelay(catalog);
     }
 
     /** Answers one modern request (its envelope already checked by {@link RequestEnvelope}). */
-    public ModernReply handle(JsonNode request, McpTransportContext context) {
+    public JsonRpcReply handle(JsonNode request, McpTransportContext context) {
         return handle(request, context, null);
     }
 
@@ -64,17 +64,16 @@ public final class ModernServer implements AutoCloseable {
      * Answers one modern request; while a {@code tools/call} runs, the upstream's progress and log messages the
      * request asked for go to {@code stream} (null: the front can carry none, and the answer is all there is).
      */
-    ModernReply handle(JsonNode request, McpTransportContext context, RequestStream stream) {
+    JsonRpcReply handle(JsonNode request, McpTransportContext context, RequestStream stream) {
         JsonNode id = request.path("id");
         String method = request.path("method").asText();
+        JsonNode params = request.path("params");
         return switch (method) {
-            case ModernProtocol.SERVER_DISCOVER -> ModernReply.result(id, discover());
-            case ModernProtocol.TOOLS_LIST -> listTools(id, request.path("params"), context);
-            case ModernProtocol.TOOLS_CALL -> callTool(id, request.path("params"), context, stream);
-            case ModernProtocol.PROMPTS_LIST, ModernProtocol.RESOURCES_LIST, ModernProtocol.RESOURCES_TEMPLATES_LIST ->
-                    features.list(id, method, request.path("params"), context);
-            case ModernProtocol.PROMPTS_GET -> features.getPrompt(id, request.path("params"), context);
-            case ModernProtocol.RESOURCES_READ -> features.readResource(id, request.path("params"), context);
+            case ModernProtocol.SERVER_DISCOVER -> JsonRpcReply.result(id, discover());
+            case ModernProtocol.TOOLS_CALL -> callTool(id, params, context, stream);
+            case ModernProtocol.TOOLS_LIST, ModernProtocol.PROMPTS_LIST, ModernProtocol.RESOURCES_LIST,
+                    ModernProtocol.RESOURCES_TEMPLATES_LIST, ModernProtocol.PROMPTS_GET, ModernProtocol.RESOURCES_READ ->
+                    dispatched(id, method, params, context);
             default -> methodNotFound(id, method);
         };
     }
@@ -93,7 +92,7 @@ public final class ModernServer implements AutoCloseable {
 
     /** server/discover: versions, capabilities, identity (server/discover). Nothing in it depends on the caller. */
     ObjectNode discover() {
-        ObjectNode result = complete();
+        ObjectNode result = complete(JsonNodeFactory.instance.objectNode());
         ArrayNode versions = result.putArray("supportedVersions");
         ModernProtocol.SUPPORTED_VERSIONS.forEach(versions::add);
         ObjectNode capabilities = result.putObject("capabilities");
@@ -108,101 +107,89 @@ public final class ModernServer implements AutoCloseable {
     }
 
     /**
-     * tools/list: only the tools the caller's scopes permit, in name order (deterministic, for client caches).
-     * {@code cacheScope} is private whenever the policy makes the list depend on who asks, so a shared cache never
-     * shows one caller's list to another.
+     * A method of the shared dispatch, with this revision's members. A list is cacheable, {@code cacheScope} private
+     * whenever the policy makes it depend on who asks, so a shared cache never shows one caller's list to another; a
+     * read is cacheable too, but immediately stale and private (its content is the upstream's and may depend on who
+     * asks). "Resource not found" is {@code -32602} in this revision (changelog).
      */
-    private ModernReply listTools(JsonNode id, JsonNode params, McpTransportContext context) {
-        if (params.has("cursor") && !params.path("cursor").isNull()) {
-            return ModernReply.error(200, id, ModernProtocol.INVALID_PARAMS,
-                    "Invalid params: unknown cursor; this server returns every tool in one page, so list without a cursor", null);
-        }
-        ObjectNode result = complete();
-        ArrayNode tools = result.putArray("tools");
-        boolean dependsOnCaller = false;
-        for (CatalogTool tool : catalog.tools()) {
-            dependsOnCaller |= policy.dependsOnCaller(tool.name());
-            if (invoker.visible(context, tool.tool())) {
-                tools.add(JSON.<JsonNode>valueToTree(tool.tool()));
+    private JsonRpcReply dispatched(JsonNode id, String method, JsonNode params, McpTransportContext context) {
+        try {
+            ObjectNode result = complete(dispatch.handle(method, params, context));
+            switch (method) {
+                case ModernProtocol.TOOLS_CALL, ModernProtocol.PROMPTS_GET -> {
+                }
+                case ModernProtocol.RESOURCES_READ -> {
+                    result.put("ttlMs", 0);
+                    result.put("cacheScope", "private");
+                }
+                default -> cacheable(result, dispatch.listDependsOnCaller(method) ? "private" : "public");
             }
+            return JsonRpcReply.result(id, result);
+        } catch (McpDispatch.BadParams e) {
+            return JsonRpcReply.error(400, id, ModernProtocol.INVALID_PARAMS, e.getMessage(), null);
+        } catch (McpError e) {
+            return failed(id, e);
         }
-        cacheable(result, dependsOnCaller ? "private" : "public");
-        return ModernReply.result(id, result);
     }
 
-    private ModernReply callTool(JsonNode id, JsonNode params, McpTransportContext context, RequestStream stream) {
-        ModernReply invalid = NamedParams.invalid(id, params, "tools/call", "the tool's name");
-        if (invalid != null) {
-            return invalid;
+    private JsonRpcReply callTool(JsonNode id, JsonNode params, McpTransportContext context, RequestStream stream) {
+        if (!params.has("requestState") && !inputs.applies(params, stream)) {
+            return dispatched(id, ModernProtocol.TOOLS_CALL, params, context);
         }
-        McpSchema.CallToolRequest request = new McpSchema.CallToolRequest(NamedParams.name(params), NamedParams.arguments(params),
-                NamedParams.meta(params));
         try {
-            if (params.has("requestState") || inputs.applies(params, stream)) {
-                ModernInputRelay.Outcome outcome = params.has("requestState") ? inputs.resume(params, context, stream)
-                        : inputs.start(id, request.name(), params, context, stream, withChannel -> invoker.call(withChannel, request));
-                return switch (outcome) {
-                    case ModernInputRelay.Completed completed -> completed(id, completed.result());
-                    case ModernInputRelay.Failed failed -> ModernReply.error(200, id, failed.code(), failed.message(), null);
-                    case ModernInputRelay.NeedsInput needs -> {
-                        needs.result().putObject("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
-                        yield ModernReply.result(id, needs.result());
-                    }
-                };
-            }
-            return completed(id, invoker.call(context, request));
+            McpSchema.CallToolRequest request = McpDispatch.toolCall(params);
+            ModernInputRelay.Outcome outcome = params.has("requestState") ? inputs.resume(params, context, stream)
+                    : inputs.start(id, request.name(), params, context, stream, withChannel -> dispatch.tools().call(withChannel, request));
+            return switch (outcome) {
+                case ModernInputRelay.Completed completed -> JsonRpcReply.result(id, complete(JSON.valueToTree(completed.result())));
+                case ModernInputRelay.Failed failed -> JsonRpcReply.error(200, id, failed.code(), failed.message(), null);
+                case ModernInputRelay.NeedsInput needs -> {
+                    needs.result().putObject("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
+                    yield JsonRpcReply.result(id, needs.result());
+                }
+            };
+        } catch (McpDispatch.BadParams e) {
+            return JsonRpcReply.error(400, id, ModernProtocol.INVALID_PARAMS, e.getMessage(), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ModernReply.error(200, id, McpSchema.ErrorCodes.INTERNAL_ERROR, "The gateway is stopping", null);
+            return JsonRpcReply.error(200, id, McpSchema.ErrorCodes.INTERNAL_ERROR, "The gateway is stopping", null);
         } catch (McpError e) {
-            McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
-            return ModernReply.error(200, id, error.code(), error.message(), JSON.valueToTree(error.data()));
+            return failed(id, e);
         }
     }
 
-    private ModernReply completed(JsonNode id, McpSchema.CallToolResult result) {
-        ObjectNode body = JSON.valueToTree(result);
-        body.put("resultType", "complete");
-        body.with("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
-        return ModernReply.result(id, body);
+    private static JsonRpcReply failed(JsonNode id, McpError e) {
+        McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
+        int code = error.code() == ResourceInvoker.RESOURCE_NOT_FOUND ? ModernProtocol.INVALID_PARAMS : error.code();
+        return JsonRpcReply.error(200, id, code, error.message(), JSON.valueToTree(error.data()));
     }
 
     /** 404 with -32601: what the 2026-07-28 transport requires for a method the server does not implement. */
-    private static ModernReply methodNotFound(JsonNode id, String method) {
-        return ModernReply.error(404, id, ModernProtocol.METHOD_NOT_FOUND, "Method not found: " + method
+    private static JsonRpcReply methodNotFound(JsonNode id, String method) {
+        return JsonRpcReply.error(404, id, ModernProtocol.METHOD_NOT_FOUND, "Method not found: " + method
                 + " (this server offers server/discover, tools/list, tools/call, prompts/list, prompts/get, resources/list,"
                 + " resources/templates/list, resources/read and subscriptions/listen)", null);
     }
 
-    ObjectNode complete() {
-        ObjectNode result = JsonNodeFactory.instance.objectNode();
+    /** {@code result} marked complete and naming this server in {@code _meta}. */
+    private ObjectNode complete(ObjectNode result) {
         result.put("resultType", "complete");
-        result.putObject("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
+        result.with("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
         return result;
     }
 
-    void cacheable(ObjectNode result, String scope) {
+    private void cacheable(ObjectNode result, String scope) {
         result.put("ttlMs", listTtl.toMillis());
         result.put("cacheScope", scope);
     }
 
-    /** The identity every result names in {@code _meta}. */
-    ObjectNode serverInfo() {
-        return serverInfo.deepCopy();
-    }
-
-    /** The descriptors of the tools this caller may see, in name order: what a list_changed is about. */
-    java.util.List<McpSchema.Tool> visibleTools(McpTransportContext context) {
-        return catalog.tools().stream().map(CatalogTool::tool).filter(t -> invoker.visible(context, t)).toList();
-    }
-
     /** What this caller may see of one kind of list: what that kind's list_changed is about. */
-    java.util.List<?> visible(ListenKind kind, McpTransportContext context) {
+    List<?> visible(ListenKind kind, McpTransportContext context) {
         return switch (kind) {
-            case TOOLS -> visibleTools(context);
-            case PROMPTS -> features.visiblePrompts(context);
+            case TOOLS -> dispatch.visibleTools(context);
+            case PROMPTS -> dispatch.visiblePrompts(context);
             // Resources and their templates: either changing is a resources/list_changed.
-            case RESOURCES -> java.util.List.of(features.visibleResources(context), features.visibleTemplates(context));
+            case RESOURCES -> List.of(dispatch.visibleResources(context), dispatch.visibleTemplates(context));
         };
     }
 }

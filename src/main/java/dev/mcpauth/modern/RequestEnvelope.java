@@ -3,6 +3,7 @@ package dev.mcpauth.modern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.jsonrpc.JsonRpcReply;
 import java.util.Optional;
 
 /**
@@ -22,21 +23,21 @@ public final class RequestEnvelope {
     }
 
     /** The first problem with a modern message, as the error reply to send, or empty when it is well formed. */
-    public static Optional<ModernReply> problem(JsonNode message) {
+    public static Optional<JsonRpcReply> problem(JsonNode message) {
         if (!message.isObject()) {
-            return Optional.of(ModernReply.error(400, null, ModernProtocol.INVALID_REQUEST,
+            return Optional.of(JsonRpcReply.error(400, null, ModernProtocol.INVALID_REQUEST,
                     "Invalid Request: MCP " + ModernProtocol.VERSION + " takes exactly one JSON-RPC message per request, not a batch", null));
         }
         JsonNode id = message.path("id");
         if (!message.path("method").isTextual()) {
-            return Optional.of(ModernReply.error(400, idOrNull(id), ModernProtocol.INVALID_REQUEST,
+            return Optional.of(JsonRpcReply.error(400, idOrNull(id), ModernProtocol.INVALID_REQUEST,
                     "Invalid Request: a client sends JSON-RPC requests and notifications only, each with a string 'method'", null));
         }
         if (isNotification(message)) {
             return Optional.empty();
         }
         if (!id.isTextual() && !id.isIntegralNumber()) {
-            return Optional.of(ModernReply.error(400, null, ModernProtocol.INVALID_REQUEST,
+            return Optional.of(JsonRpcReply.error(400, null, ModernProtocol.INVALID_REQUEST,
                     "Invalid Request: the request id must be a string or an integer, never null", null));
         }
         JsonNode meta = message.path("params").path("_meta");
@@ -55,18 +56,18 @@ public final class RequestEnvelope {
     }
 
     /** UnsupportedProtocolVersionError: 400 with every version the endpoint speaks (basic/versioning). */
-    public static ModernReply unsupportedVersion(JsonNode id, String requested) {
+    public static JsonRpcReply unsupportedVersion(JsonNode id, String requested) {
         ObjectNode data = JsonNodeFactory.instance.objectNode();
         ModernProtocol.SUPPORTED_VERSIONS.forEach(data.putArray("supported")::add);
         data.put("requested", requested);
         String hint = ModernProtocol.isModern(requested) ? "" : "; " + requested + " is served after an initialize handshake, without per-request _meta";
-        return ModernReply.error(400, id, ModernProtocol.UNSUPPORTED_PROTOCOL_VERSION,
+        return JsonRpcReply.error(400, id, ModernProtocol.UNSUPPORTED_PROTOCOL_VERSION,
                 "Unsupported protocol version " + requested + ": this server supports " + String.join(", ", ModernProtocol.SUPPORTED_VERSIONS) + hint,
                 data);
     }
 
-    private static ModernReply missingMeta(JsonNode id, String key, String what) {
-        return ModernReply.error(400, id, ModernProtocol.INVALID_PARAMS,
+    private static JsonRpcReply missingMeta(JsonNode id, String key, String what) {
+        return JsonRpcReply.error(400, id, ModernProtocol.INVALID_PARAMS,
                 "Invalid params: params._meta[\"" + key + "\"] is required on every request: " + what, null);
     }
 

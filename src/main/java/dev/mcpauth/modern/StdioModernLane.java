@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.json.Json;
+import dev.mcpauth.jsonrpc.JsonRpcReply;
 import dev.mcpauth.mcp.StdioFront;
 import dev.mcpauth.mcp.StdioServerTransport;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -69,7 +70,7 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
         boolean tracked = RequestEnvelope.idOrNull(id) != null && inFlight.putIfAbsent(id, request) == null;
         if (!tracked && RequestEnvelope.idOrNull(id) != null) {
             // A cancellation could not tell the two apart (basic/index: an id is never reused while in flight).
-            return () -> request.reply(ModernReply.error(400, id, ModernProtocol.INVALID_REQUEST, "Invalid Request: id " + id
+            return () -> request.reply(JsonRpcReply.error(400, id, ModernProtocol.INVALID_REQUEST, "Invalid Request: id " + id
                     + " is already used by a request still in flight; give each request its own id", null).message());
         }
         return () -> {
@@ -92,7 +93,7 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
     }
 
     private void answer(JsonNode message, InFlight request) {
-        Optional<ModernReply> problem = RequestEnvelope.problem(message);
+        Optional<JsonRpcReply> problem = RequestEnvelope.problem(message);
         if (problem.isPresent()) {
             request.reply(problem.get().message());
             return;
@@ -103,7 +104,7 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
             context = admission.admit(ModernProtocol.SERVER_DISCOVER.equals(method));
         } catch (McpError refused) {
             McpSchema.JSONRPCResponse.JSONRPCError error = refused.getJsonRpcError();
-            request.reply(ModernReply.error(200, message.path("id"), error.code(), error.message(),
+            request.reply(JsonRpcReply.error(200, message.path("id"), error.code(), error.message(),
                     JSON.valueToTree(error.data())).message());
             return;
         }
@@ -132,9 +133,19 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
             request.reply(ListenKind.missingFilter(message.path("id")).message());
             return;
         }
-        StdioListenStream stream = new StdioListenStream(server, context, message.path("id"), kinds, request::send);
+        ListenStream stream = new ListenStream(server, context, message.path("id"), kinds, new ListenStream.Output() {
+            @Override
+            public boolean send(ObjectNode event) {
+                return request.send(event);
+            }
+
+            @Override
+            public boolean keepAlive() {
+                return true;
+            }
+        });
         request.listening(stream);
-        stream.run(ListenKind.honored(kinds));
+        stream.run(ListenKind.honored(kinds), null);
     }
 
     private static boolean isCancellation(JsonNode message) {
@@ -149,7 +160,7 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
         private final Consumer<JsonNode> out;
         private boolean cancelled;
         private boolean inputEnded;
-        private StdioListenStream listen;
+        private ListenStream listen;
 
         InFlight(Consumer<JsonNode> out) {
             this.out = out;
@@ -168,10 +179,10 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
             send(message);
         }
 
-        synchronized void listening(StdioListenStream stream) {
+        synchronized void listening(ListenStream stream) {
             listen = stream;
             if (cancelled) {
-                stream.cancel();
+                stream.end();
             } else if (inputEnded) {
                 stream.serverClosing();
             }
@@ -184,7 +195,7 @@ public final class StdioModernLane implements StdioServerTransport.Lane {
         synchronized void cancel() {
             cancelled = true;
             if (listen != null) {
-                listen.cancel();
+                listen.end();
             }
         }
 

@@ -87,6 +87,47 @@ class StreamableHttpProtocolTest {
     }
 
     @Test
+    void aSessionIsAnsweredByTheOneDispatchAndItsOwnMethodsOnly() throws Exception {
+        String session = openSession("alice");
+
+        JsonNode ping = sseMessage(post("alice", session, """
+                {"jsonrpc":"2.0","id":"p","method":"ping"}""", BOTH));
+        JsonNode level = sseMessage(post("alice", session, """
+                {"jsonrpc":"2.0","id":3,"method":"logging/setLevel","params":{"level":"warning"}}""", BOTH));
+        HttpResponse<String> badLevel = post("alice", session, """
+                {"jsonrpc":"2.0","id":4,"method":"logging/setLevel","params":{"level":"loud"}}""", BOTH);
+        JsonNode unknown = sseMessage(post("alice", session, """
+                {"jsonrpc":"2.0","id":5,"method":"tools/destroy","params":{}}""", BOTH));
+        JsonNode cursor = sseMessage(post("alice", session, """
+                {"jsonrpc":"2.0","id":6,"method":"prompts/list","params":{"cursor":"made-up"}}""", BOTH));
+
+        assertThat(ping.path("id").asText()).isEqualTo("p");
+        assertThat(ping.path("result").isObject()).isTrue();
+        assertThat(level.path("result").isObject()).as("setLevel is answered once the relay passed it on").isTrue();
+        assertThat(badLevel.statusCode()).as("the edge checks params before any front").isEqualTo(400);
+        assertThat(JSON.readTree(badLevel.body()).path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(unknown.path("error").path("code").asInt()).isEqualTo(-32601);
+        assertThat(unknown.path("error").path("message").asText()).isEqualTo("Method not found: tools/destroy");
+        assertThat(cursor.path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(cursor.path("error").path("message").asText()).contains("unknown cursor");
+    }
+
+    @Test
+    void initializeNegotiatesTheVersionAndOffersWhatTheRelayCarries() throws Exception {
+        HttpResponse<String> older = post("alice", null, INITIALIZE.replace("2025-11-25", "2025-06-18"), BOTH);
+        HttpResponse<String> unknown = post("alice", null, INITIALIZE.replace("2025-11-25", "1999-01-01"), BOTH);
+
+        JsonNode result = JSON.readTree(older.body()).path("result");
+        assertThat(result.path("protocolVersion").asText()).as("a version this server speaks is kept").isEqualTo("2025-06-18");
+        assertThat(JSON.readTree(unknown.body()).path("result").path("protocolVersion").asText())
+                .as("else the newest it speaks").isEqualTo("2025-11-25");
+        assertThat(result.path("capabilities").fieldNames()).toIterable()
+                .containsExactlyInAnyOrder("tools", "prompts", "resources", "logging", "completions");
+        assertThat(result.path("capabilities").path("resources").path("subscribe").asBoolean()).isTrue();
+        assertThat(result.path("serverInfo").path("name").asText()).isEqualTo("mcp-auth-test");
+    }
+
+    @Test
     void notificationIsAcceptedWith202AndNoBody() throws Exception {
         String session = openSession("alice");
 
@@ -241,6 +282,12 @@ class StreamableHttpProtocolTest {
         } finally {
             second.close();
         }
+    }
+
+    /** The one JSON-RPC message an SSE answer holds. */
+    private static JsonNode sseMessage(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).isEqualTo(200);
+        return JSON.readTree(response.body().lines().filter(l -> l.startsWith("data: ")).findFirst().orElseThrow().substring(6));
     }
 
     private String openSession(String bearer) throws Exception {

@@ -21,20 +21,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** {@code --stateless}: POST only, one JSON answer per request, no sessions. Mounted straight on the IO thread. */
-class StatelessHttpTransportTest {
+class StatelessMcpHandlerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newHttpClient();
-    private GatewayMcpServer server;
+    private StatelessMcpHandler server;
     private TestFixtures.Server undertow;
 
     @BeforeEach
     void start() {
-        UndertowStatelessTransport transport = new UndertowStatelessTransport();
-        server = TestFixtures.factory(TestFixtures.catalog()).stateless(transport);
-        // No BlockingHandler: the transport must move itself off the IO thread.
-        undertow = TestFixtures.Server.start(TestFixtures.fakeAuth(Map.of("alice", ALICE), transport));
+        server = new StatelessMcpHandler(TestFixtures.factory(TestFixtures.catalog()).dispatch(), "mcp-auth-test", "1.0.0");
+        // No BlockingHandler: the front must move itself off the IO thread.
+        undertow = TestFixtures.Server.start(TestFixtures.fakeAuth(Map.of("alice", ALICE), server));
     }
 
     @AfterEach
@@ -67,6 +66,40 @@ class StatelessHttpTransportTest {
         assertThat(body.path("id").asInt()).isEqualTo(7);
         assertThat(body.path("result").path("isError").asBoolean()).isTrue();
         assertThat(response.body()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void initializeNegotiatesAndOffersNoLoggingWithoutASession() throws Exception {
+        JsonNode older = JSON.readTree(post("""
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},
+                 "clientInfo":{"name":"raw","version":"1"}}}""").body()).path("result");
+        JsonNode unknown = JSON.readTree(post("""
+                {"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"1999-01-01","capabilities":{},
+                 "clientInfo":{"name":"raw","version":"1"}}}""").body()).path("result");
+
+        assertThat(older.path("protocolVersion").asText()).isEqualTo("2025-06-18");
+        assertThat(unknown.path("protocolVersion").asText()).isEqualTo("2025-11-25");
+        assertThat(older.path("capabilities").fieldNames()).toIterable().containsExactlyInAnyOrder("tools", "prompts", "resources");
+        assertThat(older.path("serverInfo").path("name").asText()).isEqualTo("mcp-auth-test");
+    }
+
+    @Test
+    void methodsOfSessionsAndUnknownOnesAreMethodNotFoundAndBadParamsAreInvalidParams() throws Exception {
+        JsonNode setLevel = JSON.readTree(post("""
+                {"jsonrpc":"2.0","id":2,"method":"logging/setLevel","params":{"level":"info"}}""").body());
+        JsonNode complete = JSON.readTree(post("""
+                {"jsonrpc":"2.0","id":3,"method":"completion/complete","params":{"ref":{"type":"ref/prompt","name":"x"},
+                 "argument":{"name":"a","value":"b"}}}""").body());
+        JsonNode nameless = JSON.readTree(post("""
+                {"jsonrpc":"2.0","id":4,"method":"resources/read","params":{"uri":""}}""").body());
+        JsonNode ping = JSON.readTree(post("""
+                {"jsonrpc":"2.0","id":5,"method":"ping"}""").body());
+
+        assertThat(setLevel.path("error").path("code").asInt()).isEqualTo(-32601);
+        assertThat(complete.path("error").path("code").asInt()).isEqualTo(-32601);
+        assertThat(nameless.path("error").path("code").asInt()).isEqualTo(-32602);
+        assertThat(nameless.path("error").path("message").asText()).contains("params.uri");
+        assertThat(ping.path("result").isObject()).isTrue();
     }
 
     @Test

@@ -1,27 +1,27 @@
-package dev.mcpauth.modern;
+package dev.mcpauth.jsonrpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The answer to one modern request: a JSON-RPC response, and the HTTP status it travels with on Streamable HTTP
- * (200 for results and errors of the method itself; 400 and 404 where the 2026-07-28 transport says so).
+ * The answer to one request: a JSON-RPC response, and the HTTP status it travels with on Streamable HTTP (200 for
+ * results and errors of the method itself; 400 and 404 where the 2026-07-28 transport says so).
  *
  * @param status  the HTTP status (stdio ignores it)
  * @param message the JSON-RPC response object
  */
-public record ModernReply(int status, ObjectNode message) {
+public record JsonRpcReply(int status, ObjectNode message) {
 
     /** A result response: {@code {"jsonrpc":"2.0","id":id,"result":result}}. */
-    public static ModernReply result(JsonNode id, ObjectNode result) {
+    public static JsonRpcReply result(JsonNode id, ObjectNode result) {
         ObjectNode message = envelope(id);
         message.set("result", result);
-        return new ModernReply(200, message);
+        return new JsonRpcReply(200, message);
     }
 
     /** An error response; {@code data} may be null. */
-    public static ModernReply error(int status, JsonNode id, int code, String text, JsonNode data) {
+    public static JsonRpcReply error(int status, JsonNode id, int code, String text, JsonNode data) {
         ObjectNode message = envelope(id);
         ObjectNode error = message.putObject("error");
         error.put("code", code);
@@ -29,7 +29,7 @@ public record ModernReply(int status, ObjectNode message) {
         if (data != null && !data.isNull()) {
             error.set("data", data);
         }
-        return new ModernReply(status, message);
+        return new JsonRpcReply(status, message);
     }
 
     public boolean isError() {
