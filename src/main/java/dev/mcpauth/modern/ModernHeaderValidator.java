@@ -2,9 +2,9 @@ package dev.mcpauth.modern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.http.Exchanges;
-import dev.mcpauth.http.HeaderValueEncoding;
 import dev.mcpauth.http.JsonErrors;
 import dev.mcpauth.http.JsonRpcBody;
+import dev.mcpauth.http.MetadataHeaders;
 import dev.mcpauth.jsonrpc.JsonRpcReply;
 import dev.mcpauth.mcp.ToolCatalog;
 import io.undertow.server.HttpHandler;
@@ -25,8 +25,6 @@ import java.util.Optional;
 public final class ModernHeaderValidator implements HttpHandler {
 
     private static final HttpString PROTOCOL_VERSION = HttpString.tryFromString(ModernProtocol.PROTOCOL_VERSION_HEADER);
-    private static final HttpString METHOD = HttpString.tryFromString(ModernProtocol.METHOD_HEADER);
-    private static final HttpString NAME = HttpString.tryFromString(ModernProtocol.NAME_HEADER);
 
     private final ToolCatalog catalog;
     private final HttpHandler next;
@@ -60,45 +58,18 @@ public final class ModernHeaderValidator implements HttpHandler {
             return RequestEnvelope.problem(message);
         }
         JsonNode id = RequestEnvelope.idOrNull(message.path("id"));
-        String method = message.path("method").asText();
         String version = exchange.getRequestHeaders().getFirst(PROTOCOL_VERSION);
         if (version == null) {
             return mismatch(id, "the MCP-Protocol-Version header is required on every request");
         }
-        String headerMethod = exchange.getRequestHeaders().getFirst(METHOD);
-        if (headerMethod == null) {
-            return mismatch(id, "the Mcp-Method header is required on every request; send 'Mcp-Method: " + method + "'");
-        }
-        if (!headerMethod.equals(method)) {
-            return mismatch(id, "Mcp-Method header value '" + printable(headerMethod) + "' does not match body method '" + method + "'");
-        }
-        if (ModernProtocol.hasNameHeader(method)) {
-            Optional<JsonRpcReply> name = nameProblem(exchange, message, id, method);
-            if (name.isPresent()) {
-                return name;
-            }
+        Optional<String> metadata = MetadataHeaders.problem(exchange.getRequestHeaders(), message, true);
+        if (metadata.isPresent()) {
+            return mismatch(id, metadata.get());
         }
         JsonNode metaVersion = message.path("params").path("_meta").path(ModernProtocol.PROTOCOL_VERSION_META);
         if (metaVersion.isTextual() && !metaVersion.asText().equals(version)) {
-            return mismatch(id, "MCP-Protocol-Version header value '" + printable(version) + "' does not match params._meta[\""
+            return mismatch(id, "MCP-Protocol-Version header value '" + MetadataHeaders.printable(version) + "' does not match params._meta[\""
                     + ModernProtocol.PROTOCOL_VERSION_META + "\"] '" + metaVersion.asText() + "'");
-        }
-        return Optional.empty();
-    }
-
-    private static Optional<JsonRpcReply> nameProblem(HttpServerExchange exchange, JsonNode message, JsonNode id, String method) {
-        String field = ModernProtocol.RESOURCES_READ.equals(method) ? "uri" : "name";
-        JsonNode bodyName = message.path("params").path(field);
-        String header = exchange.getRequestHeaders().getFirst(NAME);
-        if (header == null) {
-            return mismatch(id, "the Mcp-Name header is required on " + method + " and must carry params." + field);
-        }
-        String decoded = HeaderValueEncoding.decode(header);
-        if (decoded == null) {
-            return mismatch(id, "the Mcp-Name header holds characters a header may not carry or bad Base64; encode it as =?base64?...?=");
-        }
-        if (!bodyName.isTextual() || !decoded.equals(bodyName.asText())) {
-            return mismatch(id, "Mcp-Name header value does not match the body's params." + field);
         }
         return Optional.empty();
     }
@@ -116,10 +87,5 @@ public final class ModernHeaderValidator implements HttpHandler {
 
     private static Optional<JsonRpcReply> mismatch(JsonNode id, String detail) {
         return Optional.of(JsonRpcReply.error(400, id, ModernProtocol.HEADER_MISMATCH, "Header mismatch: " + detail, null));
-    }
-
-    /** A header value for an error message: never echo control characters back. */
-    private static String printable(String value) {
-        return HeaderValueEncoding.isFieldValue(value) && value.length() <= 200 ? value : "(not printable)";
     }
 }

@@ -32,7 +32,7 @@ public final class ModernProtocol {
     public static final int INVALID_PARAMS = -32602;
     public static final int INVALID_REQUEST = -32600;
     /** Headers missing, malformed, or not matching the body (streamable-http, "Server Validation"). */
-    public static final int HEADER_MISMATCH = -32020;
+    public static final int HEADER_MISMATCH = dev.mcpauth.http.MetadataHeaders.HEADER_MISMATCH;
     public static final int UNSUPPORTED_PROTOCOL_VERSION = -32022;
 
     public static final String SERVER_DISCOVER = "server/discover";

@@ -131,6 +131,24 @@ class ToolPolicyHandlerTest {
     }
 
     @Test
+    void aLegacyRequestsOptionalMetadataHeadersAreComparedByTheRuleOfTheModernFront() throws Exception {
+        String token = tokens.mint("alice", "mcp:basic tools:read");
+        String read = """
+                {"jsonrpc":"2.0","id":4,"method":"resources/read","params":{"uri":"file:///a.txt"}}""";
+
+        HttpResponse<String> otherUri = http.send(http.mcpPost("/mcp", read).header("Authorization", "Bearer " + token)
+                .header("Mcp-Name", "file:///b.txt"));
+        HttpResponse<String> badEncoding = http.send(http.mcpPost("/mcp", read).header("Authorization", "Bearer " + token)
+                .header("Mcp-Name", "=?base64?%%%?="));
+
+        assertThat(otherUri.statusCode()).isEqualTo(400);
+        assertThat(TestHttp.json(otherUri).path("error").path("message").asText())
+                .isEqualTo("Header mismatch: Mcp-Name header value does not match the body's params.uri");
+        assertThat(badEncoding.statusCode()).isEqualTo(400);
+        assertThat(TestHttp.json(badEncoding).path("error").path("message").asText()).contains("bad Base64");
+    }
+
+    @Test
     void base64EncodedMcpNameHeaderMatchingTheBodyPasses() throws Exception {
         String token = tokens.mint("alice", "mcp:basic tools:read");
         String encoded = "=?base64?" + Base64.getEncoder().encodeToString("fs__read".getBytes()) + "?=";
