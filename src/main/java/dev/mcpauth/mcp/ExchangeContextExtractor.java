@@ -6,24 +6,18 @@ import dev.mcpauth.token.AccessToken;
 import dev.mcpauth.trace.CallTrace;
 import dev.mcpauth.trace.TraceParent;
 import io.modelcontextprotocol.common.McpTransportContext;
-import io.modelcontextprotocol.server.McpTransportContextExtractor;
-import io.modelcontextprotocol.spec.HttpHeaders;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.Headers;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Carries what the HTTP chain learned about a request into the SDK's {@link McpTransportContext}, where tool
- * handlers read it: the caller's verified {@link AccessToken} (under {@link AccessToken#CONTEXT_KEY}) and a few
- * request headers useful for audit lines. Never the Authorization header: the token itself stays at the edge.
+ * Carries what the HTTP chain (or stdio) learned about a request into its {@link McpTransportContext}, where the
+ * invokers and tool handlers read it: the caller's verified {@link AccessToken} (under {@link AccessToken#CONTEXT_KEY}),
+ * whether the edge's policy check admitted it, and its trace context. Never the Authorization header: the token
+ * itself stays at the edge.
  */
-public final class ExchangeContextExtractor implements McpTransportContextExtractor<HttpServerExchange> {
+public final class ExchangeContextExtractor {
 
-    public static final String SESSION_ID_KEY = "mcp-session-id";
-    public static final String PROTOCOL_VERSION_KEY = "mcp-protocol-version";
-    public static final String USER_AGENT_KEY = "user-agent";
-    public static final String REMOTE_ADDRESS_KEY = "remote-address";
     /** Present (true) when the HTTP edge's policy check admitted this request and charged its rate limits. */
     public static final String EDGE_ADMITTED_KEY = "dev.mcpauth.policy-admitted";
     /** "http" or "stdio", for audit events. */
@@ -33,21 +27,6 @@ public final class ExchangeContextExtractor implements McpTransportContextExtrac
      * are exported, else under the caller's own {@code traceparent} header, forwarded unchanged.
      */
     public static final String TRACEPARENT_KEY = "traceparent";
-
-    @Override
-    public McpTransportContext extract(HttpServerExchange exchange) {
-        Map<String, Object> values = new HashMap<>();
-        putIfPresent(values, AccessToken.CONTEXT_KEY, exchange.getAttachment(Exchanges.ACCESS_TOKEN));
-        putIfPresent(values, EDGE_ADMITTED_KEY, exchange.getAttachment(Exchanges.POLICY_ADMITTED));
-        putIfPresent(values, SESSION_ID_KEY, exchange.getRequestHeaders().getFirst(HttpHeaders.MCP_SESSION_ID));
-        putIfPresent(values, PROTOCOL_VERSION_KEY, exchange.getRequestHeaders().getFirst(HttpHeaders.PROTOCOL_VERSION));
-        putIfPresent(values, USER_AGENT_KEY, exchange.getRequestHeaders().getFirst(Headers.USER_AGENT));
-        putTrace(values, exchange);
-        if (exchange.getSourceAddress() != null) {
-            values.put(REMOTE_ADDRESS_KEY, exchange.getSourceAddress().getAddress().getHostAddress());
-        }
-        return McpTransportContext.create(values);
-    }
 
     /** The caller's token from a transport context, or null when the request carried none (no-auth mode). */
     public static AccessToken accessToken(McpTransportContext context) {

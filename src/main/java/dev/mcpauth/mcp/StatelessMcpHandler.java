@@ -37,7 +37,6 @@ public final class StatelessMcpHandler implements HttpHandler, McpFront {
 
     private final McpDispatch dispatch;
     private final ObjectNode serverInfo;
-    private final ExchangeContextExtractor contexts = new ExchangeContextExtractor();
     private volatile boolean closing;
 
     public StatelessMcpHandler(McpDispatch dispatch, String serverName, String serverVersion) {
@@ -84,7 +83,7 @@ public final class StatelessMcpHandler implements HttpHandler, McpFront {
             return;
         }
         JsonNode id = message.get("id");
-        JsonErrors.sendJson(exchange, StatusCodes.OK, answer(id, method, params(message), contexts.extract(exchange)).message());
+        JsonErrors.sendJson(exchange, StatusCodes.OK, answer(id, method, params(message), ExchangeContextExtractor.forExchange(exchange)).message());
     }
 
     private JsonRpcReply answer(JsonNode id, String method, JsonNode params, McpTransportContext context) {

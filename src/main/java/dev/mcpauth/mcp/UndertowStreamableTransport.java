@@ -64,7 +64,6 @@ public final class UndertowStreamableTransport implements HttpHandler {
         }
     }
 
-    private final ExchangeContextExtractor contextExtractor = new ExchangeContextExtractor();
     private final int maxBodyBytes;
     private final Duration sseHeartbeat;
     private final Duration sessionIdleTimeout;
@@ -197,7 +196,7 @@ public final class UndertowStreamableTransport implements HttpHandler {
         Entry entry = requireSession(exchange);
         if (method != null && message.has("id")) {
             relay.consumes(entry.client(), message);
-            respondWithStream(exchange, entry, message, contextExtractor.extract(exchange));
+            respondWithStream(exchange, entry, message, ExchangeContextExtractor.forExchange(exchange));
             return;
         }
         if (!relay.consumes(entry.client(), message) && method == null) {
