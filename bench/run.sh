@@ -85,7 +85,9 @@ cp="$jar:$root/target/test-classes:$(cat target/bench-classpath.txt)"
 # log exactly as `serve` does, or the auth-off comparison measures logging, not authentication.
 main_logging="-Dlogback.configurationFile=$root/bench/logback-as-serve.xml"
 launcher="$root/dist/mcp-auth"
-# The launcher's own JVM flags, so that the bench-only servers run with the same settings as `serve`.
+# The launcher's own JVM flags, so that the bench-only servers run with the same settings as `serve` (its heap for
+# HTTP `serve`: the flags name $heap, which the launcher picks before them).
+heap=256m
 eval "$(sed -n 's/^jvm_opts=/launcher_jvm_opts=/p' "$launcher")"
 # (HTTP `serve` adds none; the flags it adds for short-lived processes, C1 only among them, are not wanted here.)
 
