@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
-# mcp-auth benchmark suite: bench/run.sh [--quick] [--no-build] [--scale-only]
+# mcp-auth benchmark suite: bench/run.sh [--quick] [--no-build] [--scale-only | --upstream-only]
 # Builds what it needs, starts every server on loopback, runs bounded wrk loads, JMH, start-up and memory
 # probes, stops everything it started, and prints one table. Never part of `mvn verify` or CI.
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
 bench="$root/bench"
-quick=0 build=1 scale_only=0
+quick=0 build=1 scale_only=0 upstream_only=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --no-build) build=0 ;;
     --scale-only) scale_only=1 ;;
+    --upstream-only) upstream_only=1 ;;
     -h|--help) sed -n '2,4p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench: unknown argument $arg (use --quick, --no-build, --scale-only)" >&2; exit 2 ;;
+    *) echo "bench: unknown argument $arg (use --quick, --no-build, --scale-only, --upstream-only)" >&2; exit 2 ;;
   esac
 done
 
@@ -76,7 +77,7 @@ if [ "$build" = 1 ]; then
   log "building (mvn -Pbench package -DskipTests)"
   mvn -B -q -Pbench package -DskipTests >&2
 fi
-[ "$scale_only" = 1 ] || [ -f target/test-classes/META-INF/BenchmarkList ] || {
+[ "$scale_only" = 1 ] || [ "$upstream_only" = 1 ] || [ -f target/test-classes/META-INF/BenchmarkList ] || {
   log "target/ holds no JMH benchmarks (built without -Pbench): run once without --no-build"; exit 2; }
 mvn -B -q -o -Pbench dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >&2
 jar="${MCP_AUTH_JAR:-$root/target/mcp-auth.jar}"
@@ -285,6 +286,13 @@ scale_table() {
 if [ "$scale_only" = 1 ]; then
   scale_rows
   scale_table
+  exit 0
+fi
+if [ "$upstream_only" = 1 ]; then
+  touch "$work/results"
+  upstream_rows
+  BENCH_ONLY=upstream BENCH_NPROC="$(nproc)" BENCH_JAVA="$("$java" -version 2>&1 | head -n1)" BENCH_DUR=$dur BENCH_WARM=$warm BENCH_WARM_MAX=$warm_max \
+    BENCH_ROUNDS=$rounds BENCH_QUICK=$quick BENCH_UPSTREAM_SKIPPED="$upstream_skipped" awk -f "$bench/table.awk" "$work/results"
   exit 0
 fi
 
