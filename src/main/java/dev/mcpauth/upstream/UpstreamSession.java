@@ -308,11 +308,10 @@ final class UpstreamSession implements AutoCloseable {
         HttpClientStreamableHttpTransport.Builder builder = HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(endpoint)
                 .jsonMapper(json)
-                // java.net.http's default executor hands every step of every exchange to a pooled thread through a
-                // SynchronousQueue: a futex wake and a park per step, 27% of the gateway's CPU on bench row 7. Nothing
-                // on this transport's path blocks (the SDK is reactive; tokens are fetched on boundedElastic; what
-                // RelayPeer hands on completes futures), so each step runs where it was triggered instead.
-                .clientBuilder(HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Runnable::run))
+                // The upstream connection's own client (its executor: UpstreamConnection), for every session of the
+                // upstream; HTTP/1.1 as the SDK's own client would speak, set per request.
+                .clientBuilder(new SharedClientBuilder(http))
+                .requestBuilder(java.net.http.HttpRequest.newBuilder().version(HttpClient.Version.HTTP_1_1))
                 .connectTimeout(Duration.ofSeconds(10));
         UpstreamCredentials credentials = spec.credentials() instanceof UpstreamCredentials.OnBehalfOf onBehalf
                 ? onBehalf.own() : spec.credentials();
