@@ -28,6 +28,22 @@ function add(key, line,    n) {
   cpums[key] += field(line, "server_cpu_ms"); cpu[key] = cpums[key] * 1000 / requests[key]
   if (field(line, "upstream_cpu_ms") >= 0) { ucpums[key] += field(line, "upstream_cpu_ms"); ucpu[key] = ucpums[key] * 1000 / requests[key] }
 }
+# Row 7: server-everything (node) directly and through the gateway, rounds alternated between the two.
+function upstream_row(    cost) {
+  if (ENVIRON["BENCH_UPSTREAM_SKIPPED"] != "") {
+    printf "%-3s %-46s skipped: %s\n", "7", "upstream server-everything", ENVIRON["BENCH_UPSTREAM_SKIPPED"]
+  } else {
+    printf "%-3s %-46s %8.0f %7s %7.2f %7.2f %8d %6.0f  (cpu us: node's)\n", "7", "server-everything direct (node, sessions, echo)",
+      rps["up_direct"], "", p50["up_direct"] / 1000, p99["up_direct"] / 1000, bad["up_direct"], cpu["up_direct"]
+    printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8d %6.0f  (cpu us: the gateway's; %% of direct)\n", "7", "the same through serve (sessions, HS256)",
+      rps["up_gateway"], 100 * rps["up_gateway"] / rps["up_direct"], p50["up_gateway"] / 1000, p99["up_gateway"] / 1000, bad["up_gateway"], cpu["up_gateway"]
+    cost = 1 - rps["up_gateway"] / rps["up_direct"]
+    printf "%-3s %-46s %7.1f%%  (1 - gateway / direct; %d rounds each, alternated)   %-8s %s\n", "7", "gateway's cost in front of server-everything",
+      100 * cost, ENVIRON["BENCH_ROUNDS"], "<=15%", verdict(cost <= 0.15 && bad["up_gateway"] == 0)
+    printf "    (cpu a call: node %.0f us direct, %.0f us behind the gateway; the gateway %.0f us; all three share the 2 cores with wrk)\n",
+      cpu["up_direct"], ucpu["up_gateway"], cpu["up_gateway"]
+  }
+}
 FILENAME ~ /results$/ {
   add($1, $0)
   # Every ceiling round also counts toward row 1, the ceiling over the whole run.
@@ -43,6 +59,14 @@ FILENAME ~ /jmh.csv$/ && FNR > 1 {
   next
 }
 END {
+  if (ENVIRON["BENCH_ONLY"] == "upstream") {
+    printf "mcp-auth benchmark, row 7 only%s: nproc=%s, %s\n", ENVIRON["BENCH_QUICK"] == 1 ? " (--quick)" : "", ENVIRON["BENCH_NPROC"], ENVIRON["BENCH_JAVA"]
+    printf "wrk -t2 -c32 on 127.0.0.1, %s s measured after a %s-%s s warm-up per side (until steady), in %s rounds each, alternated\n\n",
+      ENVIRON["BENCH_DUR"], ENVIRON["BENCH_WARM"], ENVIRON["BENCH_WARM_MAX"], ENVIRON["BENCH_ROUNDS"]
+    printf "%-3s %-46s %8s %7s %7s %7s %8s %6s  %-28s %s\n", "#", "load", "req/s", "direct", "p50 ms", "p99 ms", "non-2xx", "cpu us", "target", ""
+    upstream_row()
+    exit
+  }
   printf "mcp-auth benchmark%s: nproc=%s, %s\n", ENVIRON["BENCH_QUICK"] == 1 ? " (--quick)" : "", ENVIRON["BENCH_NPROC"], ENVIRON["BENCH_JAVA"]
   printf "wrk -t2 -c32 on 127.0.0.1, %s s measured after a %s-%s s warm-up per row (until steady), in %s rounds each followed by a round on the ceiling;\n",
     ENVIRON["BENCH_DUR"], ENVIRON["BENCH_WARM"], ENVIRON["BENCH_WARM_MAX"], ENVIRON["BENCH_ROUNDS"]
@@ -91,20 +115,7 @@ END {
   allowed = 2 * (1 + int(ENVIRON["BENCH_JWKS_SECS"] / 30))
   printf "%-3s %-46s %8d  in %d s (start to stop); <= %d allowed                    %s\n", "5", "JWKS fetches by that gateway in all", ENVIRON["BENCH_JWKS_TOTAL"],
     ENVIRON["BENCH_JWKS_SECS"], allowed, verdict(ENVIRON["BENCH_JWKS_TOTAL"] <= allowed)
-  # Row 7: server-everything (node) directly and through the gateway, rounds alternated between the two.
-  if (ENVIRON["BENCH_UPSTREAM_SKIPPED"] != "") {
-    printf "%-3s %-46s skipped: %s\n", "7", "upstream server-everything", ENVIRON["BENCH_UPSTREAM_SKIPPED"]
-  } else {
-    printf "%-3s %-46s %8.0f %7s %7.2f %7.2f %8d %6.0f  (cpu us: node's)\n", "7", "server-everything direct (node, sessions, echo)",
-      rps["up_direct"], "", p50["up_direct"] / 1000, p99["up_direct"] / 1000, bad["up_direct"], cpu["up_direct"]
-    printf "%-3s %-46s %8.0f %6.0f%% %7.2f %7.2f %8d %6.0f  (cpu us: the gateway's; %% of direct)\n", "7", "the same through serve (sessions, HS256)",
-      rps["up_gateway"], 100 * rps["up_gateway"] / rps["up_direct"], p50["up_gateway"] / 1000, p99["up_gateway"] / 1000, bad["up_gateway"], cpu["up_gateway"]
-    cost = 1 - rps["up_gateway"] / rps["up_direct"]
-    printf "%-3s %-46s %7.1f%%  (1 - gateway / direct; %d rounds each, alternated)   %-8s %s\n", "7", "gateway's cost in front of server-everything",
-      100 * cost, ENVIRON["BENCH_ROUNDS"], "<=15%", verdict(cost <= 0.15 && bad["up_gateway"] == 0)
-    printf "    (cpu a call: node %.0f us direct, %.0f us behind the gateway; the gateway %.0f us; all three share the 2 cores with wrk)\n",
-      cpu["up_direct"], ucpu["up_gateway"], cpu["up_gateway"]
-  }
+  upstream_row()
   printf "\nJMH (verifiers alone, average time)\n"
   printf "    %-40s %10.0f ns/op (+- %.0f)\n", "HS256 verify (SharedSecretVerifier)", jmh["hs256Verify"], jmh_err["hs256Verify"]
   printf "    %-40s %10.0f ns/op (+- %.0f)\n", "ES256 verify (JwksVerifier, local key)", jmh["es256Verify"], jmh_err["es256Verify"]

@@ -308,6 +308,10 @@ final class UpstreamSession implements AutoCloseable {
         HttpClientStreamableHttpTransport.Builder builder = HttpClientStreamableHttpTransport.builder(base)
                 .endpoint(endpoint)
                 .jsonMapper(json)
+                // The upstream connection's own client (its executor: UpstreamConnection), for every session of the
+                // upstream; HTTP/1.1 as the SDK's own client would speak, set per request.
+                .clientBuilder(new SharedClientBuilder(http))
+                .requestBuilder(java.net.http.HttpRequest.newBuilder().version(HttpClient.Version.HTTP_1_1))
                 .connectTimeout(Duration.ofSeconds(10));
         UpstreamCredentials credentials = spec.credentials() instanceof UpstreamCredentials.OnBehalfOf onBehalf
                 ? onBehalf.own() : spec.credentials();
