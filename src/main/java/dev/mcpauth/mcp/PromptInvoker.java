@@ -44,7 +44,7 @@ public final class PromptInvoker {
                 .message("Unknown prompt: " + name).build());
         try {
             McpSchema.GetPromptResult result = prompt.handler().get(request.arguments() == null ? java.util.Map.of() : request.arguments(),
-                    ExchangeContextExtractor.callTrace(context));
+                    RequestContexts.callTrace(context));
             if (result == null) {
                 throw new IllegalStateException("prompt handler returned no result");
             }

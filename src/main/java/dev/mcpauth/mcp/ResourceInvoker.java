@@ -59,7 +59,7 @@ public final class ResourceInvoker {
                     .data(Map.of("uri", uri)).build();
         }
         try {
-            McpSchema.ReadResourceResult result = route.reader().read(uri, ExchangeContextExtractor.callTrace(context));
+            McpSchema.ReadResourceResult result = route.reader().read(uri, RequestContexts.callTrace(context));
             if (result == null) {
                 throw new IllegalStateException("resource reader returned no result");
             }

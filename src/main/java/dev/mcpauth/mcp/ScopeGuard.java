@@ -21,7 +21,7 @@ import java.util.TreeSet;
  * The {@link Policy} check inside the MCP servers, shared by tools, prompts and resources: defence in depth over
  * the HTTP layer, and the only guard on stdio. Denials are JSON-RPC errors carrying the same fields as the HTTP 403 /
  * 429 body. A request without a token (no-auth mode) holds no scopes. A request the HTTP edge already admitted
- * ({@link ExchangeContextExtractor#EDGE_ADMITTED_KEY}) is checked again but not charged against the rate limits twice.
+ * ({@link RequestContexts#EDGE_ADMITTED_KEY}) is checked again but not charged against the rate limits twice.
  */
 final class ScopeGuard {
 
@@ -44,7 +44,7 @@ final class ScopeGuard {
 
     /** Whether a list shows the entry the policy knows as {@code policyName} to this caller (a list's kind does not matter). */
     boolean permits(McpTransportContext context, String policyName) {
-        AccessToken token = ExchangeContextExtractor.accessToken(context);
+        AccessToken token = RequestContexts.accessToken(context);
         if (token != null && token.isExpired(clock.instant())) {
             return false;
         }
@@ -62,7 +62,7 @@ final class ScopeGuard {
      */
     AccessToken authorize(McpTransportContext context, PolicyRequest request) {
         admit(context, request).release();
-        return ExchangeContextExtractor.accessToken(context);
+        return RequestContexts.accessToken(context);
     }
 
     /**
@@ -78,11 +78,11 @@ final class ScopeGuard {
      * denial is audited here, an allowed prompt or resource too; an allowed tool call once it has run ({@link #ran}).
      */
     Decision admit(McpTransportContext context, PolicyRequest request, Map<String, Object> meta) {
-        AccessToken token = ExchangeContextExtractor.accessToken(context);
+        AccessToken token = RequestContexts.accessToken(context);
         if (token != null && token.isExpired(clock.instant())) {
             throw expired(token);
         }
-        boolean admittedAtEdge = context != null && Boolean.TRUE.equals(context.get(ExchangeContextExtractor.EDGE_ADMITTED_KEY));
+        boolean admittedAtEdge = context != null && Boolean.TRUE.equals(context.get(RequestContexts.EDGE_ADMITTED_KEY));
         Decision decision = policy.decide(token, admittedAtEdge ? request.recheck() : request);
         if (!decision.allowed()) {
             String kind = request.kind().word();
@@ -102,18 +102,18 @@ final class ScopeGuard {
         String upstream = source == null ? "none" : source.startsWith(UPSTREAM_SOURCE) ? source.substring(UPSTREAM_SOURCE.length()) : source;
         Duration took = Duration.ofNanos(nanos);
         Metrics.toolCall(request.name(), upstream, outcome, took);
-        AUDIT.authorization(AuthorizationEvent.ran(transport(context), request.name(), ExchangeContextExtractor.accessToken(context), decision,
+        AUDIT.authorization(AuthorizationEvent.ran(transport(context), request.name(), RequestContexts.accessToken(context), decision,
                 upstream, outcome, took, traceId(context, request.meta())));
     }
 
     private static String transport(McpTransportContext context) {
-        return context != null && context.get(ExchangeContextExtractor.TRANSPORT_KEY) instanceof String t ? t : null;
+        return context != null && context.get(RequestContexts.TRANSPORT_KEY) instanceof String t ? t : null;
     }
 
     /** The trace id of the request: its {@code _meta.traceparent} (MCP 2026-07-28), else the HTTP request's. */
     private static String traceId(McpTransportContext context, Map<String, Object> meta) {
-        String fromMeta = meta == null ? null : AuthorizationEvent.traceId(meta.get(ExchangeContextExtractor.TRACEPARENT_KEY));
-        return fromMeta != null ? fromMeta : AuthorizationEvent.traceId(ExchangeContextExtractor.traceParent(context));
+        String fromMeta = meta == null ? null : AuthorizationEvent.traceId(meta.get(RequestContexts.TRACEPARENT_KEY));
+        return fromMeta != null ? fromMeta : AuthorizationEvent.traceId(RequestContexts.traceParent(context));
     }
 
     private McpError denied(String kind, Decision decision, Set<String> granted) {

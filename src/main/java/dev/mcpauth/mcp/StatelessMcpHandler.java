@@ -83,7 +83,7 @@ public final class StatelessMcpHandler implements HttpHandler, McpFront {
             return;
         }
         JsonNode id = message.get("id");
-        JsonErrors.sendJson(exchange, StatusCodes.OK, answer(id, method, params(message), ExchangeContextExtractor.forExchange(exchange)).message());
+        JsonErrors.sendJson(exchange, StatusCodes.OK, answer(id, method, params(message), RequestContexts.forExchange(exchange)).message());
     }
 
     private JsonRpcReply answer(JsonNode id, String method, JsonNode params, McpTransportContext context) {

@@ -91,7 +91,7 @@ public final class StdioFront {
             throw invalidToken(rejected.reason().errorCode(), "The access token was rejected: " + rejected.description()
                     + "; obtain a new token and restart mcp-auth");
         }
-        return ExchangeContextExtractor.forStdio(token);
+        return RequestContexts.forStdio(token);
     }
 
     private static McpError invalidToken(String error, String description) {

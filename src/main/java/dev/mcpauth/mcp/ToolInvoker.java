@@ -61,7 +61,7 @@ public final class ToolInvoker {
         long start = System.nanoTime();
         String outcome = "failed";
         try {
-            McpSchema.CallToolResult result = run(context, ExchangeContextExtractor.accessToken(context), request);
+            McpSchema.CallToolResult result = run(context, RequestContexts.accessToken(context), request);
             outcome = Boolean.TRUE.equals(result.isError()) ? "error" : "ok";
             return result;
         } finally {
@@ -81,7 +81,7 @@ public final class ToolInvoker {
             return McpSchema.CallToolResult.builder().addTextContent(invalid).isError(true).build();
         }
         // A call to an upstream is a span of its own, and the upstream is told its trace context in _meta.
-        CallTrace.Hop hop = CallTrace.upstreamCall(ExchangeContextExtractor.callTrace(context), upstreamOf(name), name);
+        CallTrace.Hop hop = CallTrace.upstreamCall(RequestContexts.callTrace(context), upstreamOf(name), name);
         String outcome = "failed";
         try {
             Map<String, Object> meta = hop.meta(request.meta() == null ? Map.of() : request.meta());

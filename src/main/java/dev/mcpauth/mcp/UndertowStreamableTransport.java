@@ -196,7 +196,7 @@ public final class UndertowStreamableTransport implements HttpHandler {
         Entry entry = requireSession(exchange);
         if (method != null && message.has("id")) {
             relay.consumes(entry.client(), message);
-            respondWithStream(exchange, entry, message, ExchangeContextExtractor.forExchange(exchange));
+            respondWithStream(exchange, entry, message, RequestContexts.forExchange(exchange));
             return;
         }
         if (!relay.consumes(entry.client(), message) && method == null) {

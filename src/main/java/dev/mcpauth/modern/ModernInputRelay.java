@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.mcp.CallerChannels;
 import dev.mcpauth.mcp.ClientSession;
-import dev.mcpauth.mcp.ExchangeContextExtractor;
 import dev.mcpauth.mcp.RelayMessages;
+import dev.mcpauth.mcp.RequestContexts;
 import dev.mcpauth.mcp.ToolCatalog;
 import dev.mcpauth.token.AccessToken;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -218,7 +218,7 @@ final class ModernInputRelay implements AutoCloseable {
 
     /** The caller's stand-in session: one per issuer, subject and client, with the capabilities of its first call. */
     private Caller caller(McpTransportContext context, JsonNode params) {
-        AccessToken token = ExchangeContextExtractor.accessToken(context);
+        AccessToken token = RequestContexts.accessToken(context);
         String who = token == null ? "anonymous" : token.issuer() + "\n" + token.subject() + "\n" + token.clientId();
         String id = "modern-" + HexFormat.of().formatHex(sha256(who), 0, 16);
         JsonNode capabilities = params.path("_meta").path(ModernProtocol.CLIENT_CAPABILITIES_META);

@@ -9,7 +9,7 @@ import dev.mcpauth.http.JsonRpcBody;
 import dev.mcpauth.http.OpenStreams;
 import dev.mcpauth.http.SseResponse;
 import dev.mcpauth.jsonrpc.JsonRpcReply;
-import dev.mcpauth.mcp.ExchangeContextExtractor;
+import dev.mcpauth.mcp.RequestContexts;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -56,7 +56,7 @@ public final class ModernMcpHandler implements HttpHandler {
             IoThreadSend.send(exchange, java.nio.ByteBuffer.allocate(0));
             return;
         }
-        McpTransportContext context = ExchangeContextExtractor.forExchange(exchange);
+        McpTransportContext context = RequestContexts.forExchange(exchange);
         if (ModernProtocol.SUBSCRIPTIONS_LISTEN.equals(message.path("method").asText())) {
             listen(exchange, message, context);
             return;

@@ -50,7 +50,7 @@ class ToolInvokerTest {
         AccessToken token = TestFixtures.token("eve", Set.of("tools:read"), Instant.parse("2026-01-01T00:00:00Z"));
         ToolInvoker later = new ToolInvoker(catalog, TestFixtures.POLICY, null,
                 Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC));
-        McpTransportContext context = ExchangeContextExtractor.forToken(token);
+        McpTransportContext context = RequestContexts.forToken(token);
 
         assertThat(later.visible(context, TestFixtures.tool("echo"))).isFalse();
         assertThatThrownBy(() -> later.call(context, call("echo", Map.of())))
@@ -93,7 +93,7 @@ class ToolInvokerTest {
 
     @Test
     void unknownToolIsInvalidParams() {
-        assertThatThrownBy(() -> invoker.call(ExchangeContextExtractor.forToken(ALICE), call("open_gone", Map.of())))
+        assertThatThrownBy(() -> invoker.call(RequestContexts.forToken(ALICE), call("open_gone", Map.of())))
                 .isInstanceOfSatisfying(McpError.class,
                         e -> assertThat(e.getJsonRpcError().code()).isEqualTo(McpSchema.ErrorCodes.INVALID_PARAMS));
     }

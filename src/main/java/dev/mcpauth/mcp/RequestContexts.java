@@ -16,7 +16,7 @@ import java.util.Map;
  * whether the edge's policy check admitted it, and its trace context. Never the Authorization header: the token
  * itself stays at the edge.
  */
-public final class ExchangeContextExtractor {
+public final class RequestContexts {
 
     /** Present (true) when the HTTP edge's policy check admitted this request and charged its rate limits. */
     public static final String EDGE_ADMITTED_KEY = "dev.mcpauth.policy-admitted";
