@@ -280,10 +280,10 @@ scale_rows() {
 }
 scale_table() {
   local archive
-  archive="$(ls "$root"/target/mcp-auth-*-linux-x86_64.tar.gz 2>/dev/null | head -n1)"
+  archive="$(ls "$root"/target/mcp-auth-*-linux-x86_64.tar.xz 2>/dev/null | head -n1)"
   BENCH_RSS_SCALE="$rss_scale" BENCH_JAR_BYTES="$(stat -c %s "$jar")" BENCH_ARCHIVE_BYTES="$( [ -n "$archive" ] && stat -c %s "$archive" || echo 0)" \
-  BENCH_RUNTIME_BYTES="$( [ -n "$archive" ] && [ -d "${archive%.tar.gz}/runtime" ] && du -sb "${archive%.tar.gz}/runtime" | cut -f1 || echo 0)" \
-  BENCH_AOT_BYTES="$( [ -f "${archive%.tar.gz}/lib/mcp-auth.aot" ] && stat -c %s "${archive%.tar.gz}/lib/mcp-auth.aot" || echo 0)" \
+  BENCH_RUNTIME_BYTES="$( [ -n "$archive" ] && [ -d "${archive%.tar.xz}/runtime" ] && du -sb "${archive%.tar.xz}/runtime" | cut -f1 || echo 0)" \
+  BENCH_AOT_BYTES="$( [ -f "${archive%.tar.xz}/lib/mcp-auth.aot" ] && stat -c %s "${archive%.tar.xz}/lib/mcp-auth.aot" || echo 0)" \
   BENCH_TOP_TOKENS="${scale_tokens##* }" awk -f "$bench/scale.awk" "$work/results"
 }
 if [ "$scale_only" = 1 ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the self-contained archive mcp-auth-<version>-linux-x86_64.tar.gz from a built jar:
+# Builds the self-contained archive mcp-auth-<version>-linux-x86_64.tar.xz from a built jar:
 # a jlink runtime with only the modules the jar needs (found by jdeps), the jar, an AOT cache trained on a
 # real stdio session, the man pages, the shell completions, the launcher and install.sh.
 # Called by the Maven profile `dist` (mvn -B package); usable alone: dist/build-archive.sh JAR VERSION OUTDIR
@@ -32,7 +32,7 @@ if ! "$jdk/bin/jar" tf "$jar" | grep -q '^picocli/CommandLine.class$'; then
   exit 1
 fi
 
-rm -rf "$stage" "$out/$name.tar.gz"
+rm -rf "$stage" "$out/$name.tar.gz" "$out/$name.tar.xz"
 mkdir -p "$stage/bin" "$stage/lib" "$stage/share/man/man1" "$stage/share/bash-completion/completions" "$stage/share/zsh/site-functions"
 
 major="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | cut -d. -f1)"
@@ -50,7 +50,14 @@ say "jlink $modules"
 "$jdk/bin/jlink" --add-modules "$modules" --strip-debug --no-header-files --no-man-pages --compress=zip-0 \
   --output "$stage/runtime"
 
-cp -p "$jar" "$stage/lib/mcp-auth.jar"
+# The jar goes in stored, not deflated: xz then compresses its classes as one stream, which finds what the classes
+# share (names, signatures, constant pools) where the jar's per-entry deflate cannot. In the .tar.xz the jar takes
+# 10.4 MB instead of 22.5 MB (22.9 MB in the old .tar.gz); the installed jar is 58 MB instead of 25 MB, and its
+# classes load without inflating. Same entries, same manifest: ArchiveIT runs every command from it.
+jar_tree="$(mktemp -d)"
+(cd "$jar_tree" && "$jdk/bin/jar" xf "$jar")
+"$jdk/bin/jar" --create --file "$stage/lib/mcp-auth.jar" --manifest "$jar_tree/META-INF/MANIFEST.MF" --no-compress -C "$jar_tree" .
+rm -rf "$jar_tree"
 cp -p "$root/dist/mcp-auth" "$stage/bin/mcp-auth"
 cp -p "$root/dist/install.sh" "$stage/install.sh"
 cp -p "$root"/man/*.1 "$stage/share/man/man1/"
@@ -79,6 +86,7 @@ if [ "$major" -ge 25 ]; then
   train_aot || { say "AOT training failed; the archive works without the cache, only starts slower"; rm -f "$stage/lib/mcp-auth.aot"; }
 fi
 
-# gzip -9: the archive is built once and downloaded many times.
-tar -C "$out" -cf - "$name" | gzip -9 > "$out/$name.tar.gz"
-say "wrote $out/$name.tar.gz ($(du -h "$out/$name.tar.gz" | cut -f1))"
+# xz (tar -J; xz-utils is on every Linux that has tar): 32.9 MB where gzip -9 made 47.5 MB of the same files (#18 asks
+# for less than 45). -6, xz's default: -9 saves 0.9 MB more and takes three times as long (100 s on 2 cores).
+tar -C "$out" -cf - "$name" | xz -6 -T0 > "$out/$name.tar.xz"
+say "wrote $out/$name.tar.xz ($(du -h "$out/$name.tar.xz" | cut -f1))"

@@ -30,7 +30,7 @@ class ArchiveIT {
 
     @BeforeAll
     static void unpack() throws Exception {
-        archive = Unpacked.from(Path.of(System.getProperty("mcpauth.archive", "target/mcp-auth-0.1.0-linux-x86_64.tar.gz")), unpacked);
+        archive = Unpacked.from(Path.of(System.getProperty("mcpauth.archive", "target/mcp-auth-0.1.0-linux-x86_64.tar.xz")), unpacked);
     }
 
     @Test

@@ -32,13 +32,13 @@ final class Unpacked {
         this.userHome = userHome;
     }
 
-    static Unpacked from(Path tarGz, Path into) throws Exception {
-        if (!Files.isRegularFile(tarGz)) {
-            throw new IllegalStateException(tarGz + " is missing: build it with mvn -B package (the dist profile)");
+    static Unpacked from(Path tarXz, Path into) throws Exception {
+        if (!Files.isRegularFile(tarXz)) {
+            throw new IllegalStateException(tarXz + " is missing: build it with mvn -B package (the dist profile)");
         }
-        Process tar = new ProcessBuilder("tar", "-xzf", tarGz.toAbsolutePath().toString(), "-C", into.toString()).inheritIO().start();
+        Process tar = new ProcessBuilder("tar", "-xJf", tarXz.toAbsolutePath().toString(), "-C", into.toString()).inheritIO().start();
         if (tar.waitFor() != 0) {
-            throw new IllegalStateException("tar could not unpack " + tarGz);
+            throw new IllegalStateException("tar could not unpack " + tarXz);
         }
         Path home;
         try (var entries = Files.list(into)) {
