@@ -33,6 +33,19 @@ const updates = [];
 client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => { updates.push(n.params.uri); });
 client.onerror = (e) => errors.push(String(e?.message ?? e));
 
+// What reaches the client on the wire, in order. The TypeScript SDK hands a notification to its handler a microtask
+// later but settles a response at once, so a progress notification read in the same chunk as its call's response is
+// dropped by the client itself (Protocol._onnotification vs _onresponse); the progress check judges the server by the
+// wire: every step, and all of them before the response.
+const wire = [];
+function tap(transport) {
+  const deliver = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    if (message?.method === "notifications/progress") wire.push(message.params?.progress);
+    else if (message?.id !== undefined && (message.result !== undefined || message.error !== undefined)) wire.push("response");
+    return deliver?.(message, extra);
+  };
+}
 async function check(name, fn) {
   try {
     const detail = await fn();
@@ -50,6 +63,7 @@ const transport = url.startsWith("stdio:")
   : new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
 try {
   await client.connect(transport);
+  tap(transport);
   const tools = (await client.listTools()).tools.map((t) => t.name);
 
   await check("capabilities", async () => {
@@ -63,11 +77,13 @@ try {
   });
   await check("progress", async () => {
     const seen = [];
+    const from = wire.length;
     const r = await client.callTool({ name: prefix + "trigger-long-running-operation", arguments: { duration: 1, steps: 4 } },
       undefined, { onprogress: (p) => seen.push(p.progress) });
+    const arrived = wire.slice(from);
     expect(text(r).includes("completed"), text(r));
-    expect(seen.length >= 4, `progress notifications: ${JSON.stringify(seen)}`);
-    return seen;
+    expect(JSON.stringify(arrived) === '[1,2,3,4,"response"]', `on the wire: ${JSON.stringify(arrived)}; handled: ${JSON.stringify(seen)}`);
+    return { arrived, handled: seen };
   });
   await check("sampling", async () => {
     const r = await client.callTool({ name: prefix + "trigger-sampling-request", arguments: { prompt: "hello", maxTokens: 20 } });
