@@ -32,8 +32,15 @@ final class ClientCredentialsTokens implements TokenSource {
     private final URI resource;
     private final HttpClient http;
     private final Clock clock;
+    /** How long after replacing a refused token a refusal naming no token is taken to be about the old one. */
+    static final Duration REPLACED_GRACE = Duration.ofSeconds(2);
+
     private String token;
     private Instant refreshAt = Instant.MIN;
+    /** The next fetch replaces a token the upstream refused. */
+    private boolean replacing;
+    /** When the cached token was fetched to replace a refused one. */
+    private Instant replacedAt = Instant.MIN;
 
     /**
      * @param resource the upstream's URL, sent as the RFC 8707 {@code resource} so the token is bound to that server
@@ -59,6 +66,38 @@ final class ClientCredentialsTokens implements TokenSource {
     @Override
     public synchronized void invalidate() {
         token = null;
+    }
+
+    @Override
+    public boolean rejected(int status, String challenge) {
+        return rejected(status, challenge, null);
+    }
+
+    /**
+     * Requests in flight together are refused together when a token is revoked (a call and the SDK's listen stream,
+     * say); the first refusal replaces the token and the others retry with the new one, rather than each fetching
+     * (and discarding) its own. With {@code sent} known, a refusal replaces the token only if it is still the one
+     * sent. The SDK's 2025 transport does not say which token a refused request carried: then a refusal within
+     * {@link #REPLACED_GRACE} of replacing a refused token is taken as a late refusal of the old one.
+     */
+    @Override
+    public synchronized boolean rejected(int status, String challenge, String sent) {
+        if (sent != null) {
+            if (sent.equals(token)) {
+                replaceRefused();
+            }
+            return true;
+        }
+        if (token != null && clock.instant().isBefore(replacedAt.plus(REPLACED_GRACE))) {
+            return true;
+        }
+        replaceRefused();
+        return true;
+    }
+
+    private void replaceRefused() {
+        token = null;
+        replacing = true;
     }
 
     private void fetch() throws IOException, InterruptedException {
@@ -92,6 +131,8 @@ final class ClientCredentialsTokens implements TokenSource {
         Duration lifetime = body.hasNonNull("expires_in") ? Duration.ofSeconds(Math.max(1, body.get("expires_in").asLong())) : DEFAULT_LIFETIME;
         token = accessToken;
         refreshAt = sent.plus(lifetime.minus(refreshMargin(lifetime)));
+        replacedAt = replacing ? clock.instant() : Instant.MIN;
+        replacing = false;
     }
 
     /** Fetch a new token this long before the old one expires: a minute, or a tenth of short lifetimes. */

@@ -88,8 +88,10 @@ final class ModernPost {
             if (traceparent != null) {
                 builder.header("traceparent", traceparent);
             }
+            String sent = null;
             if (tokens != null) {
-                builder.header("Authorization", "Bearer " + tokens.current());
+                sent = tokens.current();
+                builder.header("Authorization", "Bearer " + sent);
             }
             java.util.concurrent.CompletableFuture<HttpResponse<InputStream>> exchange =
                     http.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -114,7 +116,7 @@ final class ModernPost {
                 String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
                 refusal.set("HTTP " + status + (challenge.isEmpty() ? "" : ", WWW-Authenticate: " + UpstreamSession.printable(challenge)));
                 response.body().close();
-                if (attempt == 0 && tokens.rejected(status, challenge)) {
+                if (attempt == 0 && tokens.rejected(status, challenge, sent)) {
                     continue;
                 }
                 return failure(request, status, refusal.get());

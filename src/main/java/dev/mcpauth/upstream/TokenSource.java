@@ -19,4 +19,13 @@ public interface TokenSource {
         invalidate();
         return true;
     }
+
+    /**
+     * As {@link #rejected(int, String)}, knowing the token the refused request carried ({@code sent}, null when not
+     * known). Requests in flight together are refused together when a token is revoked; a source that hands out one
+     * token at a time overrides this so that only the first refusal replaces it and the others retry with the new one.
+     */
+    default boolean rejected(int status, String challenge, String sent) {
+        return rejected(status, challenge);
+    }
 }

@@ -365,7 +365,8 @@ final class UpstreamSession implements AutoCloseable {
             String challenge = response.headers().firstValue("WWW-Authenticate").orElse("");
             refusal.set("HTTP " + response.statusCode() + (challenge.isEmpty() ? "" : ", WWW-Authenticate: "
                     + printable(challenge)));
-            return Mono.just(tokens.rejected(response.statusCode(), challenge));
+            // The SDK does not say which token the refused request carried (TokenSource.rejected with sent unknown).
+            return Mono.just(tokens.rejected(response.statusCode(), challenge, null));
         });
         return bearerFrom(tokens);
     }

@@ -48,6 +48,41 @@ class ClientCredentialsTokensTest {
     }
 
     @Test
+    void requestsRefusedTogetherReplaceTheTokenOnceAndALaterRefusalReplacesItAgain() throws Exception {
+        ClientCredentialsTokens tokens = tokens(FakeHttpUpstream.CLIENT_SECRET);
+        assertThat(tokens.current()).isEqualTo("cc-token-1");
+
+        // Knowing the token sent: only a refusal of the cached token replaces it.
+        assertThat(tokens.rejected(401, "", "cc-token-1")).isTrue();
+        assertThat(tokens.current()).isEqualTo("cc-token-2");
+        assertThat(tokens.rejected(401, "", "cc-token-1")).as("a late refusal of the old token retries").isTrue();
+        assertThat(tokens.current()).isEqualTo("cc-token-2");
+        assertThat(tokens.rejected(401, "", "cc-token-2")).isTrue();
+        assertThat(tokens.current()).isEqualTo("cc-token-3");
+
+        // Not knowing it (the SDK's transport): refusals right after a replacement are the old token's.
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(tokens.rejected(401, "")).isTrue();
+        assertThat(tokens.current()).isEqualTo("cc-token-4");
+        assertThat(tokens.rejected(401, "")).isTrue();
+        assertThat(tokens.current()).as("within the grace of the replacement").isEqualTo("cc-token-4");
+        clock.advance(ClientCredentialsTokens.REPLACED_GRACE);
+        assertThat(tokens.rejected(401, "")).isTrue();
+        assertThat(tokens.current()).as("a refusal after the grace is the new token's own").isEqualTo("cc-token-5");
+        assertThat(server.tokenRequests).hasSize(5);
+    }
+
+    @Test
+    void theFirstRefusalOfATokenFetchedOnlyJustNowStillReplacesIt() throws Exception {
+        ClientCredentialsTokens tokens = tokens(FakeHttpUpstream.CLIENT_SECRET);
+        assertThat(tokens.current()).isEqualTo("cc-token-1");
+
+        assertThat(tokens.rejected(401, "")).isTrue();
+
+        assertThat(tokens.current()).as("the grace follows replacements of refused tokens only").isEqualTo("cc-token-2");
+    }
+
+    @Test
     void refusedClientIsAnErrorNamingTheEndpointAndClientButNotTheSecret() {
         ClientCredentialsTokens tokens = tokens("the-wrong-secret");
 
