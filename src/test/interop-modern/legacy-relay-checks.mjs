@@ -6,6 +6,7 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { CreateMessageRequestSchema, ElicitRequestSchema, ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { tapWire } from "../interop-shared/wire.mjs";
 
 const [url, token, prefix = ""] = process.argv.slice(2);
 const out = { checks: {} };
@@ -20,19 +21,6 @@ client.setRequestHandler(ElicitRequestSchema, async (r) => {
 client.setRequestHandler(CreateMessageRequestSchema, async () => ({
   role: "assistant", model: "relay-model", stopReason: "endTurn", content: { type: "text", text: "forty-two" },
 }));
-// What reaches the client on the wire, in order. The TypeScript SDK hands a notification to its handler a microtask
-// later but settles a response at once, so a progress notification read in the same chunk as its call's response is
-// dropped by the client itself (Protocol._onnotification vs _onresponse); the progress check judges the server by the
-// wire: every step, and all of them before the response.
-const wire = [];
-function tap(transport) {
-  const deliver = transport.onmessage;
-  transport.onmessage = (message, extra) => {
-    if (message?.method === "notifications/progress") wire.push(message.params?.progress);
-    else if (message?.id !== undefined && (message.result !== undefined || message.error !== undefined)) wire.push("response");
-    return deliver?.(message, extra);
-  };
-}
 async function check(name, fn) {
   try {
     out.checks[name] = { ok: true, detail: (await fn()) ?? null };
@@ -44,7 +32,7 @@ const expect = (cond, message) => { if (!cond) throw new Error(message); };
 try {
   const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
   await client.connect(transport);
-  tap(transport);
+  const wire = tapWire(transport);
   out.protocolVersion = client.transport?.protocolVersion ?? null;
   out.tools = (await client.listTools()).tools.map((t) => t.name);
   await check("echo", async () => {

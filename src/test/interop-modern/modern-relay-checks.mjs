@@ -9,24 +9,12 @@
 //        node modern-relay-checks.mjs 'stdio:{"command":...,"args":[...],"env":{...}}' - <name-prefix>   (spawns a stdio server)
 import { Client, LOG_LEVEL_META_KEY, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { tapWire } from "../interop-shared/wire.mjs";
 
 const [url, token, prefix = ""] = process.argv.slice(2);
 const out = { checks: {} };
 const text = (r) => (r?.content ?? []).filter((c) => c.type === "text").map((c) => c.text).join("\n");
 const expect = (cond, message) => { if (!cond) throw new Error(message); };
-// What reaches the client on the wire, in order. The TypeScript SDK hands a notification to its handler a microtask
-// later but settles a response at once, so a progress notification read in the same chunk as its call's response is
-// dropped by the client itself (Protocol._onnotification vs _onresponse); the progress check judges the server by the
-// wire: every step, and all of them before the response.
-const wire = [];
-function tap(transport) {
-  const deliver = transport.onmessage;
-  transport.onmessage = (message, extra) => {
-    if (message?.method === "notifications/progress") wire.push(message.params?.progress);
-    else if (message?.id !== undefined && (message.result !== undefined || message.error !== undefined)) wire.push("response");
-    return deliver?.(message, extra);
-  };
-}
 async function check(name, fn) {
   try {
     out.checks[name] = { ok: true, detail: (await fn()) ?? null };
@@ -47,7 +35,7 @@ try {
   const transport = url.startsWith("stdio:") ? new StdioClientTransport(JSON.parse(url.slice("stdio:".length)))
     : new StreamableHTTPClientTransport(new URL(url), { authProvider: { token: async () => token } });
   await client.connect(transport);
-  tap(transport);
+  const wire = tapWire(transport);
   out.era = client.getProtocolEra();
   await check("echo", async () => {
     const r = await client.callTool({ name: prefix + "echo", arguments: { message: "modern" } });

@@ -10,6 +10,7 @@ import {
   CreateMessageRequestSchema, ElicitRequestSchema, ListRootsRequestSchema,
   LoggingMessageNotificationSchema, ResourceUpdatedNotificationSchema,
 } from "@modelcontextprotocol/sdk/types.js";
+import { tapWire } from "../interop-shared/wire.mjs";
 
 const [url, token, prefix = ""] = process.argv.slice(2);
 const headers = token && token !== "-" ? { Authorization: `Bearer ${token}` } : {};
@@ -33,19 +34,6 @@ const updates = [];
 client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n) => { updates.push(n.params.uri); });
 client.onerror = (e) => errors.push(String(e?.message ?? e));
 
-// What reaches the client on the wire, in order. The TypeScript SDK hands a notification to its handler a microtask
-// later but settles a response at once, so a progress notification read in the same chunk as its call's response is
-// dropped by the client itself (Protocol._onnotification vs _onresponse); the progress check judges the server by the
-// wire: every step, and all of them before the response.
-const wire = [];
-function tap(transport) {
-  const deliver = transport.onmessage;
-  transport.onmessage = (message, extra) => {
-    if (message?.method === "notifications/progress") wire.push(message.params?.progress);
-    else if (message?.id !== undefined && (message.result !== undefined || message.error !== undefined)) wire.push("response");
-    return deliver?.(message, extra);
-  };
-}
 async function check(name, fn) {
   try {
     const detail = await fn();
@@ -63,7 +51,7 @@ const transport = url.startsWith("stdio:")
   : new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
 try {
   await client.connect(transport);
-  tap(transport);
+  const wire = tapWire(transport);
   const tools = (await client.listTools()).tools.map((t) => t.name);
 
   await check("capabilities", async () => {
