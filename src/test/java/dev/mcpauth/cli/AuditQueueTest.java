@@ -37,16 +37,12 @@ class AuditQueueTest {
 
     @Test
     void aStalledStderrNeverBlocksTheCallerAndEveryDroppedLineIsCountedInTheTrail() throws Exception {
-        LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        LoggerContext context = context();
         Logger audit = context.getLogger("audit");
         StalledStderr stderr = new StalledStderr();
         stderr.setContext(context);
         stderr.start();
-        AuditQueue queue = new AuditQueue(16);
-        queue.setContext(context);
-        queue.addAppender(stderr);
-        queue.start();
+        AuditQueue queue = started(new AuditQueue(16), stderr);
 
         queue.doAppend(line(audit, 0));
         assertThat(stderr.firstLineTaken.await(10, TimeUnit.SECONDS)).isTrue();
@@ -71,6 +67,20 @@ class AuditQueueTest {
         assertThat(stderr.lines.get(18)).isEqualTo("INFO event=tool_call n=101");
     }
 
+    private static LoggerContext context() {
+        LoggerContext context = new LoggerContext();
+        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        return context;
+    }
+
+    /** The queue in front of {@code stderr}, in stderr's context, started as LogConfigurator starts it. */
+    private static AuditQueue started(AuditQueue queue, ch.qos.logback.core.Appender<ILoggingEvent> stderr) {
+        queue.setContext(stderr.getContext());
+        queue.addAppender(stderr);
+        queue.start();
+        return queue;
+    }
+
     private static LoggingEvent line(Logger audit, int n) {
         return new LoggingEvent(AuditQueueTest.class.getName(), audit, Level.INFO, "event=tool_call n=" + n, null, null);
     }
@@ -81,8 +91,7 @@ class AuditQueueTest {
      */
     @Test
     void linesUnderLoadAreWrittenInBatchesInOrderAndALoneLineIsNotHeldBack() throws Exception {
-        LoggerContext context = new LoggerContext();
-        context.setMDCAdapter(new ch.qos.logback.classic.util.LogbackMDCAdapter());
+        LoggerContext context = context();
         Logger audit = context.getLogger("audit");
         CountingStream sink = new CountingStream();
         ch.qos.logback.core.OutputStreamAppender<ILoggingEvent> stderr = new ch.qos.logback.core.OutputStreamAppender<>();
@@ -94,10 +103,7 @@ class AuditQueueTest {
         stderr.setEncoder(encoder);
         stderr.setOutputStream(sink);
         stderr.start();
-        AuditQueue queue = new AuditQueue(AuditQueue.DEFAULT_CAPACITY);
-        queue.setContext(context);
-        queue.addAppender(stderr);
-        queue.start();
+        AuditQueue queue = started(new AuditQueue(AuditQueue.DEFAULT_CAPACITY), stderr);
 
         int lines = 4 * 5_000;
         Thread[] callers = new Thread[4];
