@@ -27,14 +27,13 @@ final class ClientCredentialsTokens implements TokenSource {
     /** When the server gives no {@code expires_in} (it is only RECOMMENDED, RFC 6749 section 5.1), keep the token this long. */
     static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** How long after replacing a refused token a refusal naming no token is taken to be about the old one. */
+    static final Duration REPLACED_GRACE = Duration.ofSeconds(2);
 
     private final UpstreamCredentials.ClientCredentials credentials;
     private final URI resource;
     private final HttpClient http;
     private final Clock clock;
-    /** How long after replacing a refused token a refusal naming no token is taken to be about the old one. */
-    static final Duration REPLACED_GRACE = Duration.ofSeconds(2);
-
     private String token;
     private Instant refreshAt = Instant.MIN;
     /** The next fetch replaces a token the upstream refused. */
