@@ -81,7 +81,7 @@ public final class McpDispatch {
             case McpSchema.METHOD_PROMPT_LIST -> list(params, "prompts", visiblePrompts(context));
             case McpSchema.METHOD_RESOURCES_LIST -> list(params, "resources", visibleResources(context));
             case McpSchema.METHOD_RESOURCES_TEMPLATES_LIST -> list(params, "resourceTemplates", visibleTemplates(context));
-            case McpSchema.METHOD_TOOLS_CALL -> JSON.valueToTree(tools.call(context, toolCall(params)));
+            case McpSchema.METHOD_TOOLS_CALL -> JSON.valueToTree(tools.call(context, toolCall(params), params.get("arguments")));
             case McpSchema.METHOD_PROMPT_GET -> {
                 checkNamed(params, method, "the prompt's name");
                 yield JSON.valueToTree(prompts.get(context, new McpSchema.GetPromptRequest(name(params), arguments(params))));

@@ -1,5 +1,6 @@
 package dev.mcpauth.mcp;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.policy.Decision;
 import dev.mcpauth.policy.Policy;
 import dev.mcpauth.policy.PolicyRequest;
@@ -57,11 +58,19 @@ public final class ToolInvoker {
 
     /** Authorizes and runs one call; when it ran, audits it with its outcome, upstream and latency. */
     public McpSchema.CallToolResult call(McpTransportContext context, McpSchema.CallToolRequest request) {
+        return call(context, request, null);
+    }
+
+    /**
+     * As {@link #call(McpTransportContext, McpSchema.CallToolRequest)}, with the arguments also as the JSON they
+     * arrived in (null when there is none), which the input schema check reads instead of converting the map back.
+     */
+    public McpSchema.CallToolResult call(McpTransportContext context, McpSchema.CallToolRequest request, JsonNode arguments) {
         Decision decision = guard.admit(context, PolicyRequest.tool(request.name(), request.arguments()), request.meta());
         long start = System.nanoTime();
         String outcome = "failed";
         try {
-            McpSchema.CallToolResult result = run(context, RequestContexts.accessToken(context), request);
+            McpSchema.CallToolResult result = run(context, RequestContexts.accessToken(context), request, arguments);
             outcome = Boolean.TRUE.equals(result.isError()) ? "error" : "ok";
             return result;
         } finally {
@@ -70,13 +79,15 @@ public final class ToolInvoker {
         }
     }
 
-    private McpSchema.CallToolResult run(McpTransportContext context, AccessToken token, McpSchema.CallToolRequest request) {
+    private McpSchema.CallToolResult run(McpTransportContext context, AccessToken token, McpSchema.CallToolRequest request,
+                                         JsonNode arguments) {
         String name = request.name();
         CatalogTool tool = catalog.find(name).orElseThrow(() -> McpError.builder(McpSchema.ErrorCodes.INVALID_PARAMS)
                 .message("Unknown tool: " + name).build());
         // Arguments and structured results are checked here, not by the SDK, so that every front (both protocol eras,
         // HTTP and stdio) checks them alike, against schemas compiled once (ToolSchemas).
-        String invalid = schemas.checkArguments(tool.tool(), request.arguments());
+        String invalid = arguments != null && arguments.isObject() ? schemas.checkArgumentTree(tool.tool(), arguments)
+                : schemas.checkArguments(tool.tool(), request.arguments());
         if (invalid != null) {
             return McpSchema.CallToolResult.builder().addTextContent(invalid).isError(true).build();
         }

@@ -56,6 +56,12 @@ public final class ToolSchemas implements JsonSchemaValidator {
      * else a one-line description of what is wrong, naming the offending paths.
      */
     public String checkArguments(McpSchema.Tool tool, Map<String, Object> arguments) {
+        return tool.inputSchema() == null ? null
+                : checkArgumentTree(tool, json.valueToTree(arguments == null ? Map.of() : arguments));
+    }
+
+    /** As {@link #checkArguments(McpSchema.Tool, Map)}, on the arguments as the JSON object they arrived in. */
+    public String checkArgumentTree(McpSchema.Tool tool, JsonNode arguments) {
         if (tool.inputSchema() == null) {
             return null;
         }
@@ -63,7 +69,7 @@ public final class ToolSchemas implements JsonSchemaValidator {
         if (schema.isEmpty()) {
             return null;
         }
-        List<Error> errors = schema.get().validate(json.valueToTree(arguments == null ? Map.of() : arguments));
+        List<Error> errors = schema.get().validate(arguments);
         return errors.isEmpty() ? null : "Invalid arguments for tool '" + tool.name() + "': " + describe(errors);
     }
 

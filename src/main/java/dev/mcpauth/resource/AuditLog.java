@@ -124,12 +124,26 @@ public final class AuditLog {
         if (v == null || v.isEmpty()) {
             return "-";
         }
+        if (v.length() <= 200 && alreadyClean(v)) {
+            return v;
+        }
         StringBuilder out = new StringBuilder(Math.min(v.length(), 200));
         for (int i = 0; i < v.length() && i < 200; i++) {
             char c = v.charAt(i);
             out.append(c < 0x20 || c == 0x7F ? '?' : c == '"' ? '\'' : c);
         }
         return out.toString();
+    }
+
+    /** Most values (names, subjects, outcomes) need no change: no copy is made of them on every call. */
+    private static boolean alreadyClean(String v) {
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < 0x20 || c == 0x7F || c == '"') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String quoted(String clean) {
