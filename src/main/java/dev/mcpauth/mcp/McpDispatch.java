@@ -84,14 +84,14 @@ public final class McpDispatch {
             case McpSchema.METHOD_TOOLS_CALL -> JSON.valueToTree(tools.call(context, toolCall(params), params.get("arguments")));
             case McpSchema.METHOD_PROMPT_GET -> {
                 checkNamed(params, method, "the prompt's name");
-                yield JSON.valueToTree(prompts.get(context, new McpSchema.GetPromptRequest(name(params), arguments(params))));
+                yield JSON.valueToTree(prompts.get(context, new McpSchema.GetPromptRequest(name(params), arguments(params), meta(params))));
             }
             case McpSchema.METHOD_RESOURCES_READ -> {
                 JsonNode uri = params.path("uri");
                 if (!uri.isTextual() || uri.asText().isEmpty()) {
                     throw new BadParams("Invalid params: resources/read needs params.uri, the resource's URI");
                 }
-                yield JSON.valueToTree(resources.read(context, new McpSchema.ReadResourceRequest(uri.asText())));
+                yield JSON.valueToTree(resources.read(context, new McpSchema.ReadResourceRequest(uri.asText(), meta(params))));
             }
             default -> throw new IllegalArgumentException("not a method of the dispatch: " + method);
         };
@@ -146,8 +146,13 @@ public final class McpDispatch {
     /** The {@code tools/call} request in params, checked: a non-empty name, arguments an object if present. */
     public static McpSchema.CallToolRequest toolCall(JsonNode params) {
         checkNamed(params, McpSchema.METHOD_TOOLS_CALL, "the tool's name");
+        return new McpSchema.CallToolRequest(name(params), arguments(params), meta(params));
+    }
+
+    /** The request's own {@code _meta} (progress token, trace context), or null when it has none. */
+    private static Map<String, Object> meta(JsonNode params) {
         JsonNode meta = params.path("_meta");
-        return new McpSchema.CallToolRequest(name(params), arguments(params), meta.isObject() ? JSON.convertValue(meta, OBJECT) : null);
+        return meta.isObject() ? JSON.convertValue(meta, OBJECT) : null;
     }
 
     /** Whether the list a method returns depends on who asks (some entry needs a scope): what may cache it. */

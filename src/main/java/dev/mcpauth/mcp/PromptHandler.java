@@ -17,4 +17,14 @@ public interface PromptHandler {
     default McpSchema.GetPromptResult get(Map<String, Object> arguments, dev.mcpauth.trace.CallTrace trace) throws Exception {
         return get(arguments);
     }
+
+    /**
+     * As {@link #get(Map, dev.mcpauth.trace.CallTrace)}, for one caller's request: {@code channel} is where what the
+     * source says while it works goes (null when the front relays nothing), {@code meta} the request's own
+     * {@code _meta} (its progress token, say; empty when it has none). A source that relays to an upstream uses them.
+     */
+    default McpSchema.GetPromptResult get(Map<String, Object> arguments, dev.mcpauth.trace.CallTrace trace, CallerChannel channel,
+                                          Map<String, Object> meta) throws Exception {
+        return get(arguments, trace);
+    }
 }

@@ -44,7 +44,7 @@ public final class PromptInvoker {
                 .message("Unknown prompt: " + name).build());
         try {
             McpSchema.GetPromptResult result = prompt.handler().get(request.arguments() == null ? java.util.Map.of() : request.arguments(),
-                    RequestContexts.callTrace(context));
+                    RequestContexts.callTrace(context), CallerChannel.of(context), request.meta() == null ? java.util.Map.of() : request.meta());
             if (result == null) {
                 throw new IllegalStateException("prompt handler returned no result");
             }

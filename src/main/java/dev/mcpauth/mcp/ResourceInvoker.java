@@ -59,7 +59,8 @@ public final class ResourceInvoker {
                     .data(Map.of("uri", uri)).build();
         }
         try {
-            McpSchema.ReadResourceResult result = route.reader().read(uri, RequestContexts.callTrace(context));
+            McpSchema.ReadResourceResult result = route.reader().read(uri, RequestContexts.callTrace(context), CallerChannel.of(context),
+                    request.meta() == null ? Map.of() : request.meta());
             if (result == null) {
                 throw new IllegalStateException("resource reader returned no result");
             }

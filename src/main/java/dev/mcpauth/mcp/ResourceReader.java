@@ -13,4 +13,10 @@ public interface ResourceReader {
     default McpSchema.ReadResourceResult read(String uri, dev.mcpauth.trace.CallTrace trace) throws Exception {
         return read(uri);
     }
+
+    /** As {@link #read(String, dev.mcpauth.trace.CallTrace)}, for one caller's request (see {@link PromptHandler#get(java.util.Map, dev.mcpauth.trace.CallTrace, CallerChannel, java.util.Map)}). */
+    default McpSchema.ReadResourceResult read(String uri, dev.mcpauth.trace.CallTrace trace, CallerChannel channel,
+                                              java.util.Map<String, Object> meta) throws Exception {
+        return read(uri, trace);
+    }
 }

@@ -90,10 +90,16 @@ public final class CallTrace {
      */
     public static <T> T upstreamRequest(CallTrace trace, String upstream, String attribute, String value,
                                         java.util.function.Function<Map<String, Object>, T> send) {
+        return upstreamRequest(trace, upstream, attribute, value, Map.of(), send);
+    }
+
+    /** As {@link #upstreamRequest(CallTrace, String, String, String, java.util.function.Function)}, adding to the request's own {@code meta}. */
+    public static <T> T upstreamRequest(CallTrace trace, String upstream, String attribute, String value, Map<String, Object> meta,
+                                        java.util.function.Function<Map<String, Object>, T> send) {
         Hop hop = upstreamRequest(trace, upstream, attribute, value);
         String outcome = "failed";
         try {
-            T result = send.apply(hop.meta(Map.of()));
+            T result = send.apply(hop.meta(meta));
             outcome = "ok";
             return result;
         } finally {

@@ -8,6 +8,7 @@ import dev.mcpauth.mcp.ClientSession;
 import dev.mcpauth.mcp.RelayMessages;
 import dev.mcpauth.mcp.SessionRelay;
 import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -194,9 +195,7 @@ final class BoundSessions implements SessionRelay {
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.put("name", tool);
         params.set("arguments", dev.mcpauth.json.Json.shared().valueToTree(arguments));
-        if (!meta.isEmpty()) {
-            params.set("_meta", dev.mcpauth.json.Json.shared().valueToTree(meta));
-        }
+        withMeta(params, meta);
         JsonNode response;
         try {
             response = call(caller, McpSchema.METHOD_TOOLS_CALL, params);
@@ -209,6 +208,40 @@ final class BoundSessions implements SessionRelay {
             return null;
         }
         return dev.mcpauth.json.Json.shared().convertValue(RelayMessages.resultOrThrow(response), McpSchema.CallToolResult.class);
+    }
+
+    /**
+     * {@code prompts/get} or {@code resources/read} on the caller's own connection, so that the upstream's progress and
+     * its requests to the client while it works reach that caller, as for a tool call. Its result as {@code type}, or
+     * null when no connection can be bound (the caller then uses the shared one). Every failure is a JSON-RPC error,
+     * the upstream's own code kept, as on the shared connection: those results have no error form.
+     */
+    <T> T request(CallerChannel caller, String method, ObjectNode params, Class<T> type) {
+        JsonNode response;
+        try {
+            response = call(caller, method, params);
+        } catch (CancellationException | McpError e) {
+            throw e;
+        } catch (IllegalStateException | TimeoutException lost) {
+            // The session's child died or the upstream did not answer in time.
+            throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR).message(lost.getMessage()).build();
+        } catch (Exception e) {
+            log.warn("upstream {}: {} failed: {}", spec.name(), method, e.toString());
+            throw McpError.builder(McpSchema.ErrorCodes.INTERNAL_ERROR)
+                    .message("upstream " + spec.name() + " could not be reached for " + method + "; try again shortly").build();
+        }
+        if (response == null) {
+            return null;
+        }
+        return dev.mcpauth.json.Json.shared().convertValue(RelayMessages.resultOrThrow(response), type);
+    }
+
+    /** {@code params} with the request's whole {@code _meta} (progress token, trace context), for the caller's own connection. */
+    static ObjectNode withMeta(ObjectNode params, Map<String, Object> meta) {
+        if (!meta.isEmpty()) {
+            params.set("_meta", dev.mcpauth.json.Json.shared().valueToTree(meta));
+        }
+        return params;
     }
 
     @Override

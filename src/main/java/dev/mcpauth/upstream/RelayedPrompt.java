@@ -1,24 +1,50 @@
 package dev.mcpauth.upstream;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.json.Json;
+import dev.mcpauth.mcp.CallerChannel;
 import dev.mcpauth.mcp.PromptHandler;
 import dev.mcpauth.mcp.SessionRelay;
 import dev.mcpauth.trace.CallTrace;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
 
-/** An upstream's prompt: got on the shared connection; its completions go to the caller's own connection. */
-record RelayedPrompt(BoundSessions bound, String originalName, UpstreamCalls calls) implements PromptHandler, SessionRelay.Relayed {
+/**
+ * An upstream's prompt: got on the caller's own connection when the caller has a session (so the upstream's progress
+ * and its requests to the client while it builds the prompt reach that caller), else on the shared connection; its
+ * completions go to the caller's own connection.
+ *
+ * @param bindable false when calls go on behalf of the caller with a credential of its own (CallerSessions)
+ */
+record RelayedPrompt(BoundSessions bound, String originalName, UpstreamCalls calls, boolean bindable)
+        implements PromptHandler, SessionRelay.Relayed {
 
     @Override
     public McpSchema.GetPromptResult get(Map<String, Object> arguments) {
-        return get(arguments, null);
+        return get(arguments, null, null, Map.of());
+    }
+
+    @Override
+    public McpSchema.GetPromptResult get(Map<String, Object> arguments, CallTrace trace) {
+        return get(arguments, trace, null, Map.of());
     }
 
     /** A span of its own ("upstream call"), and the upstream told its trace context in _meta and the header. */
     @Override
-    public McpSchema.GetPromptResult get(Map<String, Object> arguments, CallTrace trace) {
-        return CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.prompt.name", originalName,
-                meta -> calls.getPrompt(originalName, arguments, meta));
+    public McpSchema.GetPromptResult get(Map<String, Object> arguments, CallTrace trace, CallerChannel channel, Map<String, Object> meta) {
+        return CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.prompt.name", originalName, meta, full -> {
+            if (channel != null && bindable) {
+                ObjectNode params = JsonNodeFactory.instance.objectNode().put("name", originalName);
+                params.set("arguments", Json.shared().valueToTree(arguments));
+                McpSchema.GetPromptResult result = bound.request(channel, McpSchema.METHOD_PROMPT_GET, BoundSessions.withMeta(params, full),
+                        McpSchema.GetPromptResult.class);
+                if (result != null) {
+                    return result;
+                }
+            }
+            return calls.getPrompt(originalName, arguments, UpstreamCalls.sharedMeta(full));
+        });
     }
 
     @Override

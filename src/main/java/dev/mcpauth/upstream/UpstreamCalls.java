@@ -1,6 +1,8 @@
 package dev.mcpauth.upstream;
 
 import dev.mcpauth.token.AccessToken;
+import dev.mcpauth.trace.CallTrace;
+import dev.mcpauth.trace.TraceParent;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -96,6 +98,12 @@ final class UpstreamCalls {
     /** Gets the upstream's own prompt {@code prompt} (its unprefixed name); failures are thrown as JSON-RPC errors. */
     McpSchema.GetPromptResult getPrompt(String prompt, Map<String, Object> arguments, Map<String, Object> meta) {
         return run(null, "prompt '" + prompt + "'", session -> session.getPrompt(prompt, arguments, meta), thrown());
+    }
+
+    /** The shared connection serves every caller: of the caller's {@code _meta} only the trace context goes along. */
+    static Map<String, Object> sharedMeta(Map<String, Object> meta) {
+        String traceparent = meta.get(CallTrace.TRACEPARENT) instanceof String t ? TraceParent.parse(t).map(TraceParent::format).orElse(null) : null;
+        return traceparent == null ? Map.of() : Map.of(CallTrace.TRACEPARENT, traceparent);
     }
 
     /** The upstream refused the credential a request carried: its status and challenge, for the caller to act on. */

@@ -10,7 +10,12 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A small MCP server over stdio (newline-delimited JSON-RPC, written with Jackson) that the upstream tests run as a
@@ -32,6 +37,11 @@ public final class TinyUpstreamServer {
     private static final List<String> PROMPTS = new CopyOnWriteArrayList<>(List.of("greet", "audit"));
     private static final List<String> RESOURCES = new CopyOnWriteArrayList<>(List.of("tiny://notes/readme", "tiny://notes/secret"));
     private static final String NOTES = "tiny://notes/";
+    /** The prompt argument, and the note name (through the template), for which the upstream asks the client first. */
+    static final String ASK_CLIENT = "@client";
+    /** This upstream's requests to the client, by id, waiting for the client's answer. */
+    private static final Map<String, CompletableFuture<JsonNode>> ASKED = new ConcurrentHashMap<>();
+    private static final AtomicInteger ASK_IDS = new AtomicInteger();
 
     private TinyUpstreamServer() {
     }
@@ -43,6 +53,13 @@ public final class TinyUpstreamServer {
         String line;
         while ((line = in.readLine()) != null) {
             JsonNode message = JSON.readTree(line);
+            if (message.has("id") && !message.has("method")) {
+                CompletableFuture<JsonNode> asked = ASKED.remove(message.get("id").asText());
+                if (asked != null) {
+                    asked.complete(message);
+                }
+                continue;
+            }
             // Each request on its own thread: a slow call must not hold up the others.
             Thread.ofVirtual().start(() -> handle(message));
         }
@@ -62,10 +79,10 @@ public final class TinyUpstreamServer {
                 case "tools/list" -> reply(id, toolsPage(params.path("cursor").asText("0")));
                 case "tools/call" -> call(id, params.path("name").asText(), params.path("arguments"));
                 case "prompts/list" -> reply(id, promptList());
-                case "prompts/get" -> getPrompt(id, params.path("name").asText(), params.path("arguments").path("who").asText("world"));
+                case "prompts/get" -> getPrompt(id, params.path("name").asText(), params.path("arguments").path("who").asText("world"), params);
                 case "resources/list" -> reply(id, resourcesPage(Integer.parseInt(params.path("cursor").asText("0"))));
                 case "resources/templates/list" -> reply(id, templates());
-                case "resources/read" -> read(id, params.path("uri").asText());
+                case "resources/read" -> read(id, params.path("uri").asText(), params);
                 default -> error(id, -32601, "method not found: " + message.get("method").asText());
             }
         } catch (Exception e) {
@@ -144,10 +161,20 @@ public final class TinyUpstreamServer {
         return result;
     }
 
-    private static void getPrompt(JsonNode id, String name, String who) {
+    /**
+     * A prompt: "NAME, WHO". With WHO {@link #ASK_CLIENT} it first reports progress (when the request has a progress
+     * token) and asks the client for WHO with {@code sampling/createMessage}, as a server may while it builds a prompt.
+     */
+    private static void getPrompt(JsonNode id, String name, String who, JsonNode params) throws Exception {
         if (!PROMPTS.contains(name)) {
             error(id, -32602, "unknown prompt: " + name);
             return;
+        }
+        if (ASK_CLIENT.equals(who)) {
+            progress(params);
+            ObjectNode sampling = JSON.createObjectNode().put("maxTokens", 10);
+            sampling.putArray("messages").addObject().put("role", "user").putObject("content").put("type", "text").put("text", "who?");
+            who = ask("sampling/createMessage", sampling).path("result").path("content").path("text").asText("(no answer)");
         }
         ObjectNode result = JSON.createObjectNode().put("description", "tiny prompt " + name);
         ObjectNode message = result.putArray("messages").addObject().put("role", "user");
@@ -176,14 +203,41 @@ public final class TinyUpstreamServer {
         return result;
     }
 
-    private static void read(JsonNode id, String uri) {
+    /** A note: "note NAME"; the note {@link #ASK_CLIENT} reports progress and asks the client for its roots first. */
+    private static void read(JsonNode id, String uri, JsonNode params) throws Exception {
         if (!uri.startsWith(NOTES)) {
             error(id, -32002, "Resource not found: " + uri);
             return;
         }
+        String text = "note " + uri.substring(NOTES.length());
+        if (uri.equals(NOTES + ASK_CLIENT)) {
+            progress(params);
+            text = "note roots " + ask("roots/list", JSON.createObjectNode()).path("result").path("roots").path(0).path("uri").asText("(none)");
+        }
         ObjectNode result = JSON.createObjectNode();
-        result.putArray("contents").addObject().put("uri", uri).put("mimeType", "text/plain").put("text", "note " + uri.substring(NOTES.length()));
+        result.putArray("contents").addObject().put("uri", uri).put("mimeType", "text/plain").put("text", text);
         reply(id, result);
+    }
+
+    /** Half way, for the request's progress token, if it has one. */
+    private static void progress(JsonNode params) {
+        JsonNode token = params.path("_meta").get("progressToken");
+        if (token != null) {
+            ObjectNode notification = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", "notifications/progress");
+            notification.putObject("params").put("progress", 1).put("total", 2).set("progressToken", token);
+            send(notification);
+        }
+    }
+
+    /** Sends a request to the client and waits (10 s at most) for its whole answer. */
+    private static JsonNode ask(String method, JsonNode params) throws Exception {
+        String askId = "tiny-" + ASK_IDS.incrementAndGet();
+        CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        ASKED.put(askId, answer);
+        ObjectNode request = JSON.createObjectNode().put("jsonrpc", "2.0").put("id", askId).put("method", method);
+        request.set("params", params);
+        send(request);
+        return answer.get(10, TimeUnit.SECONDS);
     }
 
     private static ObjectNode text(String text) {
