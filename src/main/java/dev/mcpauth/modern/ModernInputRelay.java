@@ -115,6 +115,9 @@ final class ModernInputRelay implements AutoCloseable {
         Caller caller = caller(context, params);
         ModernCall call = new ModernCall(caller, id, tool);
         McpTransportContext withChannel = CallerChannels.with(context, call);
+        // Listening before the call starts: what a quick upstream says at once (a log line as it begins) would
+        // otherwise arrive before await() listens, and be dropped as said between requests.
+        call.listen(stream, params.path("_meta"));
         Thread.ofVirtual().name("modern-call-" + tool).start(() -> {
             try {
                 call.done(invoke.apply(withChannel));
