@@ -23,15 +23,7 @@ class BoundUpstreamSessionsTest {
 
     @Test
     void twoSessionsGetTwoChildrenAndDeletingASessionEndsItsChild() throws Exception {
-        String yaml = """
-                policy:
-                  tools:
-                    "tiny__*": tiny:use
-                upstreams:
-                  - name: tiny
-                    command: %s
-                """.formatted(UpstreamGateways.tinyCommandYaml());
-        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, yaml, true, false))) {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
             String token = gw.token("tiny:use");
             awaitUpstream(gw, token);
             String alice = gw.initialize(token);

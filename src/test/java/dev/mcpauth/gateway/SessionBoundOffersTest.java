@@ -31,50 +31,49 @@ class SessionBoundOffersTest {
 
     @Test
     void aPromptThatAsksTheClientToSampleReportsItsProgressAndGetsTheClientsAnswer() throws Exception {
-        try (TestGateway gw = TestGateway.start(tinyGateway())) {
-            String token = gw.token("tiny:use");
-            String session = initialize(gw, token);
-            Events call = Events.of(gw, gw.post(token, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"prompts/get\",\"params\":{\"name\":\"tiny__greet\","
-                    + "\"arguments\":{\"who\":\"@client\"},\"_meta\":{\"progressToken\":\"p-prompt\"}}}").header("Mcp-Session-Id", session));
-
-            JsonNode progress = call.next();
-            assertThat(progress.path("method").asText()).isEqualTo("notifications/progress");
-            assertThat(progress.at("/params/progressToken").asText()).isEqualTo("p-prompt");
-            assertThat(progress.at("/params/progress").asInt()).isEqualTo(1);
-            JsonNode ask = call.next();
-            assertThat(ask.path("method").asText()).isEqualTo("sampling/createMessage");
-            answer(gw, token, session, ask.get("id"), "{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"sampled words\"},\"model\":\"test\"}");
-
-            JsonNode response = call.next();
-            assertThat(response.path("id").asInt()).isEqualTo(7);
-            assertThat(response.at("/result/messages/0/content/text").asText()).isEqualTo("greet, sampled words");
-        }
+        JsonNode response = askedWhileServed("prompts/get", "{\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"},"
+                        + "\"_meta\":{\"progressToken\":\"p-prompt\"}}", "\"p-prompt\"", "sampling/createMessage",
+                "{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"sampled words\"},\"model\":\"test\"}");
+        assertThat(response.at("/result/messages/0/content/text").asText()).isEqualTo("greet, sampled words");
     }
 
     @Test
     void aReadThatAsksTheClientForItsRootsReportsItsProgressAndGetsTheClientsAnswer() throws Exception {
-        try (TestGateway gw = TestGateway.start(tinyGateway())) {
+        JsonNode response = askedWhileServed("resources/read", "{\"uri\":\"tiny://notes/@client\",\"_meta\":{\"progressToken\":41}}", "41",
+                "roots/list", "{\"roots\":[{\"uri\":\"file:///srv/project\",\"name\":\"project\"}]}");
+        assertThat(response.at("/result/contents/0/text").asText()).isEqualTo("note roots file:///srv/project");
+    }
+
+    /**
+     * Sends {@code method} on a session and follows its stream: the upstream's progress for {@code progressToken} (JSON),
+     * then its request {@code asked}, answered with {@code answer}; returns the response that ends the stream.
+     */
+    private JsonNode askedWhileServed(String method, String params, String progressToken, String asked, String answer) throws Exception {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
             String token = gw.token("tiny:use");
             String session = initialize(gw, token);
-            Events read = Events.of(gw, gw.post(token, "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"resources/read\",\"params\":{\"uri\":\"tiny://notes/@client\","
-                    + "\"_meta\":{\"progressToken\":41}}}").header("Mcp-Session-Id", session));
+            Events stream = Events.of(gw, gw.post(token, "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"" + method + "\",\"params\":" + params + "}")
+                    .header("Mcp-Session-Id", session));
 
-            JsonNode progress = read.next();
+            JsonNode progress = stream.next();
             assertThat(progress.path("method").asText()).isEqualTo("notifications/progress");
-            assertThat(progress.at("/params/progressToken").asInt()).isEqualTo(41);
-            JsonNode ask = read.next();
-            assertThat(ask.path("method").asText()).isEqualTo("roots/list");
-            answer(gw, token, session, ask.get("id"), "{\"roots\":[{\"uri\":\"file:///srv/project\",\"name\":\"project\"}]}");
+            assertThat(progress.at("/params/progressToken")).isEqualTo(JSON.readTree(progressToken));
+            assertThat(progress.at("/params/progress").asInt()).isEqualTo(1);
+            JsonNode ask = stream.next();
+            assertThat(ask.path("method").asText()).isEqualTo(asked);
+            HttpResponse<String> answered = gw.send(gw.post(token, "{\"jsonrpc\":\"2.0\",\"id\":" + JSON.writeValueAsString(ask.get("id"))
+                    + ",\"result\":" + answer + "}").header("Mcp-Session-Id", session));
+            assertThat(answered.statusCode()).as(answered.body()).isEqualTo(202);
 
-            JsonNode response = read.next();
-            assertThat(response.path("id").asInt()).isEqualTo(8);
-            assertThat(response.at("/result/contents/0/text").asText()).isEqualTo("note roots file:///srv/project");
+            JsonNode response = stream.next();
+            assertThat(response.path("id").asInt()).isEqualTo(7);
+            return response;
         }
     }
 
     @Test
     void aCallerWithoutASessionIsStillServedOnTheSharedConnection() throws Exception {
-        try (TestGateway gw = TestGateway.start(UpstreamGateways.config(root, tinyYaml(), true, true))) {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, true))) {
             String token = gw.token("tiny:use");
             HttpResponse<String> got = gw.send(gw.post(token, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/get\",\"params\":{\"name\":\"tiny__greet\","
                     + "\"arguments\":{\"who\":\"stateless\"},\"_meta\":{\"progressToken\":\"p\"}}}"));
@@ -82,21 +81,6 @@ class SessionBoundOffersTest {
             HttpResponse<String> read = gw.send(gw.post(token, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/read\",\"params\":{\"uri\":\"tiny://notes/readme\"}}"));
             assertThat(TestGateway.message(read).at("/result/contents/0/text").asText()).isEqualTo("note readme");
         }
-    }
-
-    private dev.mcpauth.config.GatewayConfig tinyGateway() throws Exception {
-        return UpstreamGateways.config(root, tinyYaml(), true, false);
-    }
-
-    private static String tinyYaml() {
-        return """
-                policy:
-                  tools:
-                    "tiny__*": tiny:use
-                upstreams:
-                  - name: tiny
-                    command: %s
-                """.formatted(UpstreamGateways.tinyCommandYaml());
     }
 
     /** A session of a client that can sample and list its roots. */
@@ -107,13 +91,6 @@ class SessionBoundOffersTest {
         String session = res.headers().firstValue("Mcp-Session-Id").orElseThrow();
         gw.send(gw.post(token, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").header("Mcp-Session-Id", session));
         return session;
-    }
-
-    /** The client's answer to the upstream's request, posted on the session: accepted with 202. */
-    private static void answer(TestGateway gw, String token, String session, JsonNode id, String result) throws Exception {
-        HttpResponse<String> res = gw.send(gw.post(token, "{\"jsonrpc\":\"2.0\",\"id\":" + JSON.writeValueAsString(id) + ",\"result\":" + result + "}")
-                .header("Mcp-Session-Id", session));
-        assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
     }
 
     /** The messages of one request's SSE stream, as they come (never waits more than 15 s for one). */

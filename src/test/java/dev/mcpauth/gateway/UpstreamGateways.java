@@ -46,6 +46,18 @@ final class UpstreamGateways {
                 """.formatted(entry), false, false);
     }
 
+    /** The test gateway with {@link TinyUpstreamServer} (stdio) as its upstream beside the built-in tools, {@code tiny:use} for all of it. */
+    static GatewayConfig tiny(Path root, boolean stateless) throws Exception {
+        return config(root, """
+                policy:
+                  tools:
+                    "tiny__*": tiny:use
+                upstreams:
+                  - name: tiny
+                    command: %s
+                """.formatted(tinyCommandYaml()), true, stateless);
+    }
+
     /** The yaml flow list that starts {@link TinyUpstreamServer} as a stdio child of this JVM's java. */
     static String tinyCommandYaml() {
         String java = ProcessHandle.current().info().command().orElse("java");
