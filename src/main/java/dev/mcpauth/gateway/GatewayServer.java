@@ -341,6 +341,7 @@ public final class GatewayServer {
         } finally {
             server.stop();
             current.tools.close();
+            verifier.close();
             tracing.close();
             if (authServer != null) {
                 authServer.close();

@@ -106,6 +106,11 @@ public final class CachingVerifier implements TokenVerifier, KnownValidTokens {
     }
 
     @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
     public AccessToken verify(String token) throws TokenRejected {
         TokenSize.check(token);
         TokenDigest key = TokenDigest.of(token);

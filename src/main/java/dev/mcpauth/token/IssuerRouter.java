@@ -36,6 +36,12 @@ public final class IssuerRouter implements TokenVerifier {
     }
 
     @Override
+    public void close() {
+        byIssuer.values().forEach(TokenVerifier::close);
+        introspecting.forEach(TokenVerifier::close);
+    }
+
+    @Override
     public AccessToken verify(String token) throws TokenRejected {
         TokenSize.check(token);
         JWT jwt = parse(token);

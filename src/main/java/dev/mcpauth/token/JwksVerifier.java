@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Only asymmetric algorithms are accepted: never {@code none}, never HS* (so a public key can never be abused
  * as an HMAC secret).
  */
-public final class JwksVerifier implements TokenVerifier, Closeable {
+public final class JwksVerifier implements TokenVerifier {
 
     /** RFC 7518 RSA, RSA-PSS and ECDSA, plus EdDSA / fully-specified Ed25519 (RFC 8037, RFC 9864). */
     public static final Set<JWSAlgorithm> ALGORITHMS = Set.of(
@@ -103,9 +103,13 @@ public final class JwksVerifier implements TokenVerifier, Closeable {
     }
 
     @Override
-    public void close() throws IOException {
+    public void close() {
         if (source instanceof Closeable closeable) {
-            closeable.close();
+            try {
+                closeable.close();
+            } catch (IOException e) {
+                org.slf4j.LoggerFactory.getLogger(JwksVerifier.class).debug("closing the JWKS source: {}", e.toString());
+            }
         }
     }
 

@@ -17,6 +17,11 @@ public final class RevocationCheckingVerifier implements TokenVerifier, KnownVal
     }
 
     @Override
+    public void close() {
+        delegate.close();
+    }
+
+    @Override
     public AccessToken verify(String token) throws TokenRejected {
         AccessToken verified = delegate.verify(token);
         if (isRevoked(verified)) {

@@ -8,10 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.http.LogCapture;
+import dev.mcpauth.support.TestGateway;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The issuer's JWKS endpoint stops, hangs or rotates while tokens keep arriving (a real Undertow server on loopback). */
 class JwksOutageTest {
@@ -153,10 +157,31 @@ class JwksOutageTest {
             Thread.sleep(FAST.rateLimit().toMillis() + 100);
             rejection(verifier, rotatedKeyToken());
 
-            assertThat(log.lines().stream().filter(line -> line.startsWith("WARN"))).singleElement().asString()
-                    .contains(issuer.uri().toString()).contains("unreachable").contains("--jwks-outage-tolerance");
-            assertThat(log.lines().stream().filter(line -> line.contains("reachable again"))).hasSize(1);
+            // Only this issuer's lines: the capture hears every RemoteJwks in this JVM.
+            String url = issuer.uri().toString();
+            assertThat(log.lines().stream().filter(line -> line.startsWith("WARN") && line.contains(url))).singleElement().asString()
+                    .contains("unreachable").contains("--jwks-outage-tolerance");
+            assertThat(log.lines().stream().filter(line -> line.contains("reachable again") && line.contains(url))).hasSize(1);
         }
+    }
+
+    /** A gateway that has stopped fetches no more keys: its verifier's refresh schedule ends with it. */
+    @Test
+    void aStoppedGatewayNoLongerRefreshesItsKeys(@TempDir Path root) throws Exception {
+        // Keys cached for 3 s and refreshed 1 s ahead: the background refresh is due 2 s after the first fetch.
+        JwksOptions refreshInTwoSeconds = FAST.withOutageTolerance(Duration.ofSeconds(60))
+                .withCache(Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMillis(900));
+        TestGateway gw = TestGateway.start(TestGateway.config(new GatewayConfig.Jwks(issuer.uri(), ISSUER, refreshInTwoSeconds), root, true));
+        try {
+            // Checked against the fetched keys (then refused: the token is for another resource), which schedules
+            // their refresh.
+            assertThat(gw.send(gw.post(knownToken, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}")).statusCode()).isEqualTo(401);
+            assertThat(issuer.hits()).isEqualTo(1);
+        } finally {
+            gw.close();
+        }
+        Thread.sleep(3000);
+        assertThat(issuer.hits()).as("fetches once the gateway stopped (its refresh was due 2 s after the first)").isEqualTo(1);
     }
 
     private static Duration elapsed(long sinceNanos) {
