@@ -191,16 +191,19 @@ public final class GatewayServer {
                 .resources(resourceUrl)
                 .autoApprove(embedded.autoApprove())
                 .registrationsPerMinute(embedded.registrationsPerMinute());
-        if (!config.policy().implies().isEmpty()) {
-            // The AS must be able to grant the broader scopes of policy.implies (files:write lets a client call a
-            // files:read tool at /mcp); a client asking for no scope still gets only the demo scopes.
-            Map<String, String> scopes = new LinkedHashMap<>(AuthServerConfig.DEMO_SCOPES);
-            config.policy().implies().implies().forEach((broader, narrower) -> {
-                scopes.putIfAbsent(broader, "Everything these allow: " + String.join(", ", new TreeSet<>(narrower)));
-                narrower.forEach(n -> scopes.putIfAbsent(n, n));
-            });
-            builder.scopesSupported(scopes).defaultScopes(AuthServerConfig.DEMO_SCOPES.keySet());
-        }
+        // The AS grants what this gateway's policy asks for: the scope of every tool rule (the upstreams' included)
+        // and default, and the broader scopes of policy.implies (files:write lets a client call a files:read tool).
+        // Otherwise a policy naming its own scopes could never be satisfied by this AS. A client asking for no scope
+        // still gets only the demo scopes.
+        Map<String, String> scopes = new LinkedHashMap<>(AuthServerConfig.DEMO_SCOPES);
+        config.policy().implies().implies().forEach((broader, narrower) ->
+                scopes.putIfAbsent(broader, "Everything these allow: " + String.join(", ", new TreeSet<>(narrower))));
+        dev.mcpauth.policy.Policy policy = ToolSources.policy(config);
+        Map<String, Set<String>> neededBy = new java.util.TreeMap<>();
+        policy.scopes().rules().forEach((tool, needed) -> needed.forEach(s -> neededBy.computeIfAbsent(s, k -> new TreeSet<>()).add(tool)));
+        neededBy.forEach((scope, tools) -> scopes.putIfAbsent(scope, "Call " + String.join(", ", tools)));
+        McpRoutes.policyScopes(policy).forEach(s -> scopes.putIfAbsent(s, "Call the tools, prompts and resources that need " + s));
+        builder.scopesSupported(scopes).defaultScopes(AuthServerConfig.DEMO_SCOPES.keySet());
         if (embedded.secret() != null) {
             builder.sharedSecret(new String(embedded.secret(), java.nio.charset.StandardCharsets.UTF_8));
         }
@@ -254,6 +257,14 @@ public final class GatewayServer {
         GatewayConfig merged = new GatewayConfig(config.listener(), config.auth(), config.jwt(), next.policy(), config.tools(),
                 config.edge(), config.scopeUpgradeEndpoint(), config.authorizationServers(), next.upstreams());
         McpRoutes fresh = McpRoutes.start(merged, resourceUrl, authorizationServers(), authServer, upgradeEndpoint, audit);
+        if (authServer != null) {
+            Set<String> ungrantable = new TreeSet<>(McpRoutes.policyScopes(fresh.policy));
+            ungrantable.removeAll(authServer.config().scopesSupported().keySet());
+            if (!ungrantable.isEmpty()) {
+                log.warn("the reloaded policy needs scopes the embedded authorization server started without and cannot grant"
+                        + " until a restart: {}", ungrantable);
+            }
+        }
         McpRoutes old = routes;
         routes = fresh;
         log.info("configuration reloaded: {} tools, upstreams {}", fresh.tools.catalog().tools().size(), fresh.tools.upstreamStatus());

@@ -88,6 +88,15 @@ final class McpRoutes implements AutoCloseable {
     }
 
     private static Set<String> scopesSupported(Policy policy, AuthorizationServer authServer) {
+        Set<String> scopes = policyScopes(policy);
+        if (authServer != null) {
+            scopes.addAll(authServer.config().scopesSupported().keySet());
+        }
+        return scopes;
+    }
+
+    /** Every scope the policy names: in a tool rule, as a default, or on either side of an implication. */
+    static Set<String> policyScopes(Policy policy) {
         Set<String> scopes = new TreeSet<>();
         policy.scopes().rules().values().forEach(scopes::addAll);
         scopes.addAll(policy.scopes().defaultScopes());
@@ -95,9 +104,6 @@ final class McpRoutes implements AutoCloseable {
             scopes.add(broader);
             scopes.addAll(narrower);
         });
-        if (authServer != null) {
-            scopes.addAll(authServer.config().scopesSupported().keySet());
-        }
         return scopes;
     }
 

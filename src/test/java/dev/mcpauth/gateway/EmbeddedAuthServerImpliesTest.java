@@ -54,6 +54,40 @@ class EmbeddedAuthServerImpliesTest {
         }
     }
 
+    /**
+     * A scope the policy names (here a tool rule's) is one the embedded AS grants: it offered only its demo scopes and
+     * the implications', so a gateway whose policy asked for its own scope could never be satisfied by its own AS
+     * (invalid_scope at /oauth/authorize while the 403 challenge asked for that very scope). A scope the policy does
+     * not name stays refused.
+     */
+    @Test
+    void aScopeThePolicyAsksForIsOneItsEmbeddedServerGrantsAndNoOther() throws Exception {
+        Path config = Files.writeString(root.resolve("mcp-auth.yaml"), "policy:\n  tools:\n    add_numbers: calc:premium\n");
+        try (TestGateway gw = TestGateway.start(Cli.serveConfig("--config", config.toString(), "--port", "0", "--auto-approve",
+                "--files-root", root.toString()))) {
+            String client = register(gw);
+            HttpResponse<String> challenge = gw.send(gw.post(codeFlow(gw, client, "math:calculate").path("access_token").asText(),
+                    TestGateway.toolCall(2, "add_numbers", "{\"a\":1,\"b\":2}")));
+            assertThat(challenge.statusCode()).isEqualTo(403);
+            assertThat(challenge.headers().firstValue("WWW-Authenticate").orElse("")).contains("calc:premium");
+            JsonNode metadata = TestGateway.json(gw.get("/.well-known/oauth-authorization-server").body());
+            assertThat(metadata.path("scopes_supported").toString()).contains("\"calc:premium\"");
+
+            JsonNode tokens = codeFlow(gw, client, "calc:premium");
+            assertThat(tokens.path("scope").asText()).isEqualTo("calc:premium");
+            String access = tokens.path("access_token").asText();
+            HttpResponse<String> call = gw.send(gw.post(access, TestGateway.toolCall(3, "add_numbers", "{\"a\":40,\"b\":2}"))
+                    .header("Mcp-Session-Id", gw.initialize(access)));
+            assertThat(call.statusCode()).as(call.body()).isEqualTo(200);
+            assertThat(TestGateway.message(call).at("/result/structuredContent/result").asInt()).isEqualTo(42);
+
+            HttpResponse<String> unnamed = gw.get("/oauth/authorize?" + form(Map.of("response_type", "code", "client_id", client,
+                    "redirect_uri", REDIRECT, "code_challenge", Pkce.challenge(Pkce.newVerifier()), "code_challenge_method", "S256",
+                    "resource", gw.mcpUrl(), "scope", "calc:everything", "state", "s")));
+            assertThat(unnamed.headers().firstValue("Location").orElse("")).contains("error=invalid_scope");
+        }
+    }
+
     private static String register(TestGateway gw) throws Exception {
         HttpResponse<String> r = gw.http.send(HttpRequest.newBuilder(URI.create(gw.server.baseUrl() + "/oauth/register"))
                 .header("Content-Type", "application/json")
