@@ -63,7 +63,7 @@ public final class ConnectCommand implements Callable<Integer> {
     String callTimeout;
 
     @Option(names = "--protocol", paramLabel = "ERA", defaultValue = "auto",
-            description = "Which MCP era to speak to the remote: auto (2026-07-28 when its server/discover offers it, else 2025-11-25), 2026-07-28, or legacy. Default: ${DEFAULT-VALUE}.")
+            description = "Which MCP era to speak to the remote: auto (the local client's own 2025 revision when the remote still speaks it, as it carries completions and resource subscriptions; else 2026-07-28 when its server/discover offers it), 2026-07-28, or legacy. Default: ${DEFAULT-VALUE}.")
     String protocol;
 
     @Spec

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param callTimeout        how long one {@code tools/call} may take, waiting for a free slot included
  * @param maxConcurrentCalls calls in flight at once; more wait for a slot until their timeout
  * @param prefix             expose tools as {@code <name>__<tool>} (so that several sources cannot clash)
- * @param era                HTTP: which protocol era to speak ({@link Era#AUTO}: 2026-07-28 when the upstream offers it)
+ * @param era                HTTP: which protocol era to speak ({@link Era#AUTO}: see {@link EraNegotiatingTransport})
  */
 public record UpstreamSpec(
         String name,
@@ -39,7 +39,10 @@ public record UpstreamSpec(
 
     /** The protocol era spoken to an HTTP upstream. */
     public enum Era {
-        /** 2026-07-28 when {@code server/discover} says the upstream speaks it, else the 2025 era. */
+        /**
+         * The 2025 revision the connection's client speaks when the upstream still offers it, else 2026-07-28 when
+         * {@code server/discover} says the upstream speaks it, else the 2025 era ({@link EraNegotiatingTransport}).
+         */
         AUTO,
         /** 2026-07-28 only: an upstream that does not answer {@code server/discover} fails to connect. */
         MODERN,

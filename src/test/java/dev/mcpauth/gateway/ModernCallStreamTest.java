@@ -94,6 +94,7 @@ class ModernCallStreamTest {
                        - name: far
                          url: %s
                          bearer-token: %s
+                         protocol: "2026-07-28"
                      """.formatted(far.mcpUrl(), far.token("everything:use")), false, false))) {
             JsonNode out = NodeClients.run("fidelity-client.mjs", near.mcpUrl(), near.token("everything:use"), "");
 

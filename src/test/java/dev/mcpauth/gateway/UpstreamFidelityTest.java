@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.mcpauth.config.GatewayConfig;
 import dev.mcpauth.json.Json;
 import dev.mcpauth.support.EverythingHttp;
 import dev.mcpauth.support.NodeClients;
@@ -14,6 +15,7 @@ import dev.mcpauth.support.TestGateway;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +41,10 @@ class UpstreamFidelityTest {
     private static JsonNode viaStdio;
     private static JsonNode viaHttp;
     private static JsonNode viaStdioFront;
+    private static JsonNode viaConnect;
 
     @BeforeAll
-    static void runTheChecksThreeWays() throws Exception {
+    static void runTheChecksFiveWays() throws Exception {
         assumeTrue(Files.isRegularFile(ENTRY), "server-everything is not installed (npm ci in src/test/upstream-npm): skipped");
         everything = EverythingHttp.start();
         String upstreamUrl = everything.url();
@@ -66,6 +69,29 @@ class UpstreamFidelityTest {
             viaHttp = run(gw.mcpUrl(), gw.token("everything:use"), "");
         }
         viaStdioFront = run("stdio:" + stdioFront(), "-", "everything__");
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.withAuth(UpstreamGateways.config(root, """
+                policy:
+                  default-scopes: [everything:use]
+                upstreams:
+                  - name: everything
+                    command: [node, "%s", stdio]
+                """.formatted(ENTRY), false, false), new GatewayConfig.EmbeddedAuthServer(true, null, null, Map.of())))) {
+            viaConnect = run("stdio:" + connect(gw.mcpUrl()), "-", "");
+        }
+    }
+
+    /**
+     * {@code connect} to a gateway in front of the stdio upstream (embedded AS, approving without a page), as a local
+     * client spawns mcp-remote. The gateway speaks both eras: connect keeps its client's (2025-11-25), which carries
+     * completions, resource subscriptions and log messages between calls that 2026-07-28 cannot.
+     */
+    static String connect(String url) {
+        ObjectNode spec = Json.mapper().createObjectNode();
+        spec.put("command", ProcessHandle.current().info().command().orElse("java"));
+        spec.putArray("args").add("-XX:TieredStopAtLevel=1").add("-cp").add(System.getProperty("java.class.path"))
+                .add("dev.mcpauth.cli.Main").add("connect").add(url).add("--no-browser").add("--scope").add("everything:use");
+        spec.putObject("env").put("XDG_CONFIG_HOME", root.resolve("connect").toString()).put("PATH", System.getenv("PATH"));
+        return spec.toString();
     }
 
     /** {@code serve --stdio} in front of the stdio upstream, as a local client spawns it (this JVM's classes). */
@@ -99,6 +125,8 @@ class UpstreamFidelityTest {
                 .as("through the gateway, HTTP upstream: " + viaHttp.path("checks").path(check)).isTrue();
         assertThat(viaStdioFront.path("checks").path(check).path("ok").asBoolean())
                 .as("through serve --stdio, stdio upstream: " + viaStdioFront.path("checks").path(check)).isTrue();
+        assertThat(viaConnect.path("checks").path(check).path("ok").asBoolean())
+                .as("through connect and the gateway, stdio upstream: " + viaConnect.path("checks").path(check)).isTrue();
     }
 
     private static JsonNode run(String url, String token, String prefix) throws Exception {

@@ -46,6 +46,12 @@ final class UpstreamGateways {
                 """.formatted(entry), false, false);
     }
 
+    /** {@code config} with another way of authenticating callers. */
+    static GatewayConfig withAuth(GatewayConfig config, GatewayConfig.Auth auth) {
+        return new GatewayConfig(config.listener(), auth, config.jwt(), config.policy(), config.tools(), config.edge(),
+                config.scopeUpgradeEndpoint(), config.authorizationServers(), config.upstreams());
+    }
+
     /** The test gateway with {@link TinyUpstreamServer} (stdio) as its upstream beside the built-in tools, {@code tiny:use} for all of it. */
     static GatewayConfig tiny(Path root, boolean stateless) throws Exception {
         return config(root, """

@@ -89,14 +89,18 @@ class ConnectJarIT {
     }
 
     @Test
-    void connectSpeaks2026ToAServerThatOffersItAndTheLegacyEraWhenAskedTo() throws Exception {
+    void connectKeepsItsClientsEraWithAServerThatSpeaksBothAndSpeaks2026WhenAskedTo() throws Exception {
         GatewayConfig config = TestGateway.config(new GatewayConfig.EmbeddedAuthServer(true, null, null, Map.of()), dir, false);
         try (TestGateway gw = TestGateway.start(config)) {
-            Run modern = connect(gw.mcpUrl());
+            Run auto = connect(gw.mcpUrl());
+            Run modern = run(start(gw.mcpUrl(), "--scope", "math:calculate", "--protocol", "2026-07-28"), "add_numbers", "{\"a\":40,\"b\":2}");
             Run legacy = run(start(gw.mcpUrl(), "--scope", "math:calculate", "--protocol", "legacy"), "add_numbers", "{\"a\":40,\"b\":2}");
             Run misspelt = run(start(gw.mcpUrl(), "--protocol", "2027"), "add_numbers", "{}");
 
-            assertThat(modern.stderr()).contains("speaks MCP 2026-07-28");
+            assertThat(auto.stderr()).contains("speaks MCP 2026-07-28 and 2025-11-25: a 2025-11-25 session, the era of its client");
+            assertThat(auto.replies().get(3).at("/result/structuredContent/result").asInt()).as(auto.stderr()).isEqualTo(42);
+            // Told the era, connect does not negotiate: no discovery of a 2025 session is logged.
+            assertThat(modern.stderr()).doesNotContain("session");
             assertThat(modern.replies().get(1).at("/result/protocolVersion").asText()).as("the local client keeps its own era").isEqualTo("2025-11-25");
             assertThat(modern.replies().get(3).at("/result/structuredContent/result").asInt()).as(modern.stderr()).isEqualTo(42);
             assertThat(legacy.stderr()).doesNotContain("2026-07-28");
