@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.authserver.Pkce;
 import dev.mcpauth.cli.Cli;
+import dev.mcpauth.config.GatewayConfig;
+import dev.mcpauth.http.LogCapture;
 import dev.mcpauth.support.TestGateway;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,6 +88,21 @@ class EmbeddedAuthServerImpliesTest {
                     "redirect_uri", REDIRECT, "code_challenge", Pkce.challenge(Pkce.newVerifier()), "code_challenge_method", "S256",
                     "resource", gw.mcpUrl(), "scope", "calc:everything", "state", "s")));
             assertThat(unnamed.headers().firstValue("Location").orElse("")).contains("error=invalid_scope");
+        }
+    }
+
+    /** A reload (SIGHUP) cannot widen the running AS: a new policy that needs a scope it lacks says so, naming it. */
+    @Test
+    void aReloadThatNeedsAScopeTheRunningServerCannotGrantSaysSo() throws Exception {
+        GatewayConfig config = TestGateway.config(new GatewayConfig.EmbeddedAuthServer(true, null, null, Map.of()), root, true);
+        try (TestGateway gw = TestGateway.start(config); LogCapture log = new LogCapture(GatewayServer.class.getName())) {
+            gw.server.reload(new GatewayConfig(config.listener(), config.auth(), config.jwt(),
+                    new GatewayConfig.Policy(Map.of("add_numbers", Set.of("calc:premium")), Set.of()), config.tools(), config.edge(),
+                    config.scopeUpgradeEndpoint(), config.authorizationServers(), config.upstreams()));
+
+            assertThat(log.lines()).anySatisfy(line -> assertThat(line).startsWith("WARN").contains("[calc:premium]").contains("restart"));
+            assertThat(TestGateway.json(gw.get("/.well-known/oauth-authorization-server").body()).path("scopes_supported").toString())
+                    .as("the running AS is unchanged").doesNotContain("calc:premium");
         }
     }
 
