@@ -45,11 +45,17 @@ final class BoundSessions implements SessionRelay {
     private final Map<String, Bound> bySession = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> levels = new ConcurrentHashMap<>();
     private volatile boolean stopped;
+    /**
+     * False when the upstream's calls go on each caller's behalf with a credential of its own (CallerSessions): then
+     * tool calls, prompts and reads are not bound here ({@link #callTool} and {@link #request} answer null).
+     */
+    private final boolean bindsCalls;
 
     BoundSessions(UpstreamSpec spec, HttpClient http, Clock clock) {
         this.spec = spec;
         this.http = http;
         this.clock = clock;
+        this.bindsCalls = !(spec.credentials() instanceof UpstreamCredentials.OnBehalfOf);
     }
 
     /** One request in flight on a bound connection: who asked, and the id the upstream knows it by. */
@@ -190,8 +196,14 @@ final class BoundSessions implements SessionRelay {
         }
     }
 
-    /** {@code tools/call} on the caller's own connection, as the SDK's result type (the tool's schemas are checked on it). */
+    /**
+     * {@code tools/call} on the caller's own connection, as the SDK's result type (the tool's schemas are checked on it);
+     * null when the caller has no session ({@code caller} null) or no connection can be bound.
+     */
     McpSchema.CallToolResult callTool(CallerChannel caller, String tool, Map<String, Object> arguments, Map<String, Object> meta) throws Exception {
+        if (caller == null || !bindsCalls) {
+            return null;
+        }
         ObjectNode params = JsonNodeFactory.instance.objectNode();
         params.put("name", tool);
         params.set("arguments", dev.mcpauth.json.Json.shared().valueToTree(arguments));
@@ -213,13 +225,17 @@ final class BoundSessions implements SessionRelay {
     /**
      * {@code prompts/get} or {@code resources/read} on the caller's own connection, so that the upstream's progress and
      * its requests to the client while it works reach that caller, as for a tool call. Its result as {@code type}, or
-     * null when no connection can be bound (the caller then uses the shared one). Every failure is a JSON-RPC error,
-     * the upstream's own code kept, as on the shared connection: those results have no error form.
+     * null when the caller has no session ({@code caller} null) or no connection can be bound (the caller then uses the
+     * shared one). Every failure is a JSON-RPC error, the upstream's own code kept, as on the shared connection: those
+     * results have no error form.
      */
-    <T> T request(CallerChannel caller, String method, ObjectNode params, Class<T> type) {
+    <T> T request(CallerChannel caller, String method, java.util.function.Supplier<ObjectNode> params, Class<T> type) {
+        if (caller == null || !bindsCalls) {
+            return null;
+        }
         JsonNode response;
         try {
-            response = call(caller, method, params);
+            response = call(caller, method, params.get());
         } catch (CancellationException | McpError e) {
             throw e;
         } catch (IllegalStateException | TimeoutException lost) {

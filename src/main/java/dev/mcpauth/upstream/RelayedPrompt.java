@@ -14,11 +14,8 @@ import java.util.Map;
  * An upstream's prompt: got on the caller's own connection when the caller has a session (so the upstream's progress
  * and its requests to the client while it builds the prompt reach that caller), else on the shared connection; its
  * completions go to the caller's own connection.
- *
- * @param bindable false when calls go on behalf of the caller with a credential of its own (CallerSessions)
  */
-record RelayedPrompt(BoundSessions bound, String originalName, UpstreamCalls calls, boolean bindable)
-        implements PromptHandler, SessionRelay.Relayed {
+record RelayedPrompt(BoundSessions bound, String originalName, UpstreamCalls calls) implements PromptHandler, SessionRelay.Relayed {
 
     @Override
     public McpSchema.GetPromptResult get(Map<String, Object> arguments) {
@@ -34,16 +31,12 @@ record RelayedPrompt(BoundSessions bound, String originalName, UpstreamCalls cal
     @Override
     public McpSchema.GetPromptResult get(Map<String, Object> arguments, CallTrace trace, CallerChannel channel, Map<String, Object> meta) {
         return CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.prompt.name", originalName, meta, full -> {
-            if (channel != null && bindable) {
+            McpSchema.GetPromptResult result = bound.request(channel, McpSchema.METHOD_PROMPT_GET, () -> {
                 ObjectNode params = JsonNodeFactory.instance.objectNode().put("name", originalName);
                 params.set("arguments", Json.shared().valueToTree(arguments));
-                McpSchema.GetPromptResult result = bound.request(channel, McpSchema.METHOD_PROMPT_GET, BoundSessions.withMeta(params, full),
-                        McpSchema.GetPromptResult.class);
-                if (result != null) {
-                    return result;
-                }
-            }
-            return calls.getPrompt(originalName, arguments, UpstreamCalls.sharedMeta(full));
+                return BoundSessions.withMeta(params, full);
+            }, McpSchema.GetPromptResult.class);
+            return result != null ? result : calls.getPrompt(originalName, arguments, UpstreamCalls.sharedMeta(full));
         });
     }
 

@@ -1,7 +1,6 @@
 package dev.mcpauth.upstream;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mcpauth.mcp.CallerChannel;
 import dev.mcpauth.mcp.ResourceReader;
 import dev.mcpauth.mcp.SessionRelay;
@@ -12,10 +11,8 @@ import java.util.Map;
 /**
  * An upstream's resources: read on the caller's own connection when the caller has a session (as {@link RelayedPrompt}),
  * else on the shared connection; subscriptions and completions on the caller's own.
- *
- * @param bindable false when calls go on behalf of the caller with a credential of its own (CallerSessions)
  */
-record RelayedReader(BoundSessions bound, UpstreamCalls calls, boolean bindable) implements ResourceReader, SessionRelay.Relayed {
+record RelayedReader(BoundSessions bound, UpstreamCalls calls) implements ResourceReader, SessionRelay.Relayed {
 
     @Override
     public McpSchema.ReadResourceResult read(String uri) {
@@ -31,15 +28,9 @@ record RelayedReader(BoundSessions bound, UpstreamCalls calls, boolean bindable)
     @Override
     public McpSchema.ReadResourceResult read(String uri, CallTrace trace, CallerChannel channel, Map<String, Object> meta) {
         return CallTrace.upstreamRequest(trace, calls.upstream(), "mcp.resource.uri", uri, meta, full -> {
-            if (channel != null && bindable) {
-                ObjectNode params = JsonNodeFactory.instance.objectNode().put("uri", uri);
-                McpSchema.ReadResourceResult result = bound.request(channel, McpSchema.METHOD_RESOURCES_READ, BoundSessions.withMeta(params, full),
-                        McpSchema.ReadResourceResult.class);
-                if (result != null) {
-                    return result;
-                }
-            }
-            return calls.read(uri, UpstreamCalls.sharedMeta(full));
+            McpSchema.ReadResourceResult result = bound.request(channel, McpSchema.METHOD_RESOURCES_READ,
+                    () -> BoundSessions.withMeta(JsonNodeFactory.instance.objectNode().put("uri", uri), full), McpSchema.ReadResourceResult.class);
+            return result != null ? result : calls.read(uri, UpstreamCalls.sharedMeta(full));
         });
     }
 

@@ -95,36 +95,28 @@ final class UpstreamPublisher {
         // caller, on the caller's own connection (CallerSessions). Otherwise a caller with a session is served on its
         // own connection (BoundSessions), so that all the upstream says while working reaches that caller; without a
         // session (or without room) on the shared connection.
-        boolean bindable = bindable();
         return new CatalogTool(exposed, call -> {
-            if (call.channel() != null && bindable) {
-                McpSchema.CallToolResult result = bound.callTool(call.channel(), original, call.arguments(), call.meta());
-                if (result != null) {
-                    return result;
-                }
+            McpSchema.CallToolResult result = bound.callTool(call.channel(), original, call.arguments(), call.meta());
+            if (result != null) {
+                return result;
             }
             Map<String, Object> shared = UpstreamCalls.sharedMeta(call.meta());
             return calls.call(call.caller(), original, call.arguments(), shared.isEmpty() ? null : shared);
         });
     }
 
-    /** Whether a caller with a session is served on a connection of its own (not when calls go on its behalf: CallerSessions). */
-    private boolean bindable() {
-        return !(spec.credentials() instanceof UpstreamCredentials.OnBehalfOf);
-    }
-
     private CatalogPrompt entry(McpSchema.Prompt prompt) {
         String original = prompt.name();
         McpSchema.Prompt exposed = new McpSchema.Prompt(spec.exposedName(original), prompt.title(), prompt.description(),
                 prompt.arguments(), prompt.meta(), prompt.icons());
-        return new CatalogPrompt(exposed, new RelayedPrompt(bound, original, calls, bindable()));
+        return new CatalogPrompt(exposed, new RelayedPrompt(bound, original, calls));
     }
 
     private CatalogResource entry(McpSchema.Resource resource) {
-        return new CatalogResource(resource, spec.exposedName(resource.uri()), new RelayedReader(bound, calls, bindable()));
+        return new CatalogResource(resource, spec.exposedName(resource.uri()), new RelayedReader(bound, calls));
     }
 
     private CatalogResourceTemplate entry(McpSchema.ResourceTemplate template) {
-        return new CatalogResourceTemplate(template, spec::exposedName, new RelayedReader(bound, calls, bindable()));
+        return new CatalogResourceTemplate(template, spec::exposedName, new RelayedReader(bound, calls));
     }
 }
