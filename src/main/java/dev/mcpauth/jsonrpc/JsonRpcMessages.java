@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * The one gate every client message passes before any front or the SDK sees it, whatever the transport (Streamable
  * HTTP with or without sessions, MCP 2026-07-28, stdio): strict parsing, then the JSON-RPC 2.0 envelope
- * ({@link Envelope}), then the params of the MCP methods this gateway serves ({@link McpParams}, {@link SdkParams}).
+ * ({@link Envelope}), then the params of the MCP methods this gateway serves ({@link McpParams}).
  * A refusal is an {@link InvalidMessage} that names the field; nothing from a parser or the SDK reaches a client.
  */
 public final class JsonRpcMessages {
@@ -75,7 +75,7 @@ public final class JsonRpcMessages {
         if (envelope.isPresent() || !message.has("method") || McpParams.removedInItsRevision(message)) {
             return envelope;
         }
-        return McpParams.problem(message).or(() -> SdkParams.problem(message));
+        return McpParams.problem(message);
     }
 
     /** Jackson's own text can name its classes (nesting limits do): say only that it is not JSON, and where. */

@@ -80,6 +80,15 @@ final class Shape {
         return check(name, false, n -> n.isObject() && allMatch(n, JsonNode::isTextual), "an object whose values are strings");
     }
 
+    /** {@code { [key: string]: object }}, as a client's capability extensions are. */
+    Shape optionalObjectMap(String name) {
+        return check(name, false, n -> n.isObject() && allMatch(n, JsonNode::isObject), "an object whose values are objects");
+    }
+
+    Shape optionalStringArray(String name) {
+        return check(name, false, n -> n.isArray() && allMatch(n, JsonNode::isTextual), "an array of strings");
+    }
+
     Shape oneOf(String name, List<String> values) {
         return check(name, true, n -> n.isTextual() && values.contains(n.textValue()), "one of " + String.join(", ", values));
     }
@@ -89,6 +98,19 @@ final class Shape {
         JsonNode member = object.get(name);
         if (problem == null && member != null && member.isObject()) {
             problem = rules.apply(of(member, path + "." + name)).problem();
+        }
+        return this;
+    }
+
+    /** Checks each object of a nested array when it is there ({@code params.clientInfo.icons[0].src}). */
+    Shape insideEach(String name, UnaryOperator<Shape> rules) {
+        JsonNode member = object.get(name);
+        if (problem == null && member != null && member.isArray()) {
+            for (int i = 0; i < member.size() && problem == null; i++) {
+                if (member.get(i).isObject()) {
+                    problem = rules.apply(of(member.get(i), path + "." + name + "[" + i + "]")).problem();
+                }
+            }
         }
         return this;
     }
