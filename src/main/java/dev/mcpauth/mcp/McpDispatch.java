@@ -133,12 +133,12 @@ public final class McpDispatch {
      * The result of {@code initialize}: the client's version when this server speaks it, else the newest it does
      * (lifecycle, "Version Negotiation"), what is served, and who serves it.
      */
-    public static ObjectNode initializeResult(JsonNode params, McpSchema.ServerCapabilities capabilities, ObjectNode serverInfo) {
+    public static ObjectNode initializeResult(JsonNode params, ObjectNode capabilities, ObjectNode serverInfo) {
         List<String> versions = UndertowStreamableTransport.PROTOCOL_VERSIONS;
         String asked = params.path("protocolVersion").asText("");
         ObjectNode result = JsonNodeFactory.instance.objectNode();
         result.put("protocolVersion", versions.contains(asked) ? asked : versions.getLast());
-        result.set("capabilities", JSON.valueToTree(capabilities));
+        result.set("capabilities", capabilities.deepCopy());
         result.set("serverInfo", serverInfo.deepCopy());
         return result;
     }

@@ -32,8 +32,14 @@ final class SessionAnswers {
      * and what the relay carries beyond lists and calls: resource subscriptions and completions
      * ({@link RelayRequests}), log messages, and the upstreams' requests to the client.
      */
-    static McpSchema.ServerCapabilities capabilities() {
-        return McpSchema.ServerCapabilities.builder().tools(true).prompts(true).resources(true, true).logging().completions().build();
+    static ObjectNode capabilities() {
+        ObjectNode capabilities = JsonNodeFactory.instance.objectNode();
+        capabilities.putObject("completions");
+        capabilities.putObject("logging");
+        capabilities.putObject("prompts").put("listChanged", true);
+        capabilities.putObject("resources").put("subscribe", true).put("listChanged", true);
+        capabilities.putObject("tools").put("listChanged", true);
+        return capabilities;
     }
 
     JsonRpcReply initialize(JsonNode id, JsonNode params) {

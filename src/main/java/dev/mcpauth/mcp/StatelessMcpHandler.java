@@ -32,8 +32,15 @@ public final class StatelessMcpHandler implements HttpHandler, McpFront {
      * setLevel at once (the MCP Inspector then fails to connect). No resource subscriptions and no completions: those
      * are relayed for sessions only.
      */
-    static final McpSchema.ServerCapabilities CAPABILITIES = McpSchema.ServerCapabilities.builder()
-            .tools(true).prompts(true).resources(false, true).build();
+    static final ObjectNode CAPABILITIES = capabilities();
+
+    private static ObjectNode capabilities() {
+        ObjectNode capabilities = JsonNodeFactory.instance.objectNode();
+        capabilities.putObject("prompts").put("listChanged", true);
+        capabilities.putObject("resources").put("subscribe", false).put("listChanged", true);
+        capabilities.putObject("tools").put("listChanged", true);
+        return capabilities;
+    }
 
     private final McpDispatch dispatch;
     private final ObjectNode serverInfo;
