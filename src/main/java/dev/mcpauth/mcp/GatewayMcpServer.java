@@ -92,10 +92,28 @@ public final class GatewayMcpServer implements McpFront {
 
         synchronized boolean changed() {
             Map<String, T> now = current.get();
-            if (now.equals(offered)) {
+            if (same(now, offered)) {
                 return false;
             }
             offered = now;
+            return true;
+        }
+
+        /**
+         * Map equality that asks a descriptor's {@code equals} only when it is not the very same object: the catalog
+         * keeps its descriptors, so the check at start-up and most checks after a change compare each with itself. A
+         * record's first {@code equals} links its {@code ObjectMethods} call site, ~8 ms of a stdio start.
+         */
+        private static <T> boolean same(Map<String, T> now, Map<String, T> before) {
+            if (now.size() != before.size()) {
+                return false;
+            }
+            for (Map.Entry<String, T> entry : now.entrySet()) {
+                T other = before.get(entry.getKey());
+                if (other != entry.getValue() && (other == null || !other.equals(entry.getValue()))) {
+                    return false;
+                }
+            }
             return true;
         }
     }
