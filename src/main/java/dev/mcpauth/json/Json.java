@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
@@ -48,5 +49,23 @@ public final class Json {
     /** Each mapper gets its own factory (a factory belongs to the mapper that uses it as codec); all share the pool. */
     private static JsonFactory factory() {
         return JsonFactory.builder().recyclerPool(POOL).build();
+    }
+
+    /**
+     * A JSON-RPC id (or a cancelled request's {@code requestId}) as Java sees it: a String, a number of the type Jackson's
+     * {@code convertValue(node, Object.class)} gives (Integer, Long, BigInteger, Double), or null when absent. The same
+     * values, without building an untyped deserializer on a process's first message (~8 ms of a stdio start).
+     */
+    public static Object id(JsonNode id) {
+        if (id == null || id.isNull() || id.isMissingNode()) {
+            return null;
+        }
+        if (id.isTextual()) {
+            return id.textValue();
+        }
+        if (id.isNumber()) {
+            return id.numberValue();
+        }
+        return shared().convertValue(id, Object.class);
     }
 }

@@ -95,7 +95,7 @@ public final class RelayMessages {
 
     /** A response tree (result or error) as the SDK's record, to write on a stream. */
     public static McpSchema.JSONRPCResponse toRecord(JsonNode message) {
-        Object id = Json.shared().convertValue(message.get("id"), Object.class);
+        Object id = Json.id(message.get("id"));
         JsonNode error = message.get("error");
         if (error != null && !error.isNull()) {
             JsonNode data = error.get("data");

@@ -47,13 +47,13 @@ final class RelayTap {
     boolean consumes(RelayedSession session, JsonNode message) {
         String method = message.path("method").asText(null);
         if (method == null) {
-            return session.answer(Json.shared().convertValue(message.get("id"), Object.class), message);
+            return session.answer(Json.id(message.get("id")), message);
         }
         JsonNode params = tree(message.get("params"));
         if (!message.has("id")) {
             switch (method) {
                 case "notifications/cancelled" -> {
-                    Object requestId = Json.shared().convertValue(params.get("requestId"), Object.class);
+                    Object requestId = Json.id(params.get("requestId"));
                     if (requestId != null && session.cancel(requestId)) {
                         each(r -> r.cancelled(session, requestId, params.path("reason").asText(null)));
                     }

@@ -52,7 +52,7 @@ final class SessionAnswers {
         String method = request.path("method").asText();
         JsonNode params = params(request);
         if (relay.answers(method)) {
-            Object rawId = Json.shared().convertValue(id, Object.class);
+            Object rawId = Json.id(id);
             return new JsonRpcReply(200, relay.answer(context, channel, rawId, method, params));
         }
         if (McpSchema.METHOD_LOGGING_SET_LEVEL.equals(method)) {

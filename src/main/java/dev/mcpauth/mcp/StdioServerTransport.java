@@ -147,7 +147,7 @@ public final class StdioServerTransport {
             return;
         }
         // An answer to a request the relay sent is the relay's; then the lane (2026-07-28) claims what is its own.
-        if (!tree.has("method") && client.answer(Json.shared().convertValue(tree.get("id"), Object.class), tree)) {
+        if (!tree.has("method") && client.answer(Json.id(tree.get("id")), tree)) {
             return;
         }
         Runnable claimed = lane.claim(tree, this::write);
@@ -185,7 +185,7 @@ public final class StdioServerTransport {
         try {
             return admission.apply(request);
         } catch (McpError refused) {
-            write(RelayMessages.error(Json.shared().convertValue(request.get("id"), Object.class), refused));
+            write(RelayMessages.error(Json.id(request.get("id")), refused));
             return null;
         }
     }
@@ -196,7 +196,7 @@ public final class StdioServerTransport {
         if (admitted == null) {
             return;
         }
-        Object id = Json.shared().convertValue(request.get("id"), Object.class);
+        Object id = Json.id(request.get("id"));
         RelayedChannel channel = (RelayedChannel) client.channel(id);
         client.started(channel);
         try {

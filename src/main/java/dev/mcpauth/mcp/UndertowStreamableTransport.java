@@ -1,5 +1,6 @@
 package dev.mcpauth.mcp;
 
+import dev.mcpauth.json.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mcpauth.http.Exchanges;
 import dev.mcpauth.http.IoThreadSend;
@@ -228,7 +229,7 @@ public final class UndertowStreamableTransport implements HttpHandler {
     private void respondWithStream(HttpServerExchange exchange, Entry entry, JsonNode request, McpTransportContext requestContext) {
         SseStream stream = SseStream.forRequest(exchange);
         SseCallerChannel channel = new SseCallerChannel(stream, entry.client(),
-                dev.mcpauth.json.Json.shared().convertValue(request.get("id"), Object.class));
+                Json.id(request.get("id")));
         McpTransportContext context = CallerChannels.with(requestContext, channel);
         entry.client().started(channel);
         try {

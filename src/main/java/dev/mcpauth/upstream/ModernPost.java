@@ -165,7 +165,7 @@ final class ModernPost {
     }
 
     private static JsonNode failure(ObjectNode request, int status, String why) {
-        return RelayMessages.error(Json.shared().convertValue(request.get("id"), Object.class),
+        return RelayMessages.error(Json.id(request.get("id")),
                 McpSchema.ErrorCodes.INTERNAL_ERROR, "The upstream did not answer " + request.path("method").asText()
                         + " (HTTP " + status + "): " + why, null);
     }

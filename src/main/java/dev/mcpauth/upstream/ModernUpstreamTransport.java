@@ -288,7 +288,7 @@ final class ModernUpstreamTransport implements McpClientTransport {
     private void notification(McpSchema.JSONRPCNotification notification) {
         if (ModernProtocol.CANCELLED.equals(notification.method()) && notification.params() != null) {
             JsonNode id = Json.shared().<JsonNode>valueToTree(notification.params()).path("requestId");
-            Object requestId = id.isMissingNode() ? null : Json.shared().convertValue(id, Object.class);
+            Object requestId = id.isMissingNode() ? null : Json.id(id);
             ModernPost.Handle handle = requestId == null ? null : inFlight.get(RelayMessages.idKey(requestId));
             if (handle != null) {
                 handle.cancel();
