@@ -28,10 +28,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code mcp-auth keys}: signing keys for {@code authserver --key} and {@code token mint --key}. */
+/** {@code mcp-auth keys}: signing keys for {@code authserver --key} and {@code token mint --key}. Its commands are registered in
+ * {@link Main#GROUP_MEMBERS}, so that a command line builds only the one it names.
+ */
 @Command(name = "keys", mixinStandardHelpOptions = true, addMethodSubcommands = false,
-        description = "Generate and show signing keys (JWK).",
-        subcommands = {KeysCommand.Generate.class, KeysCommand.Show.class})
+        description = "Generate and show signing keys (JWK).")
 public final class KeysCommand {
 
     static final String PRIVATE_FILE = "signing-key.json";

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -140,11 +139,8 @@ final class SettingNames {
                 }
             }
         }
-        Command command = type.getAnnotation(Command.class);
-        if (command != null) {
-            for (Class<?> sub : command.subcommands()) {
-                collect(sub, settings);
-            }
+        for (Class<?> member : Main.GROUP_MEMBERS.getOrDefault(type, Map.of()).values()) {
+            collect(member, settings);
         }
     }
 }

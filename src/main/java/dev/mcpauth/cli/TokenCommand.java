@@ -2,9 +2,10 @@ package dev.mcpauth.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code mcp-auth token}: mint, inspect and verify access tokens. */
+/** {@code mcp-auth token}: mint, inspect and verify access tokens. Its commands are registered in
+ * {@link Main#GROUP_MEMBERS}, so that a command line builds only the one it names.
+ */
 @Command(name = "token", mixinStandardHelpOptions = true, addMethodSubcommands = false,
-        description = "Mint, inspect and verify access tokens.",
-        subcommands = {TokenMintCommand.class, TokenInspectCommand.class, TokenVerifyCommand.class})
+        description = "Mint, inspect and verify access tokens.")
 public final class TokenCommand {
 }

@@ -8,6 +8,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -100,11 +102,14 @@ class ConfigKeysCliTest {
     @Test
     void everyCommandsOptionIsAKnownVariableSoOnlyTyposAreWarned() {
         var schema = SettingNames.schema();
-        for (Class<?> command : Main.SUBCOMMANDS.values()) {
-            CommandLine cli = new CommandLine(command);
-            cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().options().forEach(o -> assertKnown(schema, o)));
-            cli.getCommandSpec().options().forEach(o -> assertKnown(schema, o));
+        List<CommandLine> commands = new ArrayList<>(Main.commandTree().getSubcommands().values());
+        for (int i = 0; i < commands.size(); i++) {
+            commands.addAll(commands.get(i).getSubcommands().values());
+            commands.get(i).getCommandSpec().options().forEach(o -> assertKnown(schema, o));
         }
+        assertThat(commands).as("token mint, keys show: the groups' commands are checked too")
+                .anyMatch(c -> c.getCommandSpec().qualifiedName().equals("mcp-auth token mint"))
+                .anyMatch(c -> c.getCommandSpec().qualifiedName().equals("mcp-auth keys show"));
         assertThat(ConfigSources.unknownVariables(Map.of("MCP_AUTH_TOKEN", "t", "MCP_AUTH_RESOURCE", "r", "MCP_AUTH_ISUER", "x"), schema))
                 .containsExactly("environment variable MCP_AUTH_ISUER is not a setting of mcp-auth and is ignored; did you mean MCP_AUTH_ISSUER?");
     }
