@@ -104,6 +104,14 @@ public final class Main {
             for (String warning : ConfigSources.unknownVariables(System.getenv(), defaults.schema())) {
                 System.err.println("mcp-auth: warning: " + warning);
             }
+            if (args.length == 1 && VERSION_OPTIONS.contains(args[0])) {
+                // What picocli prints for the root's version option, without building the root's model for it first
+                // (~60 ms: the annotations of every command, read to list them). MainHelpTest compares the two.
+                for (String line : new VersionProvider().getVersion()) {
+                    System.out.println(line);
+                }
+                return 0;
+            }
             cli = commandLine(defaults, args[0], args.length > 1 ? args[1] : null);
         } catch (ConfigException e) {
             System.err.println("mcp-auth: " + e.getMessage());
@@ -137,6 +145,8 @@ public final class Main {
         SUBCOMMANDS.forEach((name, type) -> cli.addSubcommand(name, withMembers(type, null)));
         return GatewayHelp.install(cli);
     }
+
+    private static final java.util.Set<String> VERSION_OPTIONS = java.util.Set.of("-V", "--version");
 
     /** The root's own options: they print the root's usage or version and run no subcommand. */
     private static final java.util.Set<String> ROOT_OPTIONS = java.util.Set.of("-h", "--help", "-V", "--version");

@@ -32,6 +32,19 @@ class MainHelpTest {
     }
 
     @Test
+    void theVersionPrintedWithoutThePicocliModelIsWhatPicocliPrints() {
+        java.io.StringWriter picocli = new java.io.StringWriter();
+        Main.commandTree().printVersionHelp(new java.io.PrintWriter(picocli, true));
+
+        for (String option : new String[] {"--version", "-V"}) {
+            Run version = run(option);
+            assertThat(version.code()).isZero();
+            assertThat(version.out()).isEqualTo(picocli.toString().replace(System.lineSeparator(), "\n"))
+                    .startsWith("mcp-auth ").contains("(commit ").contains("Java ");
+        }
+    }
+
+    @Test
     void eachGroupMemberIsRegisteredUnderItsOwnCommandName() {
         Main.GROUP_MEMBERS.values().forEach(members -> members.forEach((name, type) ->
                 assertThat(type.getAnnotation(Command.class).name()).as(type.getName()).isEqualTo(name)));
