@@ -3,12 +3,12 @@ package dev.mcpauth.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import org.slf4j.LoggerFactory;
 
@@ -18,19 +18,12 @@ import org.slf4j.LoggerFactory;
  * {@code logback-test.xml} on the class path still wins. Every line goes to stderr: stdout belongs to the stdio
  * protocol and to command output. Levels: {@code MCP_AUTH_LOG_LEVEL} (default INFO) and
  * {@code MCP_AUTH_ACCESS_LOG_LEVEL} for the {@code access} logger (default WARN). Format: {@code MCP_AUTH_LOG_FORMAT}
- * or {@code serve --log-format} ({@link #useFormat}).
+ * or {@code serve --log-format} ({@link #useFormat}); the text line is {@link LogLineLayout}'s.
  */
 @ConfiguratorRank(ConfiguratorRank.CUSTOM_HIGH_PRIORITY)
 public final class LogConfigurator extends ContextAwareBase implements Configurator {
 
     private static final String APPENDER = "STDERR";
-    private static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
-    /**
-     * At the default levels an exception is one line, its chain without frames ("(IOException: ... Caused by: ...)"):
-     * a library that logs a trace on every retry must not bury the log. {@code MCP_AUTH_LOG_LEVEL=DEBUG} shows traces.
-     */
-    private static final String ONE_LINE_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg"
-            + "%replace(%replace(%ex{0}){'\\s*[\\r\\n\\t]+\\s*', ' '}){'^(.+?)\\s*$', ' ($1)'}%n%nopex";
     private static final String[] QUIET_LIBRARIES = {"io.undertow", "org.xnio", "org.jboss", "io.modelcontextprotocol", "reactor"};
 
     @Override
@@ -94,9 +87,13 @@ public final class LogConfigurator extends ContextAwareBase implements Configura
             json.start();
             return json;
         }
-        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        LogLineLayout layout = new LogLineLayout(root::isDebugEnabled);
+        layout.setContext(context);
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
-        encoder.setPattern(PATTERN);
+        encoder.setLayout(layout);
         encoder.start();
         return encoder;
     }
