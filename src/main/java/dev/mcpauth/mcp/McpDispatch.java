@@ -35,7 +35,7 @@ public final class McpDispatch {
 
     /** Params that do not fit the method (JSON-RPC {@code -32602}); 2026-07-28 answers them with HTTP 400. */
     public static final class BadParams extends RuntimeException {
-        BadParams(String message) {
+        public BadParams(String message) {
             super(message, null, false, false);
         }
     }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One 2026-07-28 {@code tools/call} relayed to an upstream over a connection of the caller's own, across the HTTP
+ * One 2026-07-28 {@code tools/call}, {@code prompts/get} or {@code resources/read} relayed to an upstream over a
+ * connection of the caller's own, across the HTTP
  * requests it takes (basic/patterns/mrtr): the upstream's server-to-client requests ({@code sampling/createMessage},
  * {@code elicitation/create}, {@code roots/list}) become events the front answers with {@code input_required}, and
  * the client's {@code inputResponses} on the retry answer them. The call itself runs on its own thread throughout.
@@ -34,7 +35,7 @@ final class ModernCall implements CallerChannel {
     record Gone() implements Event {
     }
 
-    record Done(McpSchema.CallToolResult result) implements Event {
+    record Done(ObjectNode result) implements Event {
     }
 
     record Failed(McpError error) implements Event {
@@ -45,7 +46,8 @@ final class ModernCall implements CallerChannel {
 
     private final ClientSession session;
     private final Object requestId;
-    private final String tool;
+    private final String method;
+    private final String target;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private volatile Input waiting;
     private volatile Listener listener;
@@ -53,17 +55,23 @@ final class ModernCall implements CallerChannel {
     private final ReentrantLock relaying = new ReentrantLock();
     private volatile boolean abandoned;
 
-    ModernCall(ClientSession session, Object requestId, String tool) {
+    /** {@code target}: what the request names, the tool's or the prompt's name or the resource's URI. */
+    ModernCall(ClientSession session, Object requestId, String method, String target) {
         this.session = session;
         this.requestId = requestId;
-        this.tool = tool;
+        this.method = method;
+        this.target = target;
     }
 
-    String tool() {
-        return tool;
+    String method() {
+        return method;
     }
 
-    void done(McpSchema.CallToolResult result) {
+    String target() {
+        return target;
+    }
+
+    void done(ObjectNode result) {
         events.add(new Done(result));
     }
 

@@ -27,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sampling, elicitation and roots for 2026-07-28 clients (basic/patterns/mrtr). A call from a client that declares
- * one of those capabilities runs on an upstream connection of the caller's own (one per issuer, subject and client,
+ * Sampling, elicitation and roots for 2026-07-28 clients (basic/patterns/mrtr). A {@code tools/call},
+ * {@code prompts/get} or {@code resources/read} from a client that declares one of those capabilities runs on an
+ * upstream connection of the caller's own (one per issuer, subject and client,
  * as a 2025 session has one), so an upstream's request for input during the call belongs to that call. The front
  * answers it with an {@code input_required} result whose {@code requestState} is a random handle to the call waiting
  * here; the client's retry with {@code inputResponses} and that handle answers the upstream, and the call goes on.
@@ -55,7 +56,7 @@ final class ModernInputRelay implements AutoCloseable {
     sealed interface Outcome permits Completed, Failed, NeedsInput {
     }
 
-    record Completed(McpSchema.CallToolResult result) implements Outcome {
+    record Completed(ObjectNode result) implements Outcome {
     }
 
     record Failed(int code, String message) implements Outcome {
@@ -109,16 +110,20 @@ final class ModernInputRelay implements AutoCloseable {
                 && (hears || capabilities.has("sampling") || capabilities.has("elicitation") || capabilities.has("roots"));
     }
 
-    /** Starts the call on a thread of its own with a channel in its context, and waits for its end or its first input. */
-    Outcome start(Object id, String tool, JsonNode params, McpTransportContext context, RequestStream stream,
-                  Function<McpTransportContext, McpSchema.CallToolResult> invoke) throws InterruptedException {
+    /**
+     * Starts the request on a thread of its own with a channel in its context, and waits for its end or its first
+     * input. {@code target}: what it names (the tool's or the prompt's name, the resource's URI), which a retry must
+     * name too.
+     */
+    Outcome start(Object id, String method, String target, JsonNode params, McpTransportContext context, RequestStream stream,
+                  Function<McpTransportContext, ObjectNode> invoke) throws InterruptedException {
         Caller caller = caller(context, params);
-        ModernCall call = new ModernCall(caller, id, tool);
+        ModernCall call = new ModernCall(caller, id, method, target);
         McpTransportContext withChannel = CallerChannels.with(context, call);
         // Listening before the call starts: what a quick upstream says at once (a log line as it begins) would
         // otherwise arrive before await() listens, and be dropped as said between requests.
         call.listen(stream, params.path("_meta"));
-        Thread.ofVirtual().name("modern-call-" + tool).start(() -> {
+        Thread.ofVirtual().name("modern-call-" + method).start(() -> {
             try {
                 call.done(invoke.apply(withChannel));
             } catch (McpError e) {
@@ -130,8 +135,11 @@ final class ModernInputRelay implements AutoCloseable {
         return await(call, caller.id(), params, stream);
     }
 
-    /** A retry that carries {@code requestState}: answers the upstream's input and waits for what comes next. */
-    Outcome resume(JsonNode params, McpTransportContext context, RequestStream stream) throws InterruptedException {
+    /**
+     * A retry that carries {@code requestState}: answers the upstream's input and waits for what comes next. The retry
+     * must be the same request: the same method and what it names ({@code target}).
+     */
+    Outcome resume(String method, String target, JsonNode params, McpTransportContext context, RequestStream stream) throws InterruptedException {
         String handle = params.path("requestState").asText("");
         Pending waiting = pending.remove(handle);
         Caller caller = caller(context, params);
@@ -141,12 +149,12 @@ final class ModernInputRelay implements AutoCloseable {
                 pending.put(handle, waiting);
             }
             return new Failed(ModernProtocol.INVALID_PARAMS, "Invalid params: requestState is unknown or has expired;"
-                    + " call the tool again without requestState and inputResponses");
+                    + " send the request again without requestState and inputResponses");
         }
-        if (!waiting.call().tool().equals(params.path("name").asText())) {
+        if (!waiting.call().method().equals(method) || !waiting.call().target().equals(target)) {
             pending.put(handle, waiting);
-            return new Failed(ModernProtocol.INVALID_PARAMS, "Invalid params: requestState belongs to a call of tool '"
-                    + waiting.call().tool() + "'");
+            return new Failed(ModernProtocol.INVALID_PARAMS, "Invalid params: requestState belongs to a " + waiting.call().method()
+                    + " of '" + waiting.call().target() + "'");
         }
         JsonNode answer = params.path("inputResponses").path(INPUT_KEY);
         waiting.call().answer(answer.isObject() ? RelayMessages.result(null, answer)
@@ -167,7 +175,7 @@ final class ModernInputRelay implements AutoCloseable {
         return switch (event) {
             case null -> {
                 call.abandon();
-                yield new Failed(McpSchema.ErrorCodes.INTERNAL_ERROR, "The tool did not answer within " + LEG_TIMEOUT.toMinutes() + " minutes");
+                yield new Failed(McpSchema.ErrorCodes.INTERNAL_ERROR, "The upstream did not answer within " + LEG_TIMEOUT.toMinutes() + " minutes");
             }
             case ModernCall.Gone gone -> new Failed(McpSchema.ErrorCodes.INTERNAL_ERROR, "The client went away");
             case ModernCall.Done done -> new Completed(done.result());

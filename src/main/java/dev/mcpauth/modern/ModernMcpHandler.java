@@ -19,7 +19,7 @@ import java.util.Set;
 
 /**
  * The end of the modern chain on Streamable HTTP: answers a validated 2026-07-28 request from {@link ModernServer}
- * with one JSON object, with an SSE stream for a {@code tools/call} that asks for progress or log messages, or with a
+ * with one JSON object, with an SSE stream for a request that asks for progress or log messages, or with a
  * long-lived SSE stream for {@code subscriptions/listen}. A notification gets
  * {@code 202} and no body. No session: {@code Mcp-Session-Id} is neither read nor minted, and the context a tool sees
  * holds the caller's token alone. Needs {@link Exchanges#JSON_RPC_BODY} and, when auth is on,
@@ -70,13 +70,14 @@ public final class ModernMcpHandler implements HttpHandler {
     }
 
     /**
-     * Whether a request is answered on an SSE stream: a {@code tools/call} that asks for progress or log messages
-     * ({@code _meta.progressToken}, {@code io.modelcontextprotocol/logLevel}) from a client whose Accept header lists
-     * {@code text/event-stream}. Everything else keeps its one JSON answer.
+     * Whether a request is answered on an SSE stream: a {@code tools/call}, {@code prompts/get} or
+     * {@code resources/read} that asks for progress or log messages ({@code _meta.progressToken},
+     * {@code io.modelcontextprotocol/logLevel}) from a client whose Accept header lists {@code text/event-stream}.
+     * Everything else keeps its one JSON answer.
      */
     private static boolean streams(HttpServerExchange exchange, JsonNode message) {
         JsonNode meta = message.path("params").path("_meta");
-        return ModernProtocol.TOOLS_CALL.equals(message.path("method").asText())
+        return ModernProtocol.RELAYED.contains(message.path("method").asText())
                 && (meta.has("progressToken") || meta.has(ModernProtocol.LOG_LEVEL_META))
                 && SseResponse.acceptedBy(exchange);
     }

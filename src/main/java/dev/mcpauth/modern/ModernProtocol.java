@@ -44,6 +44,8 @@ public final class ModernProtocol {
     public static final String RESOURCES_READ = "resources/read";
     public static final String PROMPTS_LIST = "prompts/list";
     public static final String PROMPTS_GET = "prompts/get";
+    /** The requests relayed to an upstream that may ask the client for input or report progress while it works. */
+    public static final java.util.Set<String> RELAYED = java.util.Set.of(TOOLS_CALL, PROMPTS_GET, RESOURCES_READ);
     public static final String TOOLS_LIST_CHANGED = "notifications/tools/list_changed";
     public static final String PROMPTS_LIST_CHANGED = "notifications/prompts/list_changed";
     public static final String RESOURCES_LIST_CHANGED = "notifications/resources/list_changed";

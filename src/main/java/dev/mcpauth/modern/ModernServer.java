@@ -23,7 +23,7 @@ import java.util.Objects;
  * with no session and no initialize. The methods every era shares (the four lists, {@code tools/call},
  * {@code prompts/get}, {@code resources/read}) go to {@link McpDispatch}, the one dispatch the 2025 stateless front
  * uses too; this class adds what is the revision's own: {@code server/discover}, MRTR input requests and progress
- * streams for {@code tools/call} ({@link ModernInputRelay}), and the members every result carries
+ * streams for {@code tools/call}, {@code prompts/get} and {@code resources/read} ({@link ModernInputRelay}), and the members every result carries
  * ({@code resultType: "complete"}, the server's identity in {@code _meta}, {@code ttlMs}/{@code cacheScope} on lists).
  * Transport-independent: the HTTP front ({@link ModernMcpHandler}) and stdio wrap it.
  */
@@ -61,7 +61,7 @@ public final class ModernServer implements AutoCloseable {
     }
 
     /**
-     * Answers one modern request; while a {@code tools/call} runs, the upstream's progress and log messages the
+     * Answers one modern request; while a relayed request runs, the upstream's progress and log messages the
      * request asked for go to {@code stream} (null: the front can carry none, and the answer is all there is).
      */
     JsonRpcReply handle(JsonNode request, McpTransportContext context, RequestStream stream) {
@@ -70,10 +70,10 @@ public final class ModernServer implements AutoCloseable {
         JsonNode params = request.path("params");
         return switch (method) {
             case ModernProtocol.SERVER_DISCOVER -> JsonRpcReply.result(id, discover());
-            case ModernProtocol.TOOLS_CALL -> callTool(id, params, context, stream);
+            case ModernProtocol.TOOLS_CALL, ModernProtocol.PROMPTS_GET, ModernProtocol.RESOURCES_READ ->
+                    relayable(id, method, params, context, stream);
             case ModernProtocol.TOOLS_LIST, ModernProtocol.PROMPTS_LIST, ModernProtocol.RESOURCES_LIST,
-                    ModernProtocol.RESOURCES_TEMPLATES_LIST, ModernProtocol.PROMPTS_GET, ModernProtocol.RESOURCES_READ ->
-                    dispatched(id, method, params, context);
+                    ModernProtocol.RESOURCES_TEMPLATES_LIST -> dispatched(id, method, params, context);
             default -> methodNotFound(id, method);
         };
     }
@@ -114,17 +114,7 @@ public final class ModernServer implements AutoCloseable {
      */
     private JsonRpcReply dispatched(JsonNode id, String method, JsonNode params, McpTransportContext context) {
         try {
-            ObjectNode result = complete(dispatch.handle(method, params, context));
-            switch (method) {
-                case ModernProtocol.TOOLS_CALL, ModernProtocol.PROMPTS_GET -> {
-                }
-                case ModernProtocol.RESOURCES_READ -> {
-                    result.put("ttlMs", 0);
-                    result.put("cacheScope", "private");
-                }
-                default -> cacheable(result, dispatch.listDependsOnCaller(method) ? "private" : "public");
-            }
-            return JsonRpcReply.result(id, result);
+            return JsonRpcReply.result(id, finished(method, dispatch.handle(method, params, context)));
         } catch (McpDispatch.BadParams e) {
             return JsonRpcReply.error(400, id, ModernProtocol.INVALID_PARAMS, e.getMessage(), null);
         } catch (McpError e) {
@@ -132,16 +122,36 @@ public final class ModernServer implements AutoCloseable {
         }
     }
 
-    private JsonRpcReply callTool(JsonNode id, JsonNode params, McpTransportContext context, RequestStream stream) {
+    /** A method's result with this revision's members. */
+    private ObjectNode finished(String method, ObjectNode result) {
+        complete(result);
+        switch (method) {
+            case ModernProtocol.TOOLS_CALL, ModernProtocol.PROMPTS_GET -> {
+            }
+            case ModernProtocol.RESOURCES_READ -> {
+                result.put("ttlMs", 0);
+                result.put("cacheScope", "private");
+            }
+            default -> cacheable(result, dispatch.listDependsOnCaller(method) ? "private" : "public");
+        }
+        return result;
+    }
+
+    /**
+     * A {@code tools/call}, {@code prompts/get} or {@code resources/read}: on the caller's own upstream connection
+     * ({@link ModernInputRelay}) when the client can give input or asks to hear progress or log messages, so what the
+     * upstream asks or says while it works reaches this client; else through the shared dispatch.
+     */
+    private JsonRpcReply relayable(JsonNode id, String method, JsonNode params, McpTransportContext context, RequestStream stream) {
         if (!params.has("requestState") && !inputs.applies(params, stream)) {
-            return dispatched(id, ModernProtocol.TOOLS_CALL, params, context);
+            return dispatched(id, method, params, context);
         }
         try {
-            McpSchema.CallToolRequest request = McpDispatch.toolCall(params);
-            ModernInputRelay.Outcome outcome = params.has("requestState") ? inputs.resume(params, context, stream)
-                    : inputs.start(id, request.name(), params, context, stream, withChannel -> dispatch.tools().call(withChannel, request));
+            String target = target(method, params);
+            ModernInputRelay.Outcome outcome = params.has("requestState") ? inputs.resume(method, target, params, context, stream)
+                    : inputs.start(id, method, target, params, context, stream, withChannel -> dispatch.handle(method, params, withChannel));
             return switch (outcome) {
-                case ModernInputRelay.Completed completed -> JsonRpcReply.result(id, complete(JSON.valueToTree(completed.result())));
+                case ModernInputRelay.Completed completed -> JsonRpcReply.result(id, finished(method, completed.result()));
                 case ModernInputRelay.Failed failed -> JsonRpcReply.error(200, id, failed.code(), failed.message(), null);
                 case ModernInputRelay.NeedsInput needs -> {
                     needs.result().putObject("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
@@ -156,6 +166,19 @@ public final class ModernServer implements AutoCloseable {
         } catch (McpError e) {
             return failed(id, e);
         }
+    }
+
+    /** What a request names, checked as the dispatch checks it: the tool's or the prompt's name, the resource's URI. */
+    private static String target(String method, JsonNode params) {
+        if (method.equals(ModernProtocol.TOOLS_CALL)) {
+            return McpDispatch.toolCall(params).name();
+        }
+        String member = method.equals(ModernProtocol.RESOURCES_READ) ? "uri" : "name";
+        JsonNode named = params.path(member);
+        if (!named.isTextual() || named.asText().isEmpty()) {
+            throw new McpDispatch.BadParams("Invalid params: " + method + " needs params." + member);
+        }
+        return named.asText();
     }
 
     private static JsonRpcReply failed(JsonNode id, McpError e) {

@@ -41,11 +41,11 @@ class ModernCallListenTest {
                     return true;
                 }
             };
-            ModernInputRelay.Outcome outcome = relay.start(round, "quick", params, McpTransportContext.EMPTY, stream, context -> {
+            ModernInputRelay.Outcome outcome = relay.start(round, "tools/call", "quick", params, McpTransportContext.EMPTY, stream, context -> {
                 CallerChannel channel = CallerChannel.of(context);
                 channel.notify(McpSchema.METHOD_NOTIFICATION_MESSAGE, JSON.createObjectNode().put("level", "info").put("data", "starting"));
                 channel.notify(McpSchema.METHOD_NOTIFICATION_PROGRESS, JSON.createObjectNode().put("progressToken", "p").put("progress", 1));
-                return McpSchema.CallToolResult.builder().addTextContent("done").build();
+                return JSON.createObjectNode().put("done", true);
             });
 
             assertThat(outcome).isInstanceOf(ModernInputRelay.Completed.class);

@@ -1,0 +1,135 @@
+package dev.mcpauth.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.support.TestGateway;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A 2026-07-28 client's {@code prompts/get} and {@code resources/read} go on its own upstream connection when it can
+ * give input, as its tool calls do (basic/patterns/mrtr): the upstream's {@code sampling/createMessage} or
+ * {@code roots/list} while it builds the prompt or reads the resource comes back as an {@code input_required} result,
+ * the client's retry with {@code inputResponses} answers it, and the request's progress reaches the request's stream.
+ * On the shared connection the gateway could only refuse those upstream requests. The upstream is
+ * {@code TinyUpstreamServer} (a stdio child), whose prompt {@code greet} and note {@code tiny://notes/@client} ask
+ * the client while they work.
+ */
+class ModernBoundOffersTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String SAMPLED = "{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"sampled words\"},\"model\":\"test\"}";
+    private static final String ROOTS = "{\"roots\":[{\"uri\":\"file:///srv/project\",\"name\":\"project\"}]}";
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aPromptThatSamplesAsksTheClientForInputAndIsBuiltFromItsAnswer() throws Exception {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
+            String token = gw.token("tiny:use");
+            String params = "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}";
+
+            JsonNode asked = only(send(gw, token, 1, "prompts/get", "tiny__greet", params, "{\"sampling\":{}}", "", false));
+            String handle = asked.at("/result/requestState").asText();
+            JsonNode answered = only(send(gw, token, 2, "prompts/get", "tiny__greet", params, "{\"sampling\":{}}",
+                    ",\"requestState\":\"" + handle + "\",\"inputResponses\":{\"input\":" + SAMPLED + "}", false));
+
+            assertThat(asked.at("/result/resultType").asText()).as(asked.toString()).isEqualTo("input_required");
+            assertThat(asked.at("/result/inputRequests/input/method").asText()).isEqualTo("sampling/createMessage");
+            assertThat(answered.at("/result/resultType").asText()).as(answered.toString()).isEqualTo("complete");
+            assertThat(answered.at("/result/messages/0/content/text").asText()).isEqualTo("greet, sampled words");
+        }
+    }
+
+    @Test
+    void aReadThatAsksForRootsIsAnsweredFromTheClientsRootsAndStaysPrivate() throws Exception {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
+            String token = gw.token("tiny:use");
+            String params = "\"uri\":\"tiny://notes/@client\"";
+
+            JsonNode asked = only(send(gw, token, 1, "resources/read", "tiny://notes/@client", params, "{\"roots\":{}}", "", false));
+            JsonNode answered = only(send(gw, token, 2, "resources/read", "tiny://notes/@client", params, "{\"roots\":{}}",
+                    ",\"requestState\":\"" + asked.at("/result/requestState").asText() + "\",\"inputResponses\":{\"input\":" + ROOTS + "}", false));
+
+            assertThat(asked.at("/result/inputRequests/input/method").asText()).as(asked.toString()).isEqualTo("roots/list");
+            assertThat(answered.at("/result/contents/0/text").asText()).as(answered.toString()).isEqualTo("note roots file:///srv/project");
+            assertThat(answered.at("/result/cacheScope").asText()).isEqualTo("private");
+            assertThat(answered.at("/result/ttlMs").asInt()).isZero();
+        }
+    }
+
+    @Test
+    void theProgressOfAPromptReachesItsStreamBeforeTheRequestForInput() throws Exception {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
+            List<JsonNode> events = send(gw, gw.token("tiny:use"), 1, "prompts/get", "tiny__greet",
+                    "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}", "{\"sampling\":{}}", "", true);
+
+            assertThat(events).as(events.toString()).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(events.getFirst().path("method").asText()).isEqualTo("notifications/progress");
+            assertThat(events.getFirst().at("/params/progressToken").asText()).isEqualTo("p-modern");
+            assertThat(events.getLast().at("/result/inputRequests/input/method").asText()).isEqualTo("sampling/createMessage");
+        }
+    }
+
+    @Test
+    void aRequestStateAnswersOnlyTheRequestItWasGivenFor() throws Exception {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
+            String token = gw.token("tiny:use");
+            String params = "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}";
+            JsonNode asked = only(send(gw, token, 1, "prompts/get", "tiny__greet", params, "{\"sampling\":{}}", "", false));
+            String retry = ",\"requestState\":\"" + asked.at("/result/requestState").asText() + "\",\"inputResponses\":{\"input\":" + SAMPLED + "}";
+
+            JsonNode asRead = only(send(gw, token, 2, "resources/read", "tiny://notes/@client", "\"uri\":\"tiny://notes/@client\"",
+                    "{\"sampling\":{}}", retry, false));
+            JsonNode owner = only(send(gw, token, 3, "prompts/get", "tiny__greet", params, "{\"sampling\":{}}", retry, false));
+
+            assertThat(asRead.at("/error/code").asInt()).as(asRead.toString()).isEqualTo(-32602);
+            assertThat(asRead.at("/error/message").asText()).contains("belongs to a prompts/get of 'tiny__greet'");
+            assertThat(owner.at("/result/messages/0/content/text").asText()).as("the handle still answers its own request")
+                    .isEqualTo("greet, sampled words");
+        }
+    }
+
+    private static JsonNode only(List<JsonNode> messages) {
+        assertThat(messages).hasSize(1);
+        return messages.getFirst();
+    }
+
+    /**
+     * One raw 2026-07-28 request; its JSON answer, or, when {@code stream} (the request then asks for progress), every
+     * message of its SSE stream.
+     */
+    private static List<JsonNode> send(TestGateway gw, String token, int id, String method, String name, String params,
+                                       String capabilities, String extraParams, boolean stream) throws Exception {
+        String progress = stream ? ",\"progressToken\":\"p-modern\"" : "";
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"" + method + "\",\"params\":{" + params
+                + ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":"
+                + capabilities + progress + "}" + extraParams + "}}";
+        HttpResponse<String> response = gw.http.send(HttpRequest.newBuilder(URI.create(gw.mcpUrl()))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("MCP-Protocol-Version", "2026-07-28").header("Mcp-Method", method).header("Mcp-Name", name)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        List<JsonNode> messages = new ArrayList<>();
+        if (!stream) {
+            messages.add(JSON.readTree(response.body()));
+            return messages;
+        }
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).as(response.body()).startsWith("text/event-stream");
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("data:")) {
+                messages.add(JSON.readTree(line.substring(5).strip()));
+            }
+        }
+        return messages;
+    }
+}
