@@ -417,8 +417,13 @@ stdio_token="$(cat "$T/hs256.token")"
 probe() { "$java" -cp "$cp" dev.mcpauth.bench.StartupProbe "$@" | sed -n 's/^STARTUP //p' >>"$work/startup"; }
 (cd "$work" && MCP_AUTH_TOKEN="$stdio_token" MCP_AUTH_LOG_LEVEL=WARN probe initialize "$startup_runs" stdio_aot "$launcher" serve --stdio --port "$port" --secret "$secret")
 (cd "$work" && MCP_AUTH_AOT=off MCP_AUTH_TOKEN="$stdio_token" MCP_AUTH_LOG_LEVEL=WARN probe initialize "$startup_runs" stdio_noaot "$launcher" serve --stdio --port "$port" --secret "$secret")
+# CLI commands (#18: < 150 ms): the root help, the version, and a token minted from a secret.
 probe exit "$startup_runs" help_aot "$launcher" --help
 MCP_AUTH_AOT=off probe exit "$startup_runs" help_noaot "$launcher" --help
+probe exit "$startup_runs" version_aot "$launcher" --version
+MCP_AUTH_AOT=off probe exit "$startup_runs" version_noaot "$launcher" --version
+probe exit "$startup_runs" mint_aot "$launcher" token mint --secret "$secret" --scope math:calculate
+MCP_AUTH_AOT=off probe exit "$startup_runs" mint_noaot "$launcher" token mint --secret "$secret" --scope math:calculate
 aot_state="$( [ -f "${jar%.jar}.aot" ] && [ "${jar%.jar}.aot" -nt "$jar" ] && echo "AOT cache ${jar%.jar}.aot" || echo "no AOT cache (JDK < 25: AppCDS archive)")"
 
 # JMH: the verifiers alone, and one policy decision per kind of rule.
