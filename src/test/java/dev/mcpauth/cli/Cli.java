@@ -34,6 +34,26 @@ public final class Cli {
         return new Result(code, out.toString(), err.toString());
     }
 
+    /**
+     * {@code Main.run} as the launcher calls it (the environment's warnings, the narrowed command tree, the fast paths),
+     * with stdout and stderr captured. Synchronized: it swaps the process's System.out and System.err.
+     */
+    public static synchronized Result main(String... args) {
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream stdout = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+        try {
+            System.setOut(new java.io.PrintStream(stdout, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
+            int code = Main.run(args);
+            return new Result(code, stdout.toString(java.nio.charset.StandardCharsets.UTF_8), stderr.toString(java.nio.charset.StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
     /** {@code mcp-auth authserver ARGS}, executed; fails the test when it does not start. */
     public static AuthServer authserver(String... args) {
         List<String> all = new ArrayList<>(List.of("authserver"));

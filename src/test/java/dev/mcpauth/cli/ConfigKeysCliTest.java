@@ -3,9 +3,6 @@ package dev.mcpauth.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mcpauth.config.ConfigSources;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,25 +26,6 @@ class ConfigKeysCliTest {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    /** Main.run as the launcher calls it, with stdout and stderr captured. */
-    private static synchronized Run main(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     private static String withoutWarnings(String stderr) {
         return stderr.lines().filter(l -> !l.startsWith("mcp-auth: warning: ")).collect(Collectors.joining("\n"));
@@ -57,7 +35,7 @@ class ConfigKeysCliTest {
     void serveRefusesAMisspeltPolicyKeyWithOneLineAndExitCode2() throws Exception {
         Path config = Files.writeString(dir.resolve("mcp-auth.yaml"), MISSPELT);
 
-        Run run = main("serve", "--config", config.toString(), "--secret", SECRET, "--port", "0");
+        Cli.Result run = Cli.main("serve", "--config", config.toString(), "--secret", SECRET, "--port", "0");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(withoutWarnings(run.err())).isEqualTo("mcp-auth: " + config + ":2:3: unknown key 'toolz' in policy; did you mean 'tools'?"
@@ -68,7 +46,7 @@ class ConfigKeysCliTest {
     void doctorFailsOnAMisspeltPolicyKey() throws Exception {
         Path config = Files.writeString(dir.resolve("mcp-auth.yaml"), MISSPELT);
 
-        Run run = main("doctor", "--config", config.toString(), "--secret", SECRET, "--port", "0");
+        Cli.Result run = Cli.main("doctor", "--config", config.toString(), "--secret", SECRET, "--port", "0");
 
         assertThat(run.exitCode()).isEqualTo(Main.EXIT_FAILURE);
         assertThat(run.out()).contains("FAIL").contains("config").contains("unknown key 'toolz' in policy; did you mean 'tools'?")

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mcpauth.token.TokenMinter;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,24 +39,6 @@ class PolicyConfigCliTest {
     @TempDir
     Path dir;
 
-    record Run(int exitCode, String out, String err) {
-    }
-
-    private static synchronized Run main(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
-        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
-            int code = Main.run(args);
-            return new Run(code, stdout.toString(StandardCharsets.UTF_8), stderr.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
 
     @Test
     void aCycleInScopeImplicationsStopsServeNamingTheCycle() throws Exception {
@@ -70,13 +50,13 @@ class PolicyConfigCliTest {
                     files:read: admin
                 """);
 
-        Run run = main("serve", "--config", config.toString(), "--secret", SECRET, "--port", "0");
+        Cli.Result run = Cli.main("serve", "--config", config.toString(), "--secret", SECRET, "--port", "0");
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.err()).contains("policy.implies: scope implications form a cycle: admin → files:write → files:read → admin");
         // The flag form is checked with the file's implications: a cycle across both is refused too.
         Path acyclic = Files.writeString(dir.resolve("ok.yaml"), "policy:\n  implies:\n    admin: files:write\n");
-        Run flags = main("serve", "--config", acyclic.toString(), "--scope-implies", "files:write=admin", "--secret", SECRET, "--port", "0");
+        Cli.Result flags = Cli.main("serve", "--config", acyclic.toString(), "--scope-implies", "files:write=admin", "--secret", SECRET, "--port", "0");
         assertThat(flags.exitCode()).isEqualTo(2);
         assertThat(flags.err()).contains("cycle: admin → files:write → admin");
     }
@@ -90,8 +70,8 @@ class PolicyConfigCliTest {
                       when: 'args.a <'
                 """);
 
-        Run serve = main("serve", "--config", config.toString(), "--secret", SECRET, "--port", "0");
-        Run doctor = main("doctor", "--config", config.toString(), "--secret", SECRET, "--port", "0");
+        Cli.Result serve = Cli.main("serve", "--config", config.toString(), "--secret", SECRET, "--port", "0");
+        Cli.Result doctor = Cli.main("doctor", "--config", config.toString(), "--secret", SECRET, "--port", "0");
 
         assertThat(serve.exitCode()).isEqualTo(2);
         assertThat(serve.err()).contains("policy.tools.add_numbers.when: invalid CEL expression 'args.a <' at 1:9:");
@@ -103,7 +83,7 @@ class PolicyConfigCliTest {
     void doctorShowsTheImplicationsConditionsAndLimits() throws Exception {
         Path config = Files.writeString(dir.resolve("mcp-auth.yaml"), POLICY);
 
-        Run doctor = main("doctor", "--config", config.toString(), "--secret", SECRET, "--port", "0");
+        Cli.Result doctor = Cli.main("doctor", "--config", config.toString(), "--secret", SECRET, "--port", "0");
 
         assertThat(doctor.out()).containsPattern("PASS +policy +admin implies files:write; files:write implies read:files; "
                 + "add_numbers when args.a < 100; get_server_info when has\\(claims.groups\\) && \"eng\" in claims.groups "
@@ -116,7 +96,7 @@ class PolicyConfigCliTest {
         String adminToken = TokenMinter.withSecret(SECRET.getBytes(StandardCharsets.UTF_8)).token().subject("ann")
                 .audience("http://127.0.0.1:8001/mcp").scope("admin").claim("groups", List.of("sales")).ttl(Duration.ofMinutes(5)).mint();
 
-        Run run = main("scopes", "--config", config.toString(), "--token", adminToken, "--json");
+        Cli.Result run = Cli.main("scopes", "--config", config.toString(), "--token", adminToken, "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode doc = new ObjectMapper().readTree(run.out());
@@ -127,7 +107,7 @@ class PolicyConfigCliTest {
         assertThat(doc.path("implies").path("admin").get(0).asText()).isEqualTo("files:write");
         assertThat(doc.path("rate_limits").get(0).path("name").asText()).isEqualTo("adds");
 
-        Run table = main("scopes", "--config", config.toString());
+        Cli.Result table = Cli.main("scopes", "--config", config.toString());
         assertThat(table.out()).contains("Scope admin implies: files:write", "Condition on add_numbers (reads claims and arguments): args.a < 100",
                 "Rate limit adds on add_numbers: 10 calls per 1m, per subject");
     }
