@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mcpauth.support.StdioChild;
 import dev.mcpauth.support.TestGateway;
+import dev.mcpauth.upstream.TinyUpstreamServer;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * give input, as its tool calls do (basic/patterns/mrtr): the upstream's {@code sampling/createMessage} or
  * {@code roots/list} while it builds the prompt or reads the resource comes back as an {@code input_required} result,
  * the client's retry with {@code inputResponses} answers it, and the request's progress reaches the request's stream.
- * On the shared connection the gateway could only refuse those upstream requests. The upstream is
- * {@code TinyUpstreamServer} (a stdio child), whose prompt {@code greet} and note {@code tiny://notes/@client} ask
+ * On the shared connection the gateway could only refuse those upstream requests. Over HTTP and on stdio
+ * ({@code serve --stdio}); the upstream is {@code TinyUpstreamServer} (a stdio child), whose prompt {@code greet} and note {@code tiny://notes/@client} ask
  * the client while they work.
  */
 class ModernBoundOffersTest {
@@ -96,6 +98,25 @@ class ModernBoundOffersTest {
             assertThat(asRead.at("/error/message").asText()).contains("belongs to a prompts/get of 'tiny__greet'");
             assertThat(owner.at("/result/messages/0/content/text").asText()).as("the handle still answers its own request")
                     .isEqualTo("greet, sampled words");
+        }
+    }
+
+    @Test
+    void onStdioAPromptThatSamplesAsksForInputAndIsBuiltFromTheAnswerToo() throws Exception {
+        String tiny = String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), TinyUpstreamServer.class.getName());
+        try (StdioChild stdio = StdioChild.startWith(StdioChild.token("carol", List.of("tiny:use"), java.util.Map.of()),
+                "--upstream", "tiny=" + tiny)) {
+            String meta = ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                    + "\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{}},\"progressToken\":\"p-stdio\"}";
+            String params = "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}";
+
+            JsonNode asked = stdio.exchange("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{" + params + meta + "}}");
+            JsonNode answered = stdio.exchange("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/get\",\"params\":{" + params + meta
+                    + ",\"requestState\":\"" + asked.at("/result/requestState").asText() + "\",\"inputResponses\":{\"input\":" + SAMPLED + "}}}");
+
+            assertThat(asked.at("/result/inputRequests/input/method").asText()).as(asked + stdio.stderr()).isEqualTo("sampling/createMessage");
+            assertThat(answered.at("/result/messages/0/content/text").asText()).as(answered.toString()).isEqualTo("greet, sampled words");
         }
     }
 
