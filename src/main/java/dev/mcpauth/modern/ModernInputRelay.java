@@ -59,7 +59,11 @@ final class ModernInputRelay implements AutoCloseable {
     record Completed(ObjectNode result) implements Outcome {
     }
 
-    record Failed(int code, String message) implements Outcome {
+    /** The request's error as the dispatch raised it (its data too: the scopes a refusal names), or the relay's own. */
+    record Failed(McpError error) implements Outcome {
+        Failed(int code, String message) {
+            this(McpError.builder(code).message(message).build());
+        }
     }
 
     record NeedsInput(ObjectNode result) implements Outcome {
@@ -179,7 +183,7 @@ final class ModernInputRelay implements AutoCloseable {
             }
             case ModernCall.Gone gone -> new Failed(McpSchema.ErrorCodes.INTERNAL_ERROR, "The client went away");
             case ModernCall.Done done -> new Completed(done.result());
-            case ModernCall.Failed failed -> new Failed(failed.error().getJsonRpcError().code(), failed.error().getJsonRpcError().message());
+            case ModernCall.Failed failed -> new Failed(failed.error());
             case ModernCall.Input input -> needsInput(call, caller, input);
         };
     }

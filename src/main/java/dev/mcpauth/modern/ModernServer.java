@@ -23,8 +23,9 @@ import java.util.Objects;
  * with no session and no initialize. The methods every era shares (the four lists, {@code tools/call},
  * {@code prompts/get}, {@code resources/read}) go to {@link McpDispatch}, the one dispatch the 2025 stateless front
  * uses too; this class adds what is the revision's own: {@code server/discover}, MRTR input requests and progress
- * streams for {@code tools/call}, {@code prompts/get} and {@code resources/read} ({@link ModernInputRelay}), and the members every result carries
- * ({@code resultType: "complete"}, the server's identity in {@code _meta}, {@code ttlMs}/{@code cacheScope} on lists).
+ * streams for {@code tools/call}, {@code prompts/get} and {@code resources/read} ({@link ModernInputRelay}), and the
+ * members every result carries ({@code resultType: "complete"}, the server's identity in {@code _meta},
+ * {@code ttlMs}/{@code cacheScope} on lists).
  * Transport-independent: the HTTP front ({@link ModernMcpHandler}) and stdio wrap it.
  */
 public final class ModernServer implements AutoCloseable {
@@ -152,7 +153,7 @@ public final class ModernServer implements AutoCloseable {
                     : inputs.start(id, method, target, params, context, stream, withChannel -> dispatch.handle(method, params, withChannel));
             return switch (outcome) {
                 case ModernInputRelay.Completed completed -> JsonRpcReply.result(id, finished(method, completed.result()));
-                case ModernInputRelay.Failed failed -> JsonRpcReply.error(200, id, failed.code(), failed.message(), null);
+                case ModernInputRelay.Failed failed -> failed(id, failed.error());
                 case ModernInputRelay.NeedsInput needs -> {
                     needs.result().putObject("_meta").set(ModernProtocol.SERVER_INFO_META, serverInfo.deepCopy());
                     yield JsonRpcReply.result(id, needs.result());
@@ -183,8 +184,12 @@ public final class ModernServer implements AutoCloseable {
 
     private static JsonRpcReply failed(JsonNode id, McpError e) {
         McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
-        int code = error.code() == ResourceInvoker.RESOURCE_NOT_FOUND ? ModernProtocol.INVALID_PARAMS : error.code();
-        return JsonRpcReply.error(200, id, code, error.message(), JSON.valueToTree(error.data()));
+        return JsonRpcReply.error(200, id, code(error.code()), error.message(), JSON.valueToTree(error.data()));
+    }
+
+    /** An error code as this revision has it: "Resource not found" is {@code -32602} (changelog). */
+    private static int code(int code) {
+        return code == ResourceInvoker.RESOURCE_NOT_FOUND ? ModernProtocol.INVALID_PARAMS : code;
     }
 
     /** 404 with -32601: what the 2026-07-28 transport requires for a method the server does not implement. */

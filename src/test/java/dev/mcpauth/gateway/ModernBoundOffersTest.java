@@ -102,11 +102,23 @@ class ModernBoundOffersTest {
     }
 
     @Test
+    void anUnknownResourceIsInvalidParamsOnTheCallersOwnConnectionAsOnTheSharedOne() throws Exception {
+        try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
+            String token = gw.token("tiny:use");
+            String params = "\"uri\":\"nowhere://at-all\"";
+
+            JsonNode relayed = only(send(gw, token, 1, "resources/read", "nowhere://at-all", params, "{\"roots\":{}}", "", false));
+            JsonNode shared = only(send(gw, token, 2, "resources/read", "nowhere://at-all", params, "{}", "", false));
+
+            assertThat(shared.at("/error/code").asInt()).as(shared.toString()).isEqualTo(-32602);
+            assertThat(relayed.at("/error/code").asInt()).as(relayed.toString()).isEqualTo(-32602);
+        }
+    }
+
+    @Test
     void onStdioAPromptThatSamplesAsksForInputAndIsBuiltFromTheAnswerToo() throws Exception {
-        String tiny = String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), TinyUpstreamServer.class.getName());
         try (StdioChild stdio = StdioChild.startWith(StdioChild.token("carol", List.of("tiny:use"), java.util.Map.of()),
-                "--upstream", "tiny=" + tiny)) {
+                "--upstream", "tiny=" + tinyCommand())) {
             String meta = ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
                     + "\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{}},\"progressToken\":\"p-stdio\"}";
             String params = "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}";
@@ -118,6 +130,24 @@ class ModernBoundOffersTest {
             assertThat(asked.at("/result/inputRequests/input/method").asText()).as(asked + stdio.stderr()).isEqualTo("sampling/createMessage");
             assertThat(answered.at("/result/messages/0/content/text").asText()).as(answered.toString()).isEqualTo("greet, sampled words");
         }
+    }
+
+    @Test
+    void onStdioARefusalOnTheCallersOwnConnectionStillNamesTheScopeToAskFor() throws Exception {
+        try (StdioChild stdio = StdioChild.startWith(StdioChild.token("carol", List.of("math:calculate"), java.util.Map.of()),
+                "--upstream", "tiny=" + tinyCommand(), "--default-scope", "tiny:use")) {
+            JsonNode refused = stdio.exchange("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{\"name\":\"tiny__greet\","
+                    + "\"arguments\":{\"who\":\"@client\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+                    + "\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{}}}}}");
+
+            assertThat(refused.at("/error/data/error").asText()).as(refused.toString()).isEqualTo("insufficient_scope");
+            assertThat(refused.at("/error/data/required_scope").asText()).contains("tiny:use");
+        }
+    }
+
+    private static String tinyCommand() {
+        return String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), TinyUpstreamServer.class.getName());
     }
 
     private static JsonNode only(List<JsonNode> messages) {
