@@ -35,7 +35,7 @@ public final class McpDispatch {
 
     /** Params that do not fit the method (JSON-RPC {@code -32602}); 2026-07-28 answers them with HTTP 400. */
     public static final class BadParams extends RuntimeException {
-        public BadParams(String message) {
+        BadParams(String message) {
             super(message, null, false, false);
         }
     }
@@ -82,17 +82,10 @@ public final class McpDispatch {
             case McpSchema.METHOD_RESOURCES_LIST -> list(params, "resources", visibleResources(context));
             case McpSchema.METHOD_RESOURCES_TEMPLATES_LIST -> list(params, "resourceTemplates", visibleTemplates(context));
             case McpSchema.METHOD_TOOLS_CALL -> JSON.valueToTree(tools.call(context, toolCall(params), params.get("arguments")));
-            case McpSchema.METHOD_PROMPT_GET -> {
-                checkNamed(params, method, "the prompt's name");
-                yield JSON.valueToTree(prompts.get(context, new McpSchema.GetPromptRequest(name(params), arguments(params), meta(params))));
-            }
-            case McpSchema.METHOD_RESOURCES_READ -> {
-                JsonNode uri = params.path("uri");
-                if (!uri.isTextual() || uri.asText().isEmpty()) {
-                    throw new BadParams("Invalid params: resources/read needs params.uri, the resource's URI");
-                }
-                yield JSON.valueToTree(resources.read(context, new McpSchema.ReadResourceRequest(uri.asText(), meta(params))));
-            }
+            case McpSchema.METHOD_PROMPT_GET ->
+                    JSON.valueToTree(prompts.get(context, new McpSchema.GetPromptRequest(target(method, params), arguments(params), meta(params))));
+            case McpSchema.METHOD_RESOURCES_READ ->
+                    JSON.valueToTree(resources.read(context, new McpSchema.ReadResourceRequest(target(method, params), meta(params))));
             default -> throw new IllegalArgumentException("not a method of the dispatch: " + method);
         };
     }
@@ -145,8 +138,29 @@ public final class McpDispatch {
 
     /** The {@code tools/call} request in params, checked: a non-empty name, arguments an object if present. */
     public static McpSchema.CallToolRequest toolCall(JsonNode params) {
-        checkNamed(params, McpSchema.METHOD_TOOLS_CALL, "the tool's name");
-        return new McpSchema.CallToolRequest(name(params), arguments(params), meta(params));
+        return new McpSchema.CallToolRequest(target(McpSchema.METHOD_TOOLS_CALL, params), arguments(params), meta(params));
+    }
+
+    /**
+     * What a {@code tools/call}, {@code prompts/get} or {@code resources/read} names (the tool's or the prompt's name,
+     * the resource's URI), checked as {@link #handle} checks it: a non-empty name and arguments an object if present,
+     * or a non-empty URI.
+     *
+     * @throws BadParams when it names nothing
+     */
+    public static String target(String method, JsonNode params) {
+        return switch (method) {
+            case McpSchema.METHOD_TOOLS_CALL -> checkNamed(params, method, "the tool's name");
+            case McpSchema.METHOD_PROMPT_GET -> checkNamed(params, method, "the prompt's name");
+            case McpSchema.METHOD_RESOURCES_READ -> {
+                JsonNode uri = params.path("uri");
+                if (!uri.isTextual() || uri.asText().isEmpty()) {
+                    throw new BadParams("Invalid params: resources/read needs params.uri, the resource's URI");
+                }
+                yield uri.asText();
+            }
+            default -> throw new IllegalArgumentException("names no tool, prompt or resource: " + method);
+        };
     }
 
     /** The request's own {@code _meta} (progress token, trace context), or null when it has none. */
@@ -206,7 +220,8 @@ public final class McpDispatch {
         return result;
     }
 
-    private static void checkNamed(JsonNode params, String method, String nameIs) {
+    /** The request's name, after checking it and its arguments. */
+    private static String checkNamed(JsonNode params, String method, String nameIs) {
         JsonNode name = params.path("name");
         if (!name.isTextual() || name.asText().isEmpty()) {
             throw new BadParams("Invalid params: " + method + " needs params.name, " + nameIs);
@@ -215,10 +230,7 @@ public final class McpDispatch {
         if (!arguments.isMissingNode() && !arguments.isNull() && !arguments.isObject()) {
             throw new BadParams("Invalid params: params.arguments must be an object");
         }
-    }
-
-    private static String name(JsonNode params) {
-        return params.path("name").asText();
+        return name.asText();
     }
 
     private static Map<String, Object> arguments(JsonNode params) {

@@ -148,7 +148,7 @@ public final class ModernServer implements AutoCloseable {
             return dispatched(id, method, params, context);
         }
         try {
-            String target = target(method, params);
+            String target = McpDispatch.target(method, params);
             ModernInputRelay.Outcome outcome = params.has("requestState") ? inputs.resume(method, target, params, context, stream)
                     : inputs.start(id, method, target, params, context, stream, withChannel -> dispatch.handle(method, params, withChannel));
             return switch (outcome) {
@@ -167,19 +167,6 @@ public final class ModernServer implements AutoCloseable {
         } catch (McpError e) {
             return failed(id, e);
         }
-    }
-
-    /** What a request names, checked as the dispatch checks it: the tool's or the prompt's name, the resource's URI. */
-    private static String target(String method, JsonNode params) {
-        if (method.equals(ModernProtocol.TOOLS_CALL)) {
-            return McpDispatch.toolCall(params).name();
-        }
-        String member = method.equals(ModernProtocol.RESOURCES_READ) ? "uri" : "name";
-        JsonNode named = params.path(member);
-        if (!named.isTextual() || named.asText().isEmpty()) {
-            throw new McpDispatch.BadParams("Invalid params: " + method + " needs params." + member);
-        }
-        return named.asText();
     }
 
     private static JsonRpcReply failed(JsonNode id, McpError e) {
