@@ -63,10 +63,13 @@ public final class ToolInvoker {
 
     /**
      * As {@link #call(McpTransportContext, McpSchema.CallToolRequest)}, with the arguments also as the JSON they
-     * arrived in (null when there is none), which the input schema check reads instead of converting the map back.
+     * arrived in (null when there is none), which the policy and the input schema check read instead of converting the
+     * map back.
      */
     public McpSchema.CallToolResult call(McpTransportContext context, McpSchema.CallToolRequest request, JsonNode arguments) {
-        Decision decision = guard.admit(context, PolicyRequest.tool(request.name(), request.arguments()), request.meta());
+        // The policy reads the arguments as the JSON they arrived in when there is one, rather than the map turned back.
+        Decision decision = guard.admit(context, arguments != null && arguments.isObject() ? PolicyRequest.tool(request.name(), arguments)
+                : PolicyRequest.tool(request.name(), request.arguments()), request.meta());
         long start = System.nanoTime();
         String outcome = "failed";
         try {
