@@ -30,6 +30,11 @@ class ModernBoundOffersTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SAMPLED = "{\"role\":\"assistant\",\"content\":{\"type\":\"text\",\"text\":\"sampled words\"},\"model\":\"test\"}";
     private static final String ROOTS = "{\"roots\":[{\"uri\":\"file:///srv/project\",\"name\":\"project\"}]}";
+    /** The prompt and the note that ask the client while the upstream works, and the capabilities that let them. */
+    private static final String GREET = "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}";
+    private static final String NOTE = "\"uri\":\"tiny://notes/@client\"";
+    private static final String CAN_SAMPLE = "{\"sampling\":{}}";
+    private static final String HAS_ROOTS = "{\"roots\":{}}";
 
     @TempDir
     Path root;
@@ -38,12 +43,9 @@ class ModernBoundOffersTest {
     void aPromptThatSamplesAsksTheClientForInputAndIsBuiltFromItsAnswer() throws Exception {
         try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
             String token = gw.token("tiny:use");
-            String params = "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}";
 
-            JsonNode asked = only(send(gw, token, 1, "prompts/get", "tiny__greet", params, "{\"sampling\":{}}", "", false));
-            String handle = asked.at("/result/requestState").asText();
-            JsonNode answered = only(send(gw, token, 2, "prompts/get", "tiny__greet", params, "{\"sampling\":{}}",
-                    ",\"requestState\":\"" + handle + "\",\"inputResponses\":{\"input\":" + SAMPLED + "}", false));
+            JsonNode asked = only(send(gw, token, 1, "prompts/get", "tiny__greet", GREET, CAN_SAMPLE, "", false));
+            JsonNode answered = only(send(gw, token, 2, "prompts/get", "tiny__greet", GREET, CAN_SAMPLE, retry(asked, SAMPLED), false));
 
             assertThat(asked.at("/result/resultType").asText()).as(asked.toString()).isEqualTo("input_required");
             assertThat(asked.at("/result/inputRequests/input/method").asText()).isEqualTo("sampling/createMessage");
@@ -56,11 +58,9 @@ class ModernBoundOffersTest {
     void aReadThatAsksForRootsIsAnsweredFromTheClientsRootsAndStaysPrivate() throws Exception {
         try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
             String token = gw.token("tiny:use");
-            String params = "\"uri\":\"tiny://notes/@client\"";
 
-            JsonNode asked = only(send(gw, token, 1, "resources/read", "tiny://notes/@client", params, "{\"roots\":{}}", "", false));
-            JsonNode answered = only(send(gw, token, 2, "resources/read", "tiny://notes/@client", params, "{\"roots\":{}}",
-                    ",\"requestState\":\"" + asked.at("/result/requestState").asText() + "\",\"inputResponses\":{\"input\":" + ROOTS + "}", false));
+            JsonNode asked = only(send(gw, token, 1, "resources/read", "tiny://notes/@client", NOTE, HAS_ROOTS, "", false));
+            JsonNode answered = only(send(gw, token, 2, "resources/read", "tiny://notes/@client", NOTE, HAS_ROOTS, retry(asked, ROOTS), false));
 
             assertThat(asked.at("/result/inputRequests/input/method").asText()).as(asked.toString()).isEqualTo("roots/list");
             assertThat(answered.at("/result/contents/0/text").asText()).as(answered.toString()).isEqualTo("note roots file:///srv/project");
@@ -73,7 +73,7 @@ class ModernBoundOffersTest {
     void theProgressOfAPromptReachesItsStreamBeforeTheRequestForInput() throws Exception {
         try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
             List<JsonNode> events = send(gw, gw.token("tiny:use"), 1, "prompts/get", "tiny__greet",
-                    "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}", "{\"sampling\":{}}", "", true);
+                    GREET, CAN_SAMPLE, "", true);
 
             assertThat(events).as(events.toString()).hasSizeGreaterThanOrEqualTo(2);
             assertThat(events.getFirst().path("method").asText()).isEqualTo("notifications/progress");
@@ -86,13 +86,11 @@ class ModernBoundOffersTest {
     void aRequestStateAnswersOnlyTheRequestItWasGivenFor() throws Exception {
         try (TestGateway gw = TestGateway.start(UpstreamGateways.tiny(root, false))) {
             String token = gw.token("tiny:use");
-            String params = "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}";
-            JsonNode asked = only(send(gw, token, 1, "prompts/get", "tiny__greet", params, "{\"sampling\":{}}", "", false));
-            String retry = ",\"requestState\":\"" + asked.at("/result/requestState").asText() + "\",\"inputResponses\":{\"input\":" + SAMPLED + "}";
+            JsonNode asked = only(send(gw, token, 1, "prompts/get", "tiny__greet", GREET, CAN_SAMPLE, "", false));
+            String retry = retry(asked, SAMPLED);
 
-            JsonNode asRead = only(send(gw, token, 2, "resources/read", "tiny://notes/@client", "\"uri\":\"tiny://notes/@client\"",
-                    "{\"sampling\":{}}", retry, false));
-            JsonNode owner = only(send(gw, token, 3, "prompts/get", "tiny__greet", params, "{\"sampling\":{}}", retry, false));
+            JsonNode asRead = only(send(gw, token, 2, "resources/read", "tiny://notes/@client", NOTE, CAN_SAMPLE, retry, false));
+            JsonNode owner = only(send(gw, token, 3, "prompts/get", "tiny__greet", GREET, CAN_SAMPLE, retry, false));
 
             assertThat(asRead.at("/error/code").asInt()).as(asRead.toString()).isEqualTo(-32602);
             assertThat(asRead.at("/error/message").asText()).contains("belongs to a prompts/get of 'tiny__greet'");
@@ -107,7 +105,7 @@ class ModernBoundOffersTest {
             String token = gw.token("tiny:use");
             String params = "\"uri\":\"nowhere://at-all\"";
 
-            JsonNode relayed = only(send(gw, token, 1, "resources/read", "nowhere://at-all", params, "{\"roots\":{}}", "", false));
+            JsonNode relayed = only(send(gw, token, 1, "resources/read", "nowhere://at-all", params, HAS_ROOTS, "", false));
             JsonNode shared = only(send(gw, token, 2, "resources/read", "nowhere://at-all", params, "{}", "", false));
 
             assertThat(shared.at("/error/code").asInt()).as(shared.toString()).isEqualTo(-32602);
@@ -119,13 +117,8 @@ class ModernBoundOffersTest {
     void onStdioAPromptThatSamplesAsksForInputAndIsBuiltFromTheAnswerToo() throws Exception {
         try (StdioChild stdio = StdioChild.startWith(StdioChild.token("carol", List.of("tiny:use"), java.util.Map.of()),
                 "--upstream", "tiny=" + tinyCommand())) {
-            String meta = ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-                    + "\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{}},\"progressToken\":\"p-stdio\"}";
-            String params = "\"name\":\"tiny__greet\",\"arguments\":{\"who\":\"@client\"}";
-
-            JsonNode asked = stdio.exchange("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{" + params + meta + "}}");
-            JsonNode answered = stdio.exchange("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"prompts/get\",\"params\":{" + params + meta
-                    + ",\"requestState\":\"" + asked.at("/result/requestState").asText() + "\",\"inputResponses\":{\"input\":" + SAMPLED + "}}}");
+            JsonNode asked = stdio.exchange(stdioGreet(1, ""));
+            JsonNode answered = stdio.exchange(stdioGreet(2, retry(asked, SAMPLED)));
 
             assertThat(asked.at("/result/inputRequests/input/method").asText()).as(asked + stdio.stderr()).isEqualTo("sampling/createMessage");
             assertThat(answered.at("/result/messages/0/content/text").asText()).as(answered.toString()).isEqualTo("greet, sampled words");
@@ -136,18 +129,28 @@ class ModernBoundOffersTest {
     void onStdioARefusalOnTheCallersOwnConnectionStillNamesTheScopeToAskFor() throws Exception {
         try (StdioChild stdio = StdioChild.startWith(StdioChild.token("carol", List.of("math:calculate"), java.util.Map.of()),
                 "--upstream", "tiny=" + tinyCommand(), "--default-scope", "tiny:use")) {
-            JsonNode refused = stdio.exchange("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"prompts/get\",\"params\":{\"name\":\"tiny__greet\","
-                    + "\"arguments\":{\"who\":\"@client\"},\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
-                    + "\"io.modelcontextprotocol/clientCapabilities\":{\"sampling\":{}}}}}");
+            JsonNode refused = stdio.exchange(stdioGreet(1, ""));
 
             assertThat(refused.at("/error/data/error").asText()).as(refused.toString()).isEqualTo("insufficient_scope");
             assertThat(refused.at("/error/data/required_scope").asText()).contains("tiny:use");
         }
     }
 
+    /** The line a 2026-07-28 client that can sample writes to get the prompt {@code greet}, with {@code extraParams}. */
+    private static String stdioGreet(int id, String extraParams) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"prompts/get\",\"params\":{" + GREET
+                + ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":"
+                + CAN_SAMPLE + "}" + extraParams + "}}";
+    }
+
     private static String tinyCommand() {
         return String.join(" ", ProcessHandle.current().info().command().orElse("java"), "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), TinyUpstreamServer.class.getName());
+    }
+
+    /** The params a retry adds: the handle an {@code input_required} result gave, and the client's answer. */
+    private static String retry(JsonNode asked, String answer) {
+        return ",\"requestState\":\"" + asked.at("/result/requestState").asText() + "\",\"inputResponses\":{\"input\":" + answer + "}";
     }
 
     private static JsonNode only(List<JsonNode> messages) {

@@ -58,22 +58,16 @@ class MalformedMessagesTest {
             new Case("tools/call name as a number", req("tools/call", "{\"name\":42}"), -32602, "params.name"),
             new Case("initialize params as a string", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"initialize\",\"params\":\"x\"}",
                     -32600, "params must be an object"),
-            new Case("initialize clientInfo without name", req("initialize",
-                    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"version\":\"1\"}}"), -32602, "params.clientInfo.name"),
-            new Case("initialize capabilities.roots as a string", req("initialize",
-                    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"roots\":\"yes\"},\"clientInfo\":{\"name\":\"c\"}}"), -32602,
+            new Case("initialize clientInfo without name", initialize("{}", "{\"version\":\"1\"}"), -32602, "params.clientInfo.name"),
+            new Case("initialize capabilities.roots as a string", initialize("{\"roots\":\"yes\"}", "{\"name\":\"c\"}"), -32602,
                     "params.capabilities.roots"),
-            new Case("initialize capabilities.elicitation.form as a string", req("initialize",
-                    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"elicitation\":{\"form\":\"on\"}},\"clientInfo\":{\"name\":\"c\"}}"),
+            new Case("initialize capabilities.elicitation.form as a string", initialize("{\"elicitation\":{\"form\":\"on\"}}", "{\"name\":\"c\"}"),
                     -32602, "params.capabilities.elicitation.form must be an object"),
-            new Case("initialize capabilities.extensions holding a string", req("initialize",
-                    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"extensions\":{\"x\":\"y\"}},\"clientInfo\":{\"name\":\"c\"}}"),
+            new Case("initialize capabilities.extensions holding a string", initialize("{\"extensions\":{\"x\":\"y\"}}", "{\"name\":\"c\"}"),
                     -32602, "params.capabilities.extensions must be an object whose values are objects"),
-            new Case("initialize clientInfo.icons entry without src", req("initialize",
-                    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"icons\":[{\"src\":\"a.png\"},{\"mimeType\":\"image/png\"}]}}"),
+            new Case("initialize clientInfo.icons entry without src", initialize("{}", "{\"name\":\"c\",\"icons\":[{\"src\":\"a.png\"},{\"mimeType\":\"image/png\"}]}"),
                     -32602, "params.clientInfo.icons[1].src must be a string"),
-            new Case("initialize clientInfo.icons sizes as a string", req("initialize",
-                    "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"c\",\"icons\":[{\"src\":\"a.png\",\"sizes\":\"48x48\"}]}}"),
+            new Case("initialize clientInfo.icons sizes as a string", initialize("{}", "{\"name\":\"c\",\"icons\":[{\"src\":\"a.png\",\"sizes\":\"48x48\"}]}"),
                     -32602, "params.clientInfo.icons[0].sizes must be an array of strings"),
             new Case("jsonrpc 1.0", "{\"jsonrpc\":\"1.0\",\"id\":5,\"method\":\"tools/list\",\"params\":{}}", -32600, "jsonrpc must be \"2.0\""),
             new Case("method as a number", "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":7,\"params\":{}}", -32600, "method"),
@@ -209,6 +203,11 @@ class MalformedMessagesTest {
 
     static String req(String method, String params) {
         return "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"" + method + "\",\"params\":" + params + "}";
+    }
+
+    /** An {@code initialize} of revision 2025-11-25 with these {@code capabilities} and {@code clientInfo} (JSON). */
+    static String initialize(String capabilities, String clientInfo) {
+        return req("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":" + capabilities + ",\"clientInfo\":" + clientInfo + "}");
     }
 
     static String call(String arguments) {
