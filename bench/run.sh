@@ -31,6 +31,7 @@ ceil_port="${BENCH_CEIL_PORT:-18403}"        # the ceiling, up for the whole run
 authoff_port="${BENCH_AUTHOFF_PORT:-18404}"  # the auth-cost pair: the chain without BearerAuth,
 authon_port="${BENCH_AUTHON_PORT:-18405}"    # and the same chain with it, in the same JVM
 upstream_port="${BENCH_UPSTREAM_PORT:-18406}" # server-everything (node), the upstream row's MCP server
+vt_port="${BENCH_VT_PORT:-18407}"            # the ceiling on the gateway's threading (virtual thread, no work)
 
 # --- Budget: every load is bounded in time (wrk -d) and connections. ---
 if [ "$quick" = 1 ]; then
@@ -65,9 +66,9 @@ JAVA_HOME="$(pick_java_home)"
 export JAVA_HOME
 java="$JAVA_HOME/bin/java"
 
-for p in "$port" "$keys_port" "$ceil_port" "$authoff_port" "$authon_port" "$upstream_port"; do
+for p in "$port" "$keys_port" "$ceil_port" "$authoff_port" "$authon_port" "$upstream_port" "$vt_port"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-    log "port $p is in use; set BENCH_PORT / BENCH_KEYS_PORT / BENCH_CEIL_PORT / BENCH_AUTHOFF_PORT / BENCH_AUTHON_PORT / BENCH_UPSTREAM_PORT"; exit 2
+    log "port $p is in use; set BENCH_PORT / BENCH_KEYS_PORT / BENCH_CEIL_PORT / BENCH_AUTHOFF_PORT / BENCH_AUTHON_PORT / BENCH_UPSTREAM_PORT / BENCH_VT_PORT"; exit 2
   fi
 done
 
@@ -182,6 +183,7 @@ run_wrk() {
     measure "$key" "$started_pid" "$mcp" "$secs" "$script" "$@"
     measure "ceiling@$key" "$ceil_pid" "$ceil_url" "$secs" "$ceil_script" "$@"
     if [ -n "${bare_key:-}" ]; then measure "$bare_key@$key" "$ceil_pid" "$ceil_url" "$secs" stateless.lua; fi
+    if [ -n "${vt_key:-}" ]; then measure "$vt_key@$key" "$vt_pid" "$vt_url" "$secs" "$ceil_script" "$@"; fi
   done
   log "$key: $(grep -c "^$key " "$work/results") rounds done"
 }
@@ -310,11 +312,21 @@ start ceiling "$ceil_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp
 ceil_pid="$started_pid"
 warm_up "$ceil_url" stateless.lua
 
-# 2. Stateless HS256, alternated with the ceiling.
+# 1b. The ceiling on the gateway's own threading: the same bare Undertow, but the body read and the answer sent on a
+#     virtual thread, blocking, as VirtualThreadDispatch does, with no work between them. Measured in the HS256 row's
+#     rounds: how far the hand-off alone is from the ceiling, and how much of what is left the gateway's work takes.
+vt_url="http://$host:$vt_port/mcp"
+start ceiling_vt "$vt_port" "$java" "${launcher_jvm_opts[@]}" "$main_logging" -cp "$cp" dev.mcpauth.bench.CeilingServer "$vt_port" "$work/response.json" dispatch
+vt_pid="$started_pid"
+warm_up "$vt_url" stateless.lua
+
+# 2. Stateless HS256, alternated with the ceiling (and the threading-only ceiling).
 log "stateless HS256"
 started_pid="$gateway_pid"
-bare_key=bare run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
+bare_key=bare vt_key=vt run_wrk hs256 stateless.lua BENCH_TOKEN_FILE="$T/hs256.token"
 stop
+kill "$vt_pid" 2>/dev/null || true
+wait "$vt_pid" 2>/dev/null || true
 
 scale_rows
 
