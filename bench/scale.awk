@@ -18,7 +18,7 @@ function row(key, label, target, ok) {
 }
 $1 ~ /^(tokens|conns)_/ { add($1, $0) }
 END {
-  printf "\nScale: stateless HS256, one gateway (--max-connections-per-address 0), rows one after the other\n"
+  printf "\nScale: stateless HS256, one gateway (--max-connections-per-address 0); token rows in %s alternated rounds, connection rows one after the other\n", ENVIRON["BENCH_ROUNDS"]
   printf "%-3s %-46s %8s %7s %7s %8s %6s  %s\n", "#", "load", "req/s", "of 1", "p99 ms", "non-2xx", "cpu us", "target"
   top = ENVIRON["BENCH_TOP_TOKENS"]
   n = split("1 1000 20000 100000", counts, " ")
