@@ -75,7 +75,7 @@ END {
   row("1", "ceiling", "bare Undertow, same request and response bytes", "ceiling", "")
   printf "%-3s %-46s %8.0f  (the HS256 call without its token; HS256 is %.0f%% of it, %.0f%% of the ceiling with the token)\n", "1",
     "bare Undertow, no Authorization header", rps["bare"], 100 * ratio("hs256", "bare"), 100 * ratio("hs256")
-  printf "%-3s %-46s %8.0f %6.0f%%  (HS256 is %.0f%% of it: the gateway's work; the rest of the gap to the ceiling is the hand-off)\n", "1",
+  printf "%-3s %-46s %8.0f %6.0f%%  (HS256 is %.0f%% of it: the shortfall is the gateway's work, the rest of the gap to the ceiling the hand-off)\n", "1",
     "bare Undertow on a virtual thread, no work", rps["vt@hs256"], 100 * rps["vt@hs256"] / rps["ceiling@hs256"], 100 * ratio("hs256", "vt")
   stateless("2", "hs256", "stateless JSON, HS256", 0.5)
   stateless("2", "es256", "stateless JSON, ES256 (JWKS, local key)", 0.5)
