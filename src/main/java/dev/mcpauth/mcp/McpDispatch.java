@@ -123,6 +123,18 @@ public final class McpDispatch {
     }
 
     /**
+     * Tools, prompts and resources, each of which can change at run time (upstreams come and go): what every 2025
+     * front serves. {@code resourceSubscriptions}: whether {@code resources/subscribe} is relayed (sessions only).
+     */
+    static ObjectNode offeredCapabilities(boolean resourceSubscriptions) {
+        ObjectNode capabilities = JsonNodeFactory.instance.objectNode();
+        capabilities.putObject("prompts").put("listChanged", true);
+        capabilities.putObject("resources").put("subscribe", resourceSubscriptions).put("listChanged", true);
+        capabilities.putObject("tools").put("listChanged", true);
+        return capabilities;
+    }
+
+    /**
      * The result of {@code initialize}: the client's version when this server speaks it, else the newest it does
      * (lifecycle, "Version Negotiation"), what is served, and who serves it.
      */

@@ -32,18 +32,18 @@ final class SessionAnswers {
      * and what the relay carries beyond lists and calls: resource subscriptions and completions
      * ({@link RelayRequests}), log messages, and the upstreams' requests to the client.
      */
-    static ObjectNode capabilities() {
+    private static final ObjectNode CAPABILITIES = capabilities();
+
+    private static ObjectNode capabilities() {
         ObjectNode capabilities = JsonNodeFactory.instance.objectNode();
         capabilities.putObject("completions");
         capabilities.putObject("logging");
-        capabilities.putObject("prompts").put("listChanged", true);
-        capabilities.putObject("resources").put("subscribe", true).put("listChanged", true);
-        capabilities.putObject("tools").put("listChanged", true);
+        capabilities.setAll(McpDispatch.offeredCapabilities(true));
         return capabilities;
     }
 
     JsonRpcReply initialize(JsonNode id, JsonNode params) {
-        return JsonRpcReply.result(id, McpDispatch.initializeResult(params, capabilities(), serverInfo));
+        return JsonRpcReply.result(id, McpDispatch.initializeResult(params, CAPABILITIES, serverInfo));
     }
 
     /** The response to one request of {@code session}, made with {@code channel} as the request's way back. */

@@ -32,15 +32,7 @@ public final class StatelessMcpHandler implements HttpHandler, McpFront {
      * setLevel at once (the MCP Inspector then fails to connect). No resource subscriptions and no completions: those
      * are relayed for sessions only.
      */
-    static final ObjectNode CAPABILITIES = capabilities();
-
-    private static ObjectNode capabilities() {
-        ObjectNode capabilities = JsonNodeFactory.instance.objectNode();
-        capabilities.putObject("prompts").put("listChanged", true);
-        capabilities.putObject("resources").put("subscribe", false).put("listChanged", true);
-        capabilities.putObject("tools").put("listChanged", true);
-        return capabilities;
-    }
+    static final ObjectNode CAPABILITIES = McpDispatch.offeredCapabilities(false);
 
     private final McpDispatch dispatch;
     private final ObjectNode serverInfo;
